@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Pilothouse",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pilothouse", targets: ["pilothouse"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // No `pkgConfig:` on purpose: ncursesw's pkg-config only adds -D_XOPEN_SOURCE flags that
+        // SwiftPM refuses (with a warning on every build); shim.h defines what they would, and
+        // module.modulemap links ncursesw from the standard include and library paths.
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "PilothouseCore"),
+        .target(
+            name: "PilothouseEngine",
+            dependencies: [
+                "PilothouseCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "PilothouseConsole",
+            dependencies: ["PilothouseCore", "CNcurses"]
+        ),
+        .executableTarget(
+            name: "pilothouse",
+            dependencies: [
+                "PilothouseCore",
+                "PilothouseEngine",
+                "PilothouseConsole",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PilothouseCoreTests", dependencies: ["PilothouseCore"]),
+        .testTarget(name: "PilothouseEngineTests", dependencies: ["PilothouseEngine", "PilothouseCore"]),
+        .testTarget(name: "PilothouseConsoleTests", dependencies: ["PilothouseConsole", "PilothouseCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,37 @@
+/// What a bead records. An open set: stages and the gateway add their own kinds.
+public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public static let jobCreated: BeadKind = "job_created"
+    public static let jobUpdated: BeadKind = "job_updated"
+    public static let stateChanged: BeadKind = "state_changed"
+    public static let stageStarted: BeadKind = "stage_started"
+    public static let stageFinished: BeadKind = "stage_finished"
+    public static let stageFailed: BeadKind = "stage_failed"
+    public static let stageSlow: BeadKind = "stage_slow"
+    public static let modelCalled: BeadKind = "model_called"
+    public static let patchProduced: BeadKind = "patch_produced"
+    public static let patchApproved: BeadKind = "patch_approved"
+    public static let patchRejected: BeadKind = "patch_rejected"
+    public static let merged: BeadKind = "merged"
+    public static let quarantined: BeadKind = "quarantined"
+    public static let quarantineReleased: BeadKind = "quarantine_released"
+    public static let quarantineDropped: BeadKind = "quarantine_dropped"
+    public static let leaseReclaimed: BeadKind = "lease_reclaimed"
+    public static let runStarted: BeadKind = "run_started"
+    public static let runFinished: BeadKind = "run_finished"
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
