@@ -45,7 +45,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PilothouseCoreTests", dependencies: ["PilothouseCore"]),
-        .testTarget(name: "PilothouseEngineTests", dependencies: ["PilothouseEngine", "PilothouseCore"]),
+        .testTarget(
+            name: "PilothouseEngineTests",
+            dependencies: [
+                "PilothouseEngine", "PilothouseCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "PilothouseConsoleTests", dependencies: ["PilothouseConsole", "PilothouseCore"]),
     ],
     swiftLanguageModes: [.v6]

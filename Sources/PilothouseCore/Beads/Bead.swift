@@ -52,7 +52,10 @@ public struct Bead: Hashable, Codable, Sendable {
         func field(_ text: String) {
             let utf8 = Array(text.utf8)
             let count = UInt32(utf8.count)
-            bytes.append(contentsOf: [UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)])
+            bytes.append(contentsOf: [
+                UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
+                UInt8(count & 0xFF),
+            ])
             bytes.append(contentsOf: utf8)
         }
         field(jobID?.rawValue ?? "")

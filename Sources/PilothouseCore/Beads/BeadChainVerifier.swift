@@ -29,36 +29,54 @@ public struct BeadChainVerifier: Sendable {
         var previousSeq: Int64 = 0
         for (index, bead) in beads.enumerated() {
             if bead.encodingVersion != Bead.currentEncodingVersion {
-                return .broken(BeadChainBreak(seq: bead.seq, problem: .unknownEncoding,
-                    detail: "encoding version \(bead.encodingVersion) is not known to this Pilothouse"))
+                return .broken(
+                    BeadChainBreak(
+                        seq: bead.seq, problem: .unknownEncoding,
+                        detail: "encoding version \(bead.encodingVersion) is not known to this Pilothouse"))
             }
             if bead.prevHash != previousHash {
-                return .broken(classifyLinkBreak(bead, at: index, expected: previousHash, previousSeq: previousSeq, hashes: hashes))
+                return .broken(
+                    classifyLinkBreak(
+                        bead, at: index, expected: previousHash, previousSeq: previousSeq, hashes: hashes))
             }
             if hash(bead.canonicalEncoding()) != bead.hash {
-                return .broken(BeadChainBreak(seq: bead.seq, problem: .edited,
-                    detail: "its content no longer matches its hash \(bead.shortHash)"))
+                return .broken(
+                    BeadChainBreak(
+                        seq: bead.seq, problem: .edited,
+                        detail: "its content no longer matches its hash \(bead.shortHash)"))
             }
             if bead.seq != previousSeq + 1 {
-                return .broken(BeadChainBreak(seq: bead.seq, problem: .reordered,
-                    detail: "sequence number \(bead.seq) follows \(previousSeq); it was renumbered"))
+                return .broken(
+                    BeadChainBreak(
+                        seq: bead.seq, problem: .reordered,
+                        detail: "sequence number \(bead.seq) follows \(previousSeq); it was renumbered"))
             }
             previousHash = bead.hash
             previousSeq = bead.seq
         }
         if let head {
             if head.count > Int64(beads.count) {
-                return .broken(BeadChainBreak(seq: previousSeq + 1, problem: .deleted,
-                    detail: "the chain head records \(head.count) beads but only \(beads.count) remain; the newest were removed"))
+                return .broken(
+                    BeadChainBreak(
+                        seq: previousSeq + 1, problem: .deleted,
+                        detail:
+                            "the chain head records \(head.count) beads but only \(beads.count) remain; the newest were removed"
+                    ))
             }
             if head.count < Int64(beads.count) {
                 let extra = beads[Int(head.count)]
-                return .broken(BeadChainBreak(seq: extra.seq, problem: .inserted,
-                    detail: "the chain head records \(head.count) beads but there are \(beads.count); beads were added outside Pilothouse"))
+                return .broken(
+                    BeadChainBreak(
+                        seq: extra.seq, problem: .inserted,
+                        detail:
+                            "the chain head records \(head.count) beads but there are \(beads.count); beads were added outside Pilothouse"
+                    ))
             }
             if head.lastHash != previousHash {
-                return .broken(BeadChainBreak(seq: previousSeq, problem: .edited,
-                    detail: "the chain head's last hash does not match the newest bead"))
+                return .broken(
+                    BeadChainBreak(
+                        seq: previousSeq, problem: .edited,
+                        detail: "the chain head's last hash does not match the newest bead"))
             }
         }
         return .ok(count: beads.count)
@@ -69,24 +87,32 @@ public struct BeadChainVerifier: Sendable {
     ) -> BeadChainBreak {
         if let target = hashes[bead.prevHash] {
             if target > index {
-                return BeadChainBreak(seq: bead.seq, problem: .reordered,
+                return BeadChainBreak(
+                    seq: bead.seq, problem: .reordered,
                     detail: "it links to a bead stored after it; beads were swapped or moved")
             }
             if target < index - 1 {
-                return BeadChainBreak(seq: bead.seq, problem: .inserted,
-                    detail: "it links past the bead stored before it (seq \(previousSeq)), which was inserted")
+                return BeadChainBreak(
+                    seq: bead.seq, problem: .inserted,
+                    detail: "it links past the bead stored before it (seq \(previousSeq)), which was inserted"
+                )
             }
         }
         if bead.seq > previousSeq + 1 {
             let missing = bead.seq - previousSeq - 1
-            return BeadChainBreak(seq: bead.seq, problem: .deleted,
-                detail: "\(missing) bead\(missing == 1 ? "" : "s") before it (seq \(previousSeq + 1)\(missing > 1 ? "–\(bead.seq - 1)" : "")) were deleted")
+            return BeadChainBreak(
+                seq: bead.seq, problem: .deleted,
+                detail:
+                    "\(missing) bead\(missing == 1 ? " was" : "s were") deleted before it (seq \(previousSeq + 1)\(missing > 1 ? "–\(bead.seq - 1)" : ""))"
+            )
         }
         if hash(bead.canonicalEncoding()) != bead.hash {
-            return BeadChainBreak(seq: bead.seq, problem: .edited,
+            return BeadChainBreak(
+                seq: bead.seq, problem: .edited,
                 detail: "its link to the previous bead was changed")
         }
-        return BeadChainBreak(seq: bead.seq, problem: .deleted,
+        return BeadChainBreak(
+            seq: bead.seq, problem: .deleted,
             detail: "the bead it links to (\(bead.prevHash.prefix(8))) is gone")
     }
 }

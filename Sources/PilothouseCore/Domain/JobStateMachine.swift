@@ -6,7 +6,9 @@ public enum JobStateMachine {
     /// Allowed next states for each state.
     public static let allowed: [JobState: Set<JobState>] = [
         .queued: [.running, .paused, .cancelled, .quarantined, .budgetHold],
-        .running: [.queued, .awaitingApproval, .merging, .failed, .cancelled, .quarantined, .paused, .budgetHold],
+        .running: [
+            .queued, .awaitingApproval, .merging, .failed, .cancelled, .quarantined, .paused, .budgetHold,
+        ],
         .awaitingApproval: [.merging, .rejected, .queued, .cancelled, .paused],
         .merging: [.merged, .needsRebase, .failed, .quarantined, .queued],
         .needsRebase: [.queued, .running, .cancelled, .failed],
@@ -41,7 +43,8 @@ public enum JobStateError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .illegalTransition(let from, let to):
             let options = JobStateMachine.allowed[from, default: []].map(\.rawValue).sorted()
-            let hint = options.isEmpty ? "it is final" : "allowed from \(from): \(options.joined(separator: ", "))"
+            let hint =
+                options.isEmpty ? "it is final" : "allowed from \(from): \(options.joined(separator: ", "))"
             return "a job cannot go from \(from) to \(to) (\(hint))"
         }
     }

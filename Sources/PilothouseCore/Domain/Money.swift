@@ -15,11 +15,15 @@ public struct Money: Hashable, Comparable, Codable, Sendable, CustomStringConver
         if body.hasPrefix("$") { body = body.dropFirst() }
         guard !body.isEmpty else { return nil }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int64(parts[0].isEmpty ? "0" : parts[0]), whole >= 0 else { return nil }
+        guard parts.count <= 2, let whole = Int64(parts[0].isEmpty ? "0" : parts[0]), whole >= 0 else {
+            return nil
+        }
         var fraction: Int64 = 0
         if parts.count == 2 {
             let digits = parts[1]
-            guard digits.count <= 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+            guard digits.count <= 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+                return nil
+            }
             let padded = digits + String(repeating: "0", count: 6 - digits.count)
             fraction = Int64(padded) ?? 0
         }

@@ -14,7 +14,8 @@ public struct Patch: Hashable, Codable, Sendable {
     public var createdAt: Date
 
     public init(
-        jobID: JobID, attempt: Int, baseCommit: String, diff: Data, filesChanged: Int = 0, linesAdded: Int = 0,
+        jobID: JobID, attempt: Int, baseCommit: String, diff: Data, filesChanged: Int = 0,
+        linesAdded: Int = 0,
         linesRemoved: Int = 0, createdAt: Date = Date()
     ) {
         self.jobID = jobID

@@ -33,7 +33,8 @@ public enum Priority: Int, CaseIterable, Comparable, Codable, Sendable, CustomSt
         }
         let text = try container.decode(String.self)
         guard let value = Priority(label: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown priority \(text)")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "unknown priority \(text)")
         }
         self = value
     }

@@ -15,10 +15,14 @@ public struct TokenCounts: Hashable, Codable, Sendable, AdditiveArithmetic {
     public var total: Int { input + output }
 
     public static func + (lhs: TokenCounts, rhs: TokenCounts) -> TokenCounts {
-        TokenCounts(input: lhs.input + rhs.input, output: lhs.output + rhs.output, cachedInput: lhs.cachedInput + rhs.cachedInput)
+        TokenCounts(
+            input: lhs.input + rhs.input, output: lhs.output + rhs.output,
+            cachedInput: lhs.cachedInput + rhs.cachedInput)
     }
 
     public static func - (lhs: TokenCounts, rhs: TokenCounts) -> TokenCounts {
-        TokenCounts(input: lhs.input - rhs.input, output: lhs.output - rhs.output, cachedInput: lhs.cachedInput - rhs.cachedInput)
+        TokenCounts(
+            input: lhs.input - rhs.input, output: lhs.output - rhs.output,
+            cachedInput: lhs.cachedInput - rhs.cachedInput)
     }
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# End to end: init, enqueue, concurrent writers, bead tampering, bad database files.
+set -euo pipefail
+P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Outside a git repository: a one-line refusal, non-zero.
+mkdir "$work/plain"
+if out=$("$P" init "$work/plain" 2>&1); then fail "init outside git succeeded"; fi
+[ "$(echo "$out" | wc -l)" -eq 1 ] || fail "refusal is not one line: $out"
+echo "$out" | grep -q "not inside a git repository" || fail "unclear refusal: $out"
+
+repo="$work/repo"
+git init -q "$repo"
+"$P" init "$repo" >/dev/null
+[ -f "$repo/.pilothouse/pilothouse.toml" ] || fail "no config written"
+grep -q '^#' "$repo/.pilothouse/pilothouse.toml" || fail "config is not commented"
+cd "$repo"
+
+# Two writers at once: 2 × 200 jobs, one valid chain.
+( for i in $(seq 1 200); do "$P" enqueue "left $i" >/dev/null; done ) &
+left=$!
+( for i in $(seq 1 200); do "$P" enqueue "right $i" >/dev/null; done ) &
+right=$!
+wait $left || fail "left writer failed"
+wait $right || fail "right writer failed"
+count=$("$P" jobs ls --json | grep -c '"goal"')
+[ "$count" -eq 400 ] || fail "expected 400 jobs, got $count"
+"$P" beads verify | grep -q "OK: 400 beads" || fail "chain not OK after concurrent writers"
+echo "ok: 400 jobs from two concurrent writers, chain verified"
+
+# Tampering with the sqlite3 CLI is detected and names the bead.
+db=.pilothouse/pilothouse.db
+cp "$db" "$work/clean.db"
+tamper() {
+    cp "$work/clean.db" "$db"; rm -f "$db-wal" "$db-shm"
+    sqlite3 "$db" "$1"
+    if out=$("$P" beads verify 2>&1); then fail "$2 not detected"; fi
+    echo "$out" | grep -q "bead $3: $2" || fail "$2: unexpected report: $out"
+    echo "ok: $2 detected: $out"
+}
+tamper "UPDATE beads SET message = 'forged' WHERE seq = 10" edited 10
+tamper "DELETE FROM beads WHERE seq = 10" deleted 11
+tamper "UPDATE beads SET seq = -1 WHERE seq = 10; UPDATE beads SET seq = 10 WHERE seq = 11; UPDATE beads SET seq = 11 WHERE seq = -1" reordered 10
+cp "$work/clean.db" "$db"; rm -f "$db-wal" "$db-shm"
+"$P" beads verify >/dev/null || fail "clean copy does not verify"
+
+# Bad database files: clear error, non-zero exit, file unchanged.
+bad() {
+    if out=$("$P" jobs ls 2>&1); then fail "$1 accepted"; fi
+    echo "$out" | grep -q "^error: " || fail "$1: no clear error: $out"
+    echo "ok: $1 refused: $out"
+}
+head -c 8192 /dev/urandom > "$db"; rm -f "$db-wal" "$db-shm"
+before=$(sha256sum "$db"); bad garbage; [ "$before" = "$(sha256sum "$db")" ] || fail "garbage file changed"
+cp "$work/clean.db" "$db"; chmod 444 "$db"
+before=$(sha256sum "$db"); bad read-only; [ "$before" = "$(sha256sum "$db")" ] || fail "read-only file changed"
+chmod 644 "$db"
+cp "$work/clean.db" "$db"; sqlite3 "$db" "INSERT INTO grdb_migrations VALUES ('v999_future')"; rm -f "$db-wal" "$db-shm"
+before=$(sha256sum "$db"); bad newer-schema; [ "$before" = "$(sha256sum "$db")" ] || fail "newer-schema file changed"
+
+# Every command answers --help.
+for cmd in "" init enqueue import "jobs ls" "jobs show" "beads ls" "beads verify" "beads export" "quarantine ls" "quarantine show" "quarantine rm"; do
+    "$P" $cmd --help >/dev/null || fail "pilothouse $cmd --help failed"
+done
+echo "foundation e2e: OK"

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import PilothouseCore
+
+extension Store {
+    /// Appends a bead inside the caller's write transaction and advances the chain head.
+    ///
+    /// Callers are already inside `write`, whose `BEGIN IMMEDIATE` holds SQLite's write lock,
+    /// so reading the head and inserting after it cannot interleave with another process.
+    @discardableResult
+    static func appendBead(
+        _ db: Database, jobID: JobID?, kind: BeadKind, stage: StageName? = nil, message: String,
+        metadata: [String: String] = [:], at date: Date = Date()
+    ) throws -> Bead {
+        guard let head = try Row.fetchOne(db, sql: "SELECT count, last_hash FROM bead_head WHERE id = 1")
+        else {
+            throw StoreError.database(
+                path: db.configuration.label ?? "store", detail: "the bead chain head row is missing")
+        }
+        let count: Int64 = head["count"]
+        let lastHash: String = head["last_hash"]
+        let bead = BeadHasher.seal(
+            Bead(
+                seq: count + 1, jobID: jobID, kind: kind, stage: stage, message: message, metadata: metadata,
+                createdAtMillis: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), prevHash: lastHash
+            ))
+        try db.execute(
+            sql: """
+                INSERT INTO beads (seq, job_id, kind, stage, message, metadata, created_at, prev_hash, hash, encoding_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                bead.seq, bead.jobID?.rawValue, bead.kind.rawValue, bead.stage?.rawValue, bead.message,
+                Store.encodeMetadata(bead.metadata), bead.createdAtMillis, bead.prevHash, bead.hash,
+                bead.encodingVersion,
+            ])
+        try db.execute(
+            sql: "UPDATE bead_head SET count = ?, last_hash = ? WHERE id = 1",
+            arguments: [bead.seq, bead.hash])
+        return bead
+    }
+
+    /// Appends a bead that belongs to no state change (e.g. a run marker).
+    @discardableResult
+    public func appendBead(
+        jobID: JobID?, kind: BeadKind, stage: StageName? = nil, message: String,
+        metadata: [String: String] = [:]
+    ) throws -> Bead {
+        try write { db in
+            try Store.appendBead(
+                db, jobID: jobID, kind: kind, stage: stage, message: message, metadata: metadata)
+        }
+    }
+
+    /// Beads in chain order, optionally of one job.
+    public func beads(jobID: JobID? = nil, limit: Int? = nil) throws -> [Bead] {
+        try read { db in
+            var sql = "SELECT * FROM beads"
+            var arguments: StatementArguments = []
+            if let jobID {
+                sql += " WHERE job_id = ?"
+                arguments = [jobID.rawValue]
+            }
+            sql += " ORDER BY seq"
+            if let limit { sql += " LIMIT \(max(0, limit))" }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Store.bead(from:))
+        }
+    }
+
+    /// Walks the entire chain and reports the first break, if any.
+    public func verifyBeads() throws -> BeadChainReport {
+        try read { db in
+            let beads = try Row.fetchAll(db, sql: "SELECT * FROM beads ORDER BY rowid").map(Store.bead(from:))
+            let head = try Row.fetchOne(db, sql: "SELECT count, last_hash FROM bead_head WHERE id = 1").map {
+                BeadChainVerifier.Head(count: $0["count"], lastHash: $0["last_hash"])
+            }
+            return BeadHasher.verifier.verify(beads, head: head)
+        }
+    }
+
+    static func bead(from row: Row) -> Bead {
+        let jobText: String? = row["job_id"]
+        let stageText: String? = row["stage"]
+        return Bead(
+            seq: row["seq"], jobID: jobText.flatMap(JobID.init), kind: BeadKind(rawValue: row["kind"]),
+            stage: stageText.map { StageName($0) }, message: row["message"],
+            metadata: decodeMetadata(row["metadata"]), createdAtMillis: row["created_at"],
+            prevHash: row["prev_hash"],
+            hash: row["hash"], encodingVersion: row["encoding_version"])
+    }
+
+    static func encodeMetadata(_ metadata: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(metadata) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Tolerant on purpose: a hand-edited metadata column must surface in `verify` as an
+    /// edit, not crash the listing.
+    static func decodeMetadata(_ text: String?) -> [String: String] {
+        guard let text, let data = text.data(using: .utf8) else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? ["_unreadable": text]
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import PilothouseCore
+
+extension Store {
+    /// Adds a job and its `job_created` bead in one transaction.
+    @discardableResult
+    public func enqueue(_ job: Job) throws -> Job {
+        try write { db in
+            try Store.insert(job, contentHash: nil, in: db)
+            try Store.appendBead(
+                db, jobID: job.id, kind: .jobCreated, message: job.title,
+                metadata: ["priority": job.priority.description, "category": job.category.rawValue],
+                at: job.createdAt)
+            return job
+        }
+    }
+
+    /// Jobs ordered as the scheduler takes them: priority first, then age.
+    public func jobs(state: JobState? = nil) throws -> [Job] {
+        try read { db in
+            if let state {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM jobs WHERE state = ? ORDER BY priority, id",
+                    arguments: [state.rawValue]
+                ).map(Store.job(from:))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY priority, id").map(Store.job(from:))
+        }
+    }
+
+    public func job(_ id: JobID) throws -> Job? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]).map(
+                Store.job(from:))
+        }
+    }
+
+    /// Finds a job by its full id or by an unambiguous prefix or suffix, as operators type them.
+    public func resolveJob(_ text: String) throws -> Job {
+        let needle = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !needle.isEmpty, needle.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            throw StoreError.unknownJob(text)
+        }
+        let matches = try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM jobs WHERE id = ? OR id LIKE ? OR id LIKE ? LIMIT 3",
+                arguments: [needle, needle + "%", "%" + needle]
+            ).map(Store.job(from:))
+        }
+        if let exact = matches.first(where: { $0.id.rawValue == needle }) { return exact }
+        guard let first = matches.first else { throw StoreError.unknownJob(text) }
+        guard matches.count == 1 else { throw StoreError.ambiguousJob(text, matches: matches.count) }
+        return first
+    }
+
+    /// Moves a job through the state machine and records why, in one transaction.
+    @discardableResult
+    public func transition(
+        _ id: JobID, to next: JobState, stage: StageName? = nil, message: String? = nil,
+        metadata: [String: String] = [:]
+    ) throws -> Job {
+        try write { db in
+            guard
+                var job = try Row.fetchOne(
+                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
+                ).map(Store.job(from:))
+            else { throw StoreError.unknownJob(id.rawValue) }
+            let previous = job.state
+            do throws(JobStateError) {
+                try job.transition(to: next)
+            } catch {
+                throw StoreError.illegalTransition(job: id.short, error.description)
+            }
+            if let stage { job.currentStage = stage }
+            try db.execute(
+                sql: "UPDATE jobs SET state = ?, stage = ?, updated_at = ? WHERE id = ?",
+                arguments: [
+                    job.state.rawValue, job.currentStage?.rawValue, Store.millis(job.updatedAt), id.rawValue,
+                ])
+            var facts = metadata
+            facts["from"] = previous.rawValue
+            facts["to"] = next.rawValue
+            try Store.appendBead(
+                db, jobID: id, kind: .stateChanged, stage: job.currentStage,
+                message: message ?? "\(previous) → \(next)", metadata: facts, at: job.updatedAt)
+            return job
+        }
+    }
+
+    /// Counts of jobs per state, for `status` and the gauges.
+    public func jobCounts() throws -> [JobState: Int] {
+        try read { db in
+            var counts: [JobState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
+                if let state = JobState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    static func insert(_ job: Job, contentHash: String?, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO jobs (id, title, goal, category, priority, source_plan, source_anchor, content_hash,
+                    files_hint, state, stage, attempts, max_attempts, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                job.id.rawValue, job.title, job.goal, job.category.rawValue, job.priority.rawValue,
+                job.sourcePlan,
+                job.sourceAnchor, contentHash, encodeList(job.filesHint), job.state.rawValue,
+                job.currentStage?.rawValue,
+                job.attempts, job.maxAttempts, millis(job.createdAt), millis(job.updatedAt),
+            ])
+    }
+
+    static func job(from row: Row) throws -> Job {
+        let idText: String = row["id"]
+        guard let id = JobID(idText) else {
+            throw StoreError.database(path: "jobs", detail: "row has an invalid job id '\(idText)'")
+        }
+        let stage: String? = row["stage"]
+        return Job(
+            id: id, title: row["title"], goal: row["goal"],
+            category: JobCategory(rawValue: row["category"]) ?? .quality,
+            priority: Priority(rawValue: row["priority"]) ?? .p2, sourcePlan: row["source_plan"],
+            sourceAnchor: row["source_anchor"], filesHint: decodeList(row["files_hint"]),
+            state: JobState(rawValue: row["state"]) ?? .failed, currentStage: stage.map { StageName($0) },
+            attempts: row["attempts"], maxAttempts: row["max_attempts"], createdAt: date(row["created_at"]),
+            updatedAt: date(row["updated_at"]))
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    static func encodeList(_ list: [String]) -> String {
+        guard let data = try? JSONEncoder().encode(list) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeList(_ text: String?) -> [String] {
+        guard let data = text?.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+    }
+}

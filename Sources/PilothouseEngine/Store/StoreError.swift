@@ -1,0 +1,43 @@
+import Foundation
+
+/// Why the store could not be opened or used, in words an operator can act on.
+public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    case missing(path: String)
+    case notADatabase(path: String, detail: String)
+    case readOnly(path: String)
+    case newerSchema(path: String, unknown: [String])
+    case locked(path: String)
+    case unknownJob(String)
+    case ambiguousJob(String, matches: Int)
+    case unknownQuarantineRecord(String)
+    case illegalTransition(job: JobIDText, JobStateErrorText)
+    case database(path: String, detail: String)
+
+    public typealias JobIDText = String
+    public typealias JobStateErrorText = String
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "no Pilothouse store at \(path); run `pilothouse init` in the repository first"
+        case .notADatabase(let path, let detail):
+            "\(path) is not a Pilothouse database (\(detail)); move it aside and run `pilothouse init`, or restore it from a backup"
+        case .readOnly(let path):
+            "\(path) is read-only; make it and its folder writable (chmod u+w) or use a copy"
+        case .newerSchema(let path, let unknown):
+            "\(path) was written by a newer Pilothouse (schema \(unknown.joined(separator: ", "))); upgrade Pilothouse to use it"
+        case .locked(let path):
+            "\(path) is locked by another process for too long; stop the other Pilothouse or retry"
+        case .unknownJob(let text):
+            "no job matches '\(text)'; list jobs with `pilothouse jobs ls`"
+        case .ambiguousJob(let text, let matches):
+            "'\(text)' matches \(matches) jobs; type more characters of the id"
+        case .unknownQuarantineRecord(let text):
+            "no quarantine record matches '\(text)'; list them with `pilothouse quarantine ls`"
+        case .illegalTransition(let job, let detail):
+            "job \(job): \(detail)"
+        case .database(let path, let detail):
+            "database error in \(path): \(detail)"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import PilothouseCore
+import PilothouseEngine
+
+struct BeadsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beads", abstract: "Read, verify and export the audit chain.",
+        subcommands: [List.self, Verify.self, Export.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List beads in chain order.")
+
+        @Option(help: "Only the beads of this job (id or an unambiguous part).")
+        var job: String?
+
+        @Flag(help: "Print JSON (an array of beads).")
+        var json = false
+
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            let jobID = try job.map { try store.resolveJob($0).id }
+            let beads = try store.beads(jobID: jobID)
+            if json {
+                print(try JSONOutput.encode(beads))
+            } else if beads.isEmpty {
+                print("no beads yet")
+            } else {
+                for bead in beads { print(BeadLine.text(bead)) }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify", abstract: "Check every bead's hash and link; exit 1 at the first break.")
+
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            switch try store.verifyBeads() {
+            case .ok(let count):
+                print("OK: \(count) bead\(count == 1 ? "" : "s") verified")
+            case .broken(let problem):
+                throw CommandFailure("bead chain broken at \(problem)", code: 1)
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Write the whole chain to standard output, one JSON bead per line.")
+
+        @Flag(help: "JSON Lines output (the only format, required so scripts say what they expect).")
+        var jsonl = false
+
+        @OptionGroup var options: RepositoryOptions
+
+        func validate() throws {
+            guard jsonl else { throw ValidationError("say the format: `pilothouse beads export --jsonl`") }
+        }
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            var output = ""
+            for bead in try store.beads() {
+                output += try JSONOutput.encode(bead, pretty: false)
+                output += "\n"
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+        }
+    }
+}
+
+/// One bead as a line of text: time, seq, short hash, kind, job, message.
+enum BeadLine {
+    static func text(_ bead: Bead) -> String {
+        let time = bead.createdAt.formatted(.iso8601)
+        let job = bead.jobID?.short ?? "-"
+        let stage = bead.stage.map { " [\($0)]" } ?? ""
+        return "\(time)  #\(bead.seq)  \(bead.shortHash)  \(job)  \(bead.kind)\(stage)  \(bead.message)"
+    }
+}

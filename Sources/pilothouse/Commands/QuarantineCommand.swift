@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import PilothouseCore
+import PilothouseEngine
+
+struct QuarantineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarantine", abstract: "Inspect and drop quarantined records.",
+        subcommands: [List.self, Show.self, Remove.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List quarantined records, oldest first.")
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            let records = try store.quarantineRecords()
+            if json {
+                print(try JSONOutput.encode(records))
+            } else if records.isEmpty {
+                print("quarantine is empty")
+            } else {
+                print(
+                    TextTable.render(
+                        header: ["ID", "REASON", "JOB", "AGE", "MESSAGE"],
+                        rows: records.map { record in
+                            [
+                                record.id.short, record.reason.rawValue, record.jobID?.short ?? "-",
+                                Age.text(since: record.createdAt), record.message,
+                            ]
+                        }))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one record in full.")
+
+        @Argument(help: "The record id or an unambiguous part of it.")
+        var id: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            let record = try store.resolveQuarantineRecord(id)
+            if json {
+                print(try JSONOutput.encode(record))
+                return
+            }
+            print(
+                "\(record.id)  \(record.reason)  job \(record.jobID?.rawValue ?? "-")  \(record.createdAt.formatted(.iso8601))"
+            )
+            print(record.message)
+            if !record.payload.isEmpty { print("\n\(record.payload)") }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Drop a record for good (a bead records who dropped it).")
+
+        @Argument(help: "The record id or an unambiguous part of it.")
+        var id: String
+
+        @Option(help: "Why it is dropped (kept in the audit chain).")
+        var reason = "dropped by operator"
+
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            let record = try store.resolveQuarantineRecord(id)
+            try store.dropQuarantineRecord(record.id, reason: reason)
+            print("dropped \(record.id.short) (\(record.reason))")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import PilothouseCore
+import PilothouseEngine
+
+/// Parses, runs, and turns every error into one line and an exit code: never a trap or a
+/// stack trace for something the user typed.
+@main
+enum Entry {
+    static func main() async {
+        do {
+            var command = try Pilothouse.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CommandFailure {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            exit(error.code)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = Pilothouse.exitCode(for: error)
+            if code == .success {
+                print(Pilothouse.fullMessage(for: error))
+                exit(0)
+            }
+            if let message = CommandFailure.describe(error) {
+                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                exit(CommandFailure.code(for: error))
+            }
+            // Argument parsing problems: argument-parser's message and usage, exit 2.
+            FileHandle.standardError.write(Data((Pilothouse.fullMessage(for: error) + "\n").utf8))
+            exit(2)
+        }
+    }
+}

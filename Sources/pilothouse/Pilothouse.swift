@@ -1,0 +1,19 @@
+import ArgumentParser
+import PilothouseEngine
+
+/// The `pilothouse` command: a control room for an autonomous code-improvement swarm.
+struct Pilothouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pilothouse",
+        abstract: "A control room for an autonomous code-improvement swarm.",
+        discussion: """
+            Pilothouse keeps its state in .pilothouse/ of the target git repository.
+            Start with `pilothouse init`, then `pilothouse import PLAN.md` or `pilothouse enqueue "goal"`.
+            """,
+        version: PilothouseVersion.current,
+        subcommands: [
+            InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self, BeadsCommand.self,
+            QuarantineCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,35 @@
+import Foundation
+import PilothouseCore
+import PilothouseEngine
+
+/// A failure reported as `error: <message>` with an exit code.
+///
+/// Exit codes: 1 the work failed (e.g. a broken bead chain), 2 usage, configuration or
+/// store problems the operator must fix first.
+struct CommandFailure: Error {
+    var message: String
+    var code: Int32
+
+    init(_ message: String, code: Int32 = 2) {
+        self.message = message
+        self.code = code
+    }
+
+    /// The one-line message for errors of the lower layers, which already say what to do.
+    static func describe(_ error: any Error) -> String? {
+        switch error {
+        case let error as StoreError: error.description
+        case let error as ConfigError: error.description
+        case let error as GitError: error.description
+        case let error as JobStateError: error.description
+        default: nil
+        }
+    }
+
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case is JobStateError: 1
+        default: 2
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/// The version printed by `--version` and recorded in every run header.
+enum PilothouseVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import PilothouseEngine
+
+/// `--repo PATH`, accepted by every command that works on a repository.
+struct RepositoryOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The target git repository (default: the current directory).", valueName: "path"))
+    var repo: String?
+
+    func repository() throws -> Repository {
+        let start =
+            repo.map { ($0 as NSString).expandingTildeInPath } ?? FileManager.default.currentDirectoryPath
+        return try Repository.locate(from: start)
+    }
+
+    /// The repository's store; a clear refusal when `init` has not been run.
+    func openStore() throws -> (Repository, Store) {
+        let repository = try repository()
+        guard FileManager.default.fileExists(atPath: repository.databasePath) else {
+            throw CommandFailure(
+                "no Pilothouse store in \(repository.root); run `pilothouse init` there first")
+        }
+        return (repository, try Store.open(path: repository.databasePath))
+    }
+
+    func config(for repository: Repository) throws -> PilothouseConfig {
+        try PilothouseConfig.load(path: repository.configPath)
+    }
+}
