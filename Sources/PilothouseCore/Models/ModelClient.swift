@@ -1,0 +1,33 @@
+/// What model-calling stages talk to. The gateway is the real one; tests use doubles.
+public protocol ModelClient: Sendable {
+    func complete(_ request: ModelRequest) async throws(ModelClientError) -> ModelResponse
+}
+
+/// Why a model call did not produce an answer; the engine decides retry, hold or fail from it.
+public enum ModelClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An enforced budget cannot cover the call's estimate: the job goes to `budget_hold`.
+    case budgetExceeded(scope: String, remaining: Money)
+    /// Retries were exhausted on transient failures (429, 5xx, timeouts).
+    case exhausted(model: String, attempts: Int, lastError: String)
+    /// The provider refused in a way retrying will not fix (401, 400, unknown model…).
+    case permanent(model: String, message: String)
+    /// Every model of the fallback chain has an open circuit.
+    case circuitOpen(model: String)
+    case cancelled
+    /// No provider is configured for the requested model.
+    case unknownModel(String)
+
+    public var description: String {
+        switch self {
+        case .budgetExceeded(let scope, let remaining):
+            "the \(scope) budget cannot cover this call (\(remaining) left)"
+        case .exhausted(let model, let attempts, let lastError):
+            "\(model) failed \(attempts) times; last: \(lastError)"
+        case .permanent(let model, let message): "\(model) refused the request: \(message)"
+        case .circuitOpen(let model):
+            "\(model) is failing repeatedly (circuit open); try again after the cooldown"
+        case .cancelled: "the call was cancelled"
+        case .unknownModel(let model): "no provider is configured for model '\(model)'"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import PilothouseCore
+
+/// One step of a job's pipeline. Implementations are constructed with what they need
+/// (gateway, workspace) and registered by kind; the engine only sees this protocol.
+///
+/// A stage must honour task cancellation promptly: the watchdog cancels it at its
+/// deadline, and a stage that runs processes must kill their process group when cancelled.
+public protocol PipelineStage: Sendable {
+    func run(_ context: StageContext) async throws(StageFailure) -> StageOutput
+}
+
+/// Everything a stage may read about its job, and the narrow ways it may write back.
+public struct StageContext: Sendable {
+    public var job: Job
+    public var attempt: Int
+    public var spec: PipelineTemplate.StageSpec
+    /// Outputs of the stages this job already finished in this attempt.
+    public var outputs: [StageName: StageOutput]
+    /// The operator's reason from a rejection, fed back to `implement` on the next attempt.
+    public var feedback: String?
+    /// Hunk indices the operator approved, when only part of the patch was approved.
+    public var approvedHunks: [Int]?
+    public var repositoryRoot: String
+    public var services: StageServices
+
+    public init(
+        job: Job, attempt: Int, spec: PipelineTemplate.StageSpec, outputs: [StageName: StageOutput],
+        feedback: String?,
+        approvedHunks: [Int]?, repositoryRoot: String, services: StageServices
+    ) {
+        self.job = job
+        self.attempt = attempt
+        self.spec = spec
+        self.outputs = outputs
+        self.feedback = feedback
+        self.approvedHunks = approvedHunks
+        self.repositoryRoot = repositoryRoot
+        self.services = services
+    }
+}
+
+/// The engine-side operations a stage may use; each is one store transaction.
+public struct StageServices: Sendable {
+    public var models: any ModelClient
+    /// Appends a bead for this job and stage (e.g. `model_called`).
+    public var recordBead:
+        @Sendable (_ kind: BeadKind, _ message: String, _ metadata: [String: String]) async -> Void
+    /// Stores the attempt's canonical patch.
+    public var savePatch: @Sendable (_ patch: Patch) async throws -> Void
+    /// The newest stored patch of the job, if any.
+    public var latestPatch: @Sendable () async throws -> Patch?
+
+    public init(
+        models: any ModelClient,
+        recordBead: @escaping @Sendable (BeadKind, String, [String: String]) async -> Void,
+        savePatch: @escaping @Sendable (Patch) async throws -> Void,
+        latestPatch: @escaping @Sendable () async throws -> Patch?
+    ) {
+        self.models = models
+        self.recordBead = recordBead
+        self.savePatch = savePatch
+        self.latestPatch = latestPatch
+    }
+}
+
+/// How a stage failed, which decides what happens to the job next.
+public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Worth another try of this stage (up to the template's `max_retries`).
+    case retryable(String)
+    /// The job cannot succeed this way; it fails (or retries the whole job per template).
+    case fatal(String)
+    /// Must not proceed and must not be lost: the job goes to quarantine with this record.
+    case quarantine(QuarantineReason, message: String, payload: String)
+    /// An enforced budget cannot cover the stage; the job waits in `budget_hold`.
+    case budgetHold(scope: String)
+    /// The merge conflicts with the integration branch.
+    case needsRebase(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .retryable(let message), .fatal(let message), .needsRebase(let message): message
+        case .quarantine(let reason, let message, _): "\(reason): \(message)"
+        case .budgetHold(let scope): "waiting for the \(scope) budget"
+        case .cancelled: "cancelled"
+        }
+    }
+
+    /// Maps a model call failure to what the engine should do with the stage.
+    public init(_ error: ModelClientError) {
+        switch error {
+        case .budgetExceeded(let scope, _): self = .budgetHold(scope: scope)
+        case .exhausted, .circuitOpen: self = .retryable(error.description)
+        case .permanent, .unknownModel: self = .fatal(error.description)
+        case .cancelled: self = .cancelled
+        }
+    }
+}
