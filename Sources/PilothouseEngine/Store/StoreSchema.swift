@@ -118,6 +118,7 @@ enum StoreSchema {
                     );
                     """)
         }
+        registerEngineMigration(&migrator)
         return migrator
     }
 }

@@ -1,0 +1,144 @@
+import Foundation
+import PilothouseCore
+
+extension Engine {
+    /// Carries out an operator's command and reports the outcome (also as an event).
+    ///
+    /// Commands never throw: a command that cannot apply (wrong state, unknown job) comes
+    /// back as a failed outcome with a message for the status line.
+    @discardableResult
+    public func send(_ command: OperatorCommand) async -> CommandOutcome {
+        let outcome: CommandOutcome
+        do {
+            let message = try await perform(command)
+            outcome = CommandOutcome(command: command, succeeded: true, message: message)
+        } catch {
+            let text = String(describing: error)
+            outcome = CommandOutcome(command: command, succeeded: false, message: text)
+        }
+        publish(.commandCompleted(outcome))
+        wake()
+        return outcome
+    }
+
+    private func perform(_ command: OperatorCommand) async throws -> String {
+        switch command {
+        case .approve(let id):
+            return try approve(id, hunks: nil)
+        case .approveHunks(let id, let hunks):
+            guard !hunks.isEmpty else { throw CommandError("no hunks chosen; mark hunks with space, or press a to approve all") }
+            return try approve(id, hunks: hunks)
+        case .reject(let id, let reason):
+            return try reject(id, reason: reason)
+        case .retry(let id):
+            let job = try requireJob(id)
+            guard [.failed, .rejected, .cancelled, .quarantined, .needsRebase, .budgetHold].contains(job.state) else {
+                throw CommandError("\(id.short) is \(job.state); only failed, rejected, cancelled, quarantined or held jobs can be retried")
+            }
+            try store.requeue(id, resetAttempts: true, message: "retried by operator")
+            publishJob(id)
+            return "\(id.short) queued again"
+        case .cancel(let id):
+            let job = try requireJob(id)
+            guard !job.state.isTerminal else { throw CommandError("\(id.short) is already \(job.state)") }
+            active[id]?.cancel()
+            try store.finishRun(id, to: .cancelled, message: "cancelled by operator")
+            publishJob(id)
+            return "\(id.short) cancelled"
+        case .pause(let id):
+            let job = try requireJob(id)
+            guard job.state == .queued || job.state == .running || job.state == .awaitingApproval else {
+                throw CommandError("\(id.short) is \(job.state); only queued, running or waiting jobs can be paused")
+            }
+            active[id]?.cancel()
+            try store.finishRun(id, to: .paused, message: "paused by operator")
+            publishJob(id)
+            return "\(id.short) paused"
+        case .resume(let id):
+            let job = try requireJob(id)
+            guard job.state == .paused else { throw CommandError("\(id.short) is \(job.state), not paused") }
+            try store.requeue(id, resetAttempts: false, message: "resumed by operator")
+            publishJob(id)
+            return "\(id.short) queued again"
+        case .pauseEngine:
+            setState(.paused)
+            return "engine paused: running stages finish, nothing new starts"
+        case .resumeEngine:
+            guard state == .paused || state == .budgetStopped else { return "engine is \(state.rawValue)" }
+            setState(.running)
+            return "engine running"
+        case .releaseQuarantine(let recordID):
+            return try releaseQuarantine(recordID, resetAttempts: false)
+        case .retryQuarantine(let recordID):
+            return try releaseQuarantine(recordID, resetAttempts: true)
+        case .dropQuarantine(let recordID, let reason):
+            let record = try store.resolveQuarantineRecord(recordID.rawValue)
+            try store.dropQuarantineRecord(record.id, reason: reason)
+            if let jobID = record.jobID, let job = try store.job(jobID), job.state == .quarantined {
+                try store.finishRun(jobID, to: .failed, message: "dropped from quarantine: \(reason)")
+                publishJob(jobID)
+            }
+            publish(.quarantineRemoved(record.id))
+            publishNewBeads()
+            return "dropped \(record.id.short)"
+        case .setBudget(let scope, let limit):
+            try store.setBudget(scope: scope, key: scope == "run" ? runID.rawValue : "", limit: limit)
+            let released = try store.releaseBudgetHolds()
+            if state == .budgetStopped {
+                summary.budgetStopped = false
+                setState(.running)
+            }
+            for id in released { publishJob(id) }
+            return "\(scope) budget \(limit.map { "set to \($0)" } ?? "removed"); \(released.count) held job\(released.count == 1 ? "" : "s") resumed"
+        }
+    }
+
+    private func approve(_ id: JobID, hunks: [Int]?) throws -> String {
+        let job = try requireJob(id)
+        guard job.state == .awaitingApproval else { throw CommandError("\(id.short) is \(job.state), not waiting for approval") }
+        guard let gate = template.stages.first(where: { $0.kind == "approve" }) else {
+            throw CommandError("the pipeline has no approve stage")
+        }
+        try store.recordApproval(id, stage: gate.name, attempt: job.attempts, by: "operator", hunks: hunks)
+        publish(.approvalResolved(id))
+        let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+        let resumed = try store.resumeAfterApproval(id, owner: configuration.ownerID, leaseUntil: leaseUntil)
+        publishJob(id)
+        start(resumed, resuming: true, approvedHunks: hunks)
+        return hunks.map { "approved \($0.count) hunk\($0.count == 1 ? "" : "s") of \(id.short); merging" } ?? "approved \(id.short); merging"
+    }
+
+    private func reject(_ id: JobID, reason: String) throws -> String {
+        let job = try requireJob(id)
+        guard job.state == .awaitingApproval else { throw CommandError("\(id.short) is \(job.state), not waiting for approval") }
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        publish(.approvalResolved(id))
+        if configuration.onReject == .retryWithFeedback, !trimmed.isEmpty, job.attempts < job.maxAttempts {
+            try store.reject(id, reason: trimmed, retry: true)
+            publishJob(id)
+            return "rejected \(id.short); trying again with your reason as feedback"
+        }
+        try store.reject(id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: false)
+        publishJob(id)
+        return "rejected \(id.short)"
+    }
+
+    private func releaseQuarantine(_ recordID: JobID, resetAttempts: Bool) throws -> String {
+        let record = try store.resolveQuarantineRecord(recordID.rawValue)
+        try store.releaseQuarantineRecord(record.id, resetAttempts: resetAttempts)
+        publish(.quarantineRemoved(record.id))
+        if let jobID = record.jobID { publishJob(jobID) } else { publishNewBeads() }
+        return record.jobID.map { "released \(record.id.short); job \($0.short) queued again" } ?? "released \(record.id.short)"
+    }
+
+    private func requireJob(_ id: JobID) throws -> Job {
+        guard let job = try store.job(id) else { throw StoreError.unknownJob(id.rawValue) }
+        return job
+    }
+}
+
+/// A command that does not apply, with the reason in words.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import PilothouseCore
+
+extension Engine {
+    /// How a job's pipeline run ended, decided once and then written in one place.
+    enum PipelineOutcome: Sendable {
+        case awaitingApproval
+        case merged
+        case failure(StageName, StageFailure)
+        case cancelled
+    }
+
+    /// Runs the job's stages as a DAG: every stage whose dependencies are done starts, up
+    /// to the per-stage caps; the approval gate stops the run until an operator decides.
+    func runPipeline(_ job: Job, resuming: Bool, approvedHunks: [Int]?) async {
+        var outputs: [StageName: StageOutput] = [:]
+        if resuming { outputs = (try? store.finishedStages(job.id, attempt: job.attempts)) ?? [:] }
+        let feedback = try? store.feedback(job.id)
+        let outcome = await runStages(job, outputs: outputs, feedback: feedback ?? nil, approvedHunks: approvedHunks)
+        settle(job, outcome)
+    }
+
+    private func runStages(
+        _ job: Job, outputs initial: [StageName: StageOutput], feedback: String?, approvedHunks: [Int]?
+    ) async -> PipelineOutcome {
+        var outputs = initial
+        var finished = Set(initial.keys)
+        var running: Set<StageName> = []
+        var failure: (StageName, StageFailure)?
+        var gateHeld = false
+
+        return await withTaskGroup(of: (StageName, Result<StageOutput, StageFailure>).self) { group in
+            func launchReady() {
+                guard failure == nil, !Task.isCancelled else { return }
+                for name in template.ready(finished: finished, running: running) {
+                    guard let spec = template.spec(name) else { continue }
+                    if spec.kind == "approve" {
+                        if gateHeld { continue }
+                        if autoApproveRefusal(job, outputs: outputs) != nil {
+                            gateHeld = true
+                        } else {
+                            recordAutoApproval(job, stage: name)
+                            outputs[name] = .text("auto-approved")
+                            finished.insert(name)
+                            launchReady()
+                            return
+                        }
+                        continue
+                    }
+                    guard let implementation = stages[spec.kind] else {
+                        // An optional stage without an implementation is skipped, visibly.
+                        recordSkip(job, stage: name)
+                        outputs[name] = StageOutput.none
+                        finished.insert(name)
+                        launchReady()
+                        return
+                    }
+                    running.insert(name)
+                    let context = StageContext(
+                        job: job, attempt: job.attempts, spec: spec, outputs: outputs, feedback: feedback,
+                        approvedHunks: approvedHunks, repositoryRoot: repositoryRoot, services: services(for: job, stage: name))
+                    group.addTask { [self] in
+                        (name, await self.runStage(implementation, context: context))
+                    }
+                }
+            }
+
+            launchReady()
+            while let (name, result) = await group.next() {
+                running.remove(name)
+                switch result {
+                case .success(let output):
+                    outputs[name] = output
+                    finished.insert(name)
+                    launchReady()
+                case .failure(let error):
+                    if failure == nil {
+                        failure = (name, error)
+                        group.cancelAll()
+                    }
+                }
+            }
+            if Task.isCancelled { return .cancelled }
+            if let failure { return .failure(failure.0, failure.1) }
+            if gateHeld { return .awaitingApproval }
+            return .merged
+        }
+    }
+
+    /// One stage with its slot, retries, deadline and beads.
+    func runStage(_ implementation: any PipelineStage, context: StageContext) async -> Result<StageOutput, StageFailure> {
+        let spec = context.spec
+        let id = context.job.id
+        var tries = 0
+        while true {
+            tries += 1
+            guard await slots.acquire(spec.name) else { return .failure(.cancelled) }
+            // Started is recorded after the slot is taken and finished before it is given
+            // back, so the bead order itself proves the caps held.
+            recordStarted(id, stage: spec.name, attempt: context.attempt)
+            let timeout: Duration? = spec.timeoutSeconds > 0 ? .seconds(spec.timeoutSeconds) : nil
+            let result = await StageWatchdog.run(implementation, context: context, timeout: timeout) { [self] in
+                await self.recordSlow(id, stage: spec.name, attempt: context.attempt, timeout: timeout)
+            }
+            switch result {
+            case .success(let output):
+                recordFinished(id, stage: spec.name, attempt: context.attempt, output: output)
+                await slots.release(spec.name)
+                return .success(output)
+            case .failure(let error):
+                recordFailed(id, stage: spec.name, attempt: context.attempt, error: error, try: tries, of: spec.maxRetries + 1)
+                await slots.release(spec.name)
+                guard case .retryable = error, tries <= spec.maxRetries, !Task.isCancelled else { return .failure(error) }
+                try? await Task.sleep(for: .milliseconds(50 * tries))
+            }
+        }
+    }
+
+    // MARK: Outcome
+
+    /// Writes where the job goes after its run, in one transaction with its bead.
+    func settle(_ job: Job, _ outcome: PipelineOutcome) {
+        let id = job.id
+        do {
+            switch outcome {
+            case .awaitingApproval:
+                try store.finishRun(id, to: .awaitingApproval, message: "patch waiting for approval")
+                publishJob(id)
+                if let request = try approvalRequest(for: id) { publish(.approvalRequested(request)) }
+            case .merged:
+                try store.finishRun(id, to: .merged, message: "merged")
+                summary.merged.insert(id)
+            case .cancelled:
+                // Cancellation comes from an operator command or shutdown, which already
+                // wrote the job's next state; a shutdown leaves the lease to expire.
+                break
+            case .failure(let stage, let failure):
+                try settleFailure(job, stage: stage, failure: failure)
+            }
+        } catch {
+            publish(.notice("could not record the outcome of \(id.short): \(error)"))
+        }
+        publishJob(id)
+    }
+
+    private func settleFailure(_ job: Job, stage: StageName, failure: StageFailure) throws {
+        let id = job.id
+        switch failure {
+        case .quarantine(let reason, let message, let payload):
+            let record = QuarantineRecord(jobID: id, reason: reason, message: "\(stage): \(message)", payload: payload)
+            try store.quarantine(record, clearingLease: true)
+            summary.quarantined.insert(id)
+            publish(.quarantineAdded(record))
+        case .budgetHold(let scope):
+            try store.finishRun(id, to: .budgetHold, message: "waiting for the \(scope) budget")
+            if scope == "run" || scope == "day" {
+                summary.budgetStopped = true
+                setState(.budgetStopped)
+            }
+        case .needsRebase(let message):
+            try store.finishRun(id, to: .needsRebase, message: message)
+        case .cancelled:
+            break
+        case .retryable(let message), .fatal(let message):
+            if job.attempts < job.maxAttempts, case .retryable = failure {
+                try store.finishRun(id, to: .queued, message: "\(stage) failed (\(message)); trying again")
+            } else {
+                try store.finishRun(id, to: .failed, message: "\(stage) failed: \(message)")
+                summary.failed.insert(id)
+            }
+        }
+    }
+
+    // MARK: Approval gate
+
+    private func autoApproveRefusal(_ job: Job, outputs: [StageName: StageOutput]) -> String? {
+        var review: ReviewScore?
+        var tests: TestSummary?
+        var policy: PolicyReport?
+        for output in outputs.values {
+            switch output {
+            case .review(let score): review = score
+            case .tests(let summary): tests = summary
+            case .policy(let report): policy = report
+            default: break
+            }
+        }
+        return configuration.autoApprove.refusal(review: review, tests: tests, policy: policy, category: job.category)
+    }
+
+    private func recordAutoApproval(_ job: Job, stage: StageName) {
+        _ = try? store.recordApproval(job.id, stage: stage, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
+        publishNewBeads()
+    }
+
+    /// What the operator needs to decide on a waiting job.
+    func approvalRequest(for id: JobID) throws -> ApprovalRequest? {
+        guard let job = try store.job(id), job.state == .awaitingApproval else { return nil }
+        let outputs = try store.finishedStages(id, attempt: job.attempts)
+        var request = ApprovalRequest(
+            jobID: id, attempt: job.attempts, title: job.title, diff: try store.latestPatch(id)?.diff ?? Data(),
+            requestedAt: job.updatedAt)
+        for output in outputs.values {
+            switch output {
+            case .review(let score): request.review = score
+            case .tests(let summary): request.tests = summary
+            case .policy(let report): request.policyFlags = report.flags + report.violations
+            default: break
+            }
+        }
+        return request
+    }
+
+    // MARK: Recording
+
+    func services(for job: Job, stage: StageName) -> StageServices {
+        let store = store
+        let id = job.id
+        return StageServices(
+            models: models,
+            recordBead: { [weak self] kind, message, metadata in
+                _ = try? store.appendBead(jobID: id, kind: kind, stage: stage, message: message, metadata: metadata)
+                await self?.publishNewBeads()
+            },
+            savePatch: { [weak self] patch in
+                try store.savePatch(patch)
+                await self?.publishNewBeads()
+            },
+            latestPatch: { try store.latestPatch(id) })
+    }
+
+    private func recordStarted(_ id: JobID, stage: StageName, attempt: Int) {
+        _ = try? store.recordStageStarted(id, stage: stage, attempt: attempt)
+        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .started)))
+        publishJob(id)
+    }
+
+    private func recordFinished(_ id: JobID, stage: StageName, attempt: Int, output: StageOutput) {
+        _ = try? store.recordStageFinished(id, stage: stage, attempt: attempt, output: output, message: "\(stage) finished")
+        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .finished, output: output)))
+        publishNewBeads()
+    }
+
+    private func recordFailed(_ id: JobID, stage: StageName, attempt: Int, error: StageFailure, try number: Int, of total: Int) {
+        let message = "\(stage) failed (try \(number)/\(total)): \(error)"
+        _ = try? store.recordStageFailed(id, stage: stage, attempt: attempt, message: message)
+        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .failed, message: message)))
+        publishNewBeads()
+    }
+
+    private func recordSlow(_ id: JobID, stage: StageName, attempt: Int, timeout: Duration?) {
+        let message = "\(stage) has used 95% of its \(timeout.map { "\($0)" } ?? "") deadline"
+        _ = try? store.recordStageFailed(id, stage: stage, attempt: attempt, kind: .stageSlow, message: message)
+        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .slow, message: message)))
+        publishNewBeads()
+    }
+
+    private func recordSkip(_ job: Job, stage: StageName) {
+        _ = try? store.recordStageFinished(
+            job.id, stage: stage, attempt: job.attempts, output: .none, message: "\(stage) skipped (not available)")
+        publishNewBeads()
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import PilothouseCore
+
+/// The single writer of a swarm's state: claims jobs, runs their pipelines, guards them
+/// with leases and deadlines, and tells consumers what happened.
+///
+/// Consumers (console, headless output) subscribe with `events()` and send
+/// `OperatorCommand`s with `send(_:)`; neither needs to know how the work is done.
+public actor Engine {
+    let store: Store
+    let template: PipelineTemplate
+    let stages: [String: any PipelineStage]
+    let models: any ModelClient
+    let configuration: EngineConfiguration
+    let repositoryRoot: String
+    let runID: JobID
+    let gaugeSource: (@Sendable () async -> Gauges)?
+
+    let slots: StageSlots
+    let hub = EventHub()
+
+    var state: EngineRunState = .idle
+    var active: [JobID: Task<Void, Never>] = [:]
+    var stopping = false
+    var wakeContinuation: CheckedContinuation<Void, Never>?
+    var lastPublishedSeq: Int64 = 0
+    var summary = RunSummary()
+
+    /// What a run did, for the exit code and the final report.
+    public struct RunSummary: Sendable, Equatable {
+        public var merged: Set<JobID> = []
+        public var failed: Set<JobID> = []
+        public var quarantined: Set<JobID> = []
+        public var awaitingApproval: Set<JobID> = []
+        public var budgetStopped = false
+        public var interrupted = false
+    }
+
+    /// - Parameters:
+    ///   - stages: implementations by kind (`analyze`, `implement`…); `approve` is the
+    ///     engine's own gate and needs none.
+    ///   - gaugeSource: the gateway's view of spend and rate limits, if there is one.
+    public init(
+        store: Store, template: PipelineTemplate, stages: [String: any PipelineStage], models: any ModelClient,
+        configuration: EngineConfiguration = EngineConfiguration(), repositoryRoot: String, runID: JobID = JobID(),
+        gaugeSource: (@Sendable () async -> Gauges)? = nil
+    ) throws(PipelineError) {
+        try template.validate()
+        for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional {
+            throw .unknownStageKind(stage: spec.name, kind: spec.kind)
+        }
+        self.store = store
+        self.template = template
+        self.stages = stages
+        self.models = models
+        self.configuration = configuration
+        self.repositoryRoot = repositoryRoot
+        self.runID = runID
+        self.gaugeSource = gaugeSource
+        self.slots = StageSlots(limits: configuration.stageLimits)
+    }
+
+    // MARK: Events
+
+    /// A stream that starts with a snapshot and continues with deltas.
+    public func events() async -> AsyncStream<EngineEvent> {
+        let snapshot = (try? await makeSnapshot()) ?? EngineSnapshot(state: state)
+        return hub.subscribe(first: .snapshot(snapshot))
+    }
+
+    func publish(_ event: EngineEvent) { hub.publish(event) }
+
+    /// Publishes beads appended since the last call, by this or any other process.
+    func publishNewBeads() {
+        guard let beads = try? store.beads(after: lastPublishedSeq) else { return }
+        for bead in beads {
+            publish(.beadAppended(bead))
+            lastPublishedSeq = bead.seq
+        }
+    }
+
+    func publishJob(_ id: JobID) {
+        publishNewBeads()
+        if let job = try? store.job(id) { publish(.jobChanged(job)) }
+    }
+
+    func setState(_ next: EngineRunState) {
+        guard state != next else { return }
+        state = next
+        publish(.engineStateChanged(next))
+    }
+
+    // MARK: Running
+
+    /// Works until stopped, or with `untilIdle` until nothing is queued or running.
+    ///
+    /// Jobs waiting for an operator's approval do not keep a run alive: headless runs end
+    /// and report them; the console keeps its engine alive itself.
+    public func run(untilIdle: Bool) async -> RunSummary {
+        lastPublishedSeq = (try? store.lastBeadSeq()) ?? 0
+        reclaimExpiredLeases()
+        setState(.running)
+        var lastHeartbeat = ContinuousClock.now
+        var lastGauges = ContinuousClock.now
+        while !stopping {
+            if state == .running { claimJobs() }
+            if untilIdle && active.isEmpty && !hasClaimableWork() { break }
+            await waitForWake(timeout: configuration.pollInterval)
+            let now = ContinuousClock.now
+            if now - lastHeartbeat >= configuration.leaseDuration / 3 {
+                renewLeases()
+                lastHeartbeat = now
+            }
+            if now - lastGauges >= .seconds(1) {
+                await publishGauges()
+                lastGauges = now
+            }
+        }
+        // Draining: nothing new starts; running stages finish or meet their deadlines.
+        if !active.isEmpty { setState(.draining) }
+        for task in active.values { await task.value }
+        publishNewBeads()
+        await publishGauges()
+        setState(summary.budgetStopped ? .budgetStopped : .idle)
+        summary.awaitingApproval = Set(((try? store.jobs(state: .awaitingApproval)) ?? []).map(\.id))
+        return summary
+    }
+
+    /// Stops claiming and lets the run return once running stages are done (SIGINT/SIGTERM).
+    public func stop(interrupted: Bool = true) {
+        summary.interrupted = summary.interrupted || interrupted
+        stopping = true
+        wake()
+    }
+
+    func wake() {
+        wakeContinuation?.resume()
+        wakeContinuation = nil
+    }
+
+    private func waitForWake(timeout: Duration) async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.wake()
+        }
+        await withCheckedContinuation { wakeContinuation = $0 }
+        timer.cancel()
+    }
+
+    private func hasClaimableWork() -> Bool {
+        guard state == .running else { return false }
+        return ((try? store.jobs(state: .queued)) ?? []).contains { active[$0.id] == nil }
+    }
+
+    private func claimJobs() {
+        while active.count < configuration.swarmSize && state == .running && !stopping {
+            let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+            guard let job = try? store.claimNextJob(owner: configuration.ownerID, leaseUntil: leaseUntil, excluding: Set(active.keys))
+            else { return }
+            publishJob(job.id)
+            start(job, resuming: false)
+        }
+    }
+
+    func start(_ job: Job, resuming: Bool, approvedHunks: [Int]? = nil) {
+        let id = job.id
+        active[id] = Task { [weak self] in
+            guard let self else { return }
+            await self.runPipeline(job, resuming: resuming, approvedHunks: approvedHunks)
+            await self.finished(id)
+        }
+    }
+
+    private func finished(_ id: JobID) {
+        active[id] = nil
+        publishJob(id)
+        wake()
+    }
+
+    private func renewLeases() {
+        let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+        try? store.renewLeases(owner: configuration.ownerID, jobs: Array(active.keys), until: until)
+    }
+
+    private func reclaimExpiredLeases() {
+        guard let (requeued, quarantined) = try? store.reclaimExpiredLeases() else { return }
+        for job in quarantined {
+            summary.quarantined.insert(job.id)
+            if let record = try? store.quarantineRecords().last(where: { $0.jobID == job.id }) {
+                publish(.quarantineAdded(record))
+            }
+        }
+        for job in requeued + quarantined { publishJob(job.id) }
+    }
+
+    private func publishGauges() async {
+        var gauges = await gaugeSource?() ?? Gauges()
+        gauges.queueDepth = ((try? store.jobCounts()) ?? [:])[.queued] ?? 0
+        gauges.inFlight = active.count
+        publish(.gauges(gauges))
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import PilothouseCore
+
+/// How the engine schedules and guards work. Loaded from `[engine]` and `[approval]`.
+public struct EngineConfiguration: Sendable, Equatable {
+    /// Jobs worked on at once.
+    public var swarmSize: Int = 4
+    /// At most this many of a stage at once across all jobs (e.g. `test = 2`).
+    public var stageLimits: [StageName: Int] = [:]
+    /// How long a claim lasts without a heartbeat; a crashed engine's jobs come back after it.
+    public var leaseDuration: Duration = .seconds(30)
+    /// How often the engine looks for work other processes queued.
+    public var pollInterval: Duration = .milliseconds(250)
+    public var autoApprove: AutoApproveRule = .off
+    public var onReject: RejectPolicy = .retryWithFeedback
+    /// Identifies this engine's leases: host, process and a random part.
+    public var ownerID: String = EngineConfiguration.makeOwnerID()
+    /// Beads kept in a snapshot for the console.
+    public var recentBeadLimit = 500
+
+    public init() {}
+
+    static func makeOwnerID() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import PilothouseCore
+
+extension Store {
+    /// Claims the next queued job for `owner`: the highest priority, then the oldest.
+    ///
+    /// One IMMEDIATE transaction reads and claims, so two engines never take the same job.
+    /// The attempt is counted here, at the claim, which is what makes crashes count: a job
+    /// whose process died mid-stage comes back with one attempt used.
+    public func claimNextJob(owner: String, leaseUntil: Date, excluding: Set<JobID> = []) throws -> Job? {
+        try write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM jobs WHERE state = 'queued' ORDER BY priority, id LIMIT ?",
+                arguments: [excluding.count + 1])
+            guard var job = try rows.map(Store.job(from:)).first(where: { !excluding.contains($0.id) }) else { return nil }
+            try job.transition(to: .running)
+            job.attempts += 1
+            job.currentStage = nil
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET state = 'running', stage = NULL, attempts = ?, lease_owner = ?, lease_expires_at = ?,
+                        updated_at = ? WHERE id = ?
+                    """,
+                arguments: [job.attempts, owner, Store.millis(leaseUntil), Store.millis(job.updatedAt), job.id.rawValue])
+            try Store.appendBead(
+                db, jobID: job.id, kind: .stateChanged, message: "claimed (attempt \(job.attempts)/\(job.maxAttempts))",
+                metadata: ["from": "queued", "to": "running", "attempt": String(job.attempts), "owner": owner],
+                at: job.updatedAt)
+            return job
+        }
+    }
+
+    /// Extends the leases of the jobs `owner` is working on.
+    public func renewLeases(owner: String, jobs: [JobID], until: Date) throws {
+        guard !jobs.isEmpty else { return }
+        try write { db in
+            for id in jobs {
+                try db.execute(
+                    sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?",
+                    arguments: [Store.millis(until), id.rawValue, owner])
+            }
+        }
+    }
+
+    /// Clears a job's lease when it stops running (waiting for approval, finished, failed).
+    static func clearLease(_ id: JobID, in db: Database) throws {
+        try db.execute(sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ?", arguments: [id.rawValue])
+    }
+
+    /// Takes back jobs whose owner stopped renewing (crashed, killed, lost power).
+    ///
+    /// A job with attempts left is queued again; one out of attempts is quarantined with
+    /// `max_attempts`, so a job that crashes its engine every time cannot loop forever.
+    public func reclaimExpiredLeases(now: Date = Date()) throws -> (requeued: [Job], quarantined: [Job]) {
+        try write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM jobs WHERE state IN ('running', 'merging')
+                    AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY id
+                    """,
+                arguments: [Store.millis(now)])
+            var requeued: [Job] = []
+            var quarantined: [Job] = []
+            for var job in try rows.map(Store.job(from:)) {
+                let previous = job.state
+                try Store.clearLease(job.id, in: db)
+                if job.attempts >= job.maxAttempts {
+                    try Store.quarantine(
+                        QuarantineRecord(
+                            jobID: job.id, reason: .maxAttempts,
+                            message: "out of attempts (\(job.attempts)/\(job.maxAttempts)) after its engine stopped during \(job.currentStage?.rawValue ?? previous.rawValue)",
+                            payload: "last state: \(previous.rawValue)\nlast stage: \(job.currentStage?.rawValue ?? "-")",
+                            createdAt: now),
+                        in: db)
+                    job.state = .quarantined
+                    quarantined.append(job)
+                } else {
+                    try job.transition(to: .queued, at: now)
+                    try db.execute(
+                        sql: "UPDATE jobs SET state = 'queued', updated_at = ? WHERE id = ?",
+                        arguments: [Store.millis(now), job.id.rawValue])
+                    try Store.appendBead(
+                        db, jobID: job.id, kind: .leaseReclaimed, stage: job.currentStage,
+                        message: "lease expired during \(job.currentStage?.rawValue ?? previous.rawValue); queued again",
+                        metadata: ["from": previous.rawValue, "to": "queued", "attempt": String(job.attempts)], at: now)
+                    requeued.append(job)
+                }
+            }
+            return (requeued, quarantined)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import GRDB
+
+extension StoreSchema {
+    /// Columns and indexes the engine needs beyond the foundation schema.
+    static func registerEngineMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2_engine") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN feedback TEXT;
+                    ALTER TABLE jobs ADD COLUMN approved_hunks TEXT;
+                    CREATE INDEX jobs_by_lease ON jobs(state, lease_expires_at);
+                    CREATE UNIQUE INDEX stage_results_finished_once
+                        ON stage_results(job_id, stage, attempt) WHERE status = 'finished';
+                    """)
+        }
+    }
+}
