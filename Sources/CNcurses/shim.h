@@ -14,6 +14,10 @@
 #endif
 
 #include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -21,6 +25,7 @@
 extern int wcwidth(wchar_t c);
 
 static inline WINDOW *ph_stdscr(void) { return stdscr; }
+static inline WINDOW *ph_curscr(void) { return curscr; }
 static inline int ph_lines(void) { return LINES; }
 static inline int ph_cols(void) { return COLS; }
 static inline int ph_colors(void) { return COLORS; }
@@ -41,5 +46,49 @@ static inline int ph_put_wch(WINDOW *win, int y, int x, const wchar_t *chars, at
     if (setcchar(&cell, chars, attrs, pair, NULL) != OK) { return ERR; }
     return mvwadd_wch(win, y, x, &cell);
 }
+
+/// Like ph_put_wch, but takes an int colour pair so pairs above 32767 work (ncurses passes
+/// extended pairs through setcchar's `opts` argument).
+static inline int ph_put_wch_ext(WINDOW *win, int y, int x, const wchar_t *chars, attr_t attrs, int pair) {
+    cchar_t cell;
+    short legacy = pair <= 0x7FFF ? (short)pair : 0;
+    if (setcchar(&cell, chars, attrs, legacy, &pair) != OK) { return ERR; }
+    return mvwadd_wch(win, y, x, &cell);
+}
+
+/// newterm on the process's stdout/stdin (Swift 6 rejects the `stdout`/`stdin` globals).
+/// Unlike initscr, newterm returns NULL instead of exiting when the terminal is unusable.
+static inline SCREEN *ph_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+/// Signal handler: put the terminal back, then let the signal do what it would have done.
+/// SA_RESETHAND has already restored the default action, and the re-raised signal stays blocked
+/// until this handler returns, so the process then dies (or dumps core) exactly as without us.
+/// endwin is not async-signal-safe; on a fatal signal a usable terminal is worth that risk.
+static void ph_restore_terminal_and_reraise(int sig) {
+    endwin();
+    raise(sig);
+}
+
+/// Installs ph_restore_terminal_and_reraise for `sig`, saving the previous action in `previous`.
+static inline int ph_install_terminal_restorer(int sig, struct sigaction *previous) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = ph_restore_terminal_and_reraise;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    return sigaction(sig, &action, previous);
+}
+
+static inline int ph_restore_signal_action(int sig, const struct sigaction *previous) {
+    return sigaction(sig, previous, NULL);
+}
+
+static void ph_endwin_at_exit(void) {
+    if (!isendwin()) { endwin(); }
+}
+
+/// Registers an atexit hook so exit() from anywhere (a precondition, ArgumentParser) restores the
+/// terminal too. Harmless when the screen was already ended.
+static inline int ph_register_endwin_at_exit(void) { return atexit(ph_endwin_at_exit); }
 
 #endif
