@@ -49,17 +49,21 @@ public struct StageServices: Sendable {
     public var savePatch: @Sendable (_ patch: Patch) async throws -> Void
     /// The newest stored patch of the job, if any.
     public var latestPatch: @Sendable () async throws -> Patch?
+    /// Removes secrets from text before it is persisted or shown (quarantine payloads, logs).
+    public var redact: @Sendable (String) -> String
 
     public init(
         models: any ModelClient,
         recordBead: @escaping @Sendable (BeadKind, String, [String: String]) async -> Void,
         savePatch: @escaping @Sendable (Patch) async throws -> Void,
-        latestPatch: @escaping @Sendable () async throws -> Patch?
+        latestPatch: @escaping @Sendable () async throws -> Patch?,
+        redact: @escaping @Sendable (String) -> String = { $0 }
     ) {
         self.models = models
         self.recordBead = recordBead
         self.savePatch = savePatch
         self.latestPatch = latestPatch
+        self.redact = redact
     }
 }
 
