@@ -19,6 +19,30 @@ git init -q "$repo"
 grep -q '^#' "$repo/.pilothouse/pilothouse.toml" || fail "config is not commented"
 cd "$repo"
 
+# Plan import: items with priorities; a second import adds nothing.
+cat > "$work/PLAN.md" <<'PLAN'
+# Review
+
+## P0 — Critical
+
+### 1. Worker hardcoded to read-only tools
+The worker ignores the requested tools.
+File: `worker.py`
+
+### 2. Queue glob matches prefix collisions
+Files: `queue.py`, `paths.py`
+
+## P3 — Low
+
+### 3. No scheduler documentation
+Write it.
+PLAN
+"$P" import "$work/PLAN.md" | grep -q "3 added" || fail "plan import did not add 3 jobs"
+"$P" import "$work/PLAN.md" | grep -q "0 added, 0 updated, 3 unchanged" || fail "second import changed something"
+"$P" jobs ls --json | grep -q '"priority" : "P0"' || fail "priorities missing from jobs ls --json"
+"$P" jobs ls --state queued --json | grep -c '"goal"' | grep -qx 3 || fail "expected 3 queued jobs"
+echo "ok: plan import is idempotent"
+
 # Two writers at once: 2 × 200 jobs, one valid chain.
 ( for i in $(seq 1 200); do "$P" enqueue "left $i" >/dev/null; done ) &
 left=$!
@@ -27,8 +51,8 @@ right=$!
 wait $left || fail "left writer failed"
 wait $right || fail "right writer failed"
 count=$("$P" jobs ls --json | grep -c '"goal"')
-[ "$count" -eq 400 ] || fail "expected 400 jobs, got $count"
-"$P" beads verify | grep -q "OK: 400 beads" || fail "chain not OK after concurrent writers"
+[ "$count" -eq 403 ] || fail "expected 403 jobs, got $count"
+"$P" beads verify | grep -q "OK: 403 beads" || fail "chain not OK after concurrent writers"
 echo "ok: 400 jobs from two concurrent writers, chain verified"
 
 # Tampering with the sqlite3 CLI is detected and names the bead.

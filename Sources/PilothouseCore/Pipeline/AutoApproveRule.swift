@@ -17,7 +17,9 @@ public struct AutoApproveRule: Sendable, Hashable, Codable {
     public static let off = AutoApproveRule()
 
     /// `nil` when the patch may go through; otherwise why the operator must decide.
-    public func refusal(review: ReviewScore?, tests: TestSummary?, policy: PolicyReport?, category: JobCategory) -> String? {
+    public func refusal(
+        review: ReviewScore?, tests: TestSummary?, policy: PolicyReport?, category: JobCategory
+    ) -> String? {
         guard enabled else { return "auto-approve is off" }
         guard let review else { return "no review score" }
         if review.overall < minimumScore { return "review score \(review.overall) is below \(minimumScore)" }
@@ -26,7 +28,9 @@ public struct AutoApproveRule: Sendable, Hashable, Codable {
         if let policy, !policy.flags.isEmpty || !policy.violations.isEmpty {
             return "policy flagged: \((policy.violations + policy.flags).joined(separator: "; "))"
         }
-        if !categories.isEmpty && !categories.contains(category) { return "category \(category) is not auto-approved" }
+        if !categories.isEmpty && !categories.contains(category) {
+            return "category \(category) is not auto-approved"
+        }
         return nil
     }
 }

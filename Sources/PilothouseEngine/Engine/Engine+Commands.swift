@@ -26,14 +26,20 @@ extension Engine {
         case .approve(let id):
             return try approve(id, hunks: nil)
         case .approveHunks(let id, let hunks):
-            guard !hunks.isEmpty else { throw CommandError("no hunks chosen; mark hunks with space, or press a to approve all") }
+            guard !hunks.isEmpty else {
+                throw CommandError("no hunks chosen; mark hunks with space, or press a to approve all")
+            }
             return try approve(id, hunks: hunks)
         case .reject(let id, let reason):
             return try reject(id, reason: reason)
         case .retry(let id):
             let job = try requireJob(id)
-            guard [.failed, .rejected, .cancelled, .quarantined, .needsRebase, .budgetHold].contains(job.state) else {
-                throw CommandError("\(id.short) is \(job.state); only failed, rejected, cancelled, quarantined or held jobs can be retried")
+            guard
+                [.failed, .rejected, .cancelled, .quarantined, .needsRebase, .budgetHold].contains(job.state)
+            else {
+                throw CommandError(
+                    "\(id.short) is \(job.state); only failed, rejected, cancelled, quarantined or held jobs can be retried"
+                )
             }
             try store.requeue(id, resetAttempts: true, message: "retried by operator")
             publishJob(id)
@@ -48,7 +54,8 @@ extension Engine {
         case .pause(let id):
             let job = try requireJob(id)
             guard job.state == .queued || job.state == .running || job.state == .awaitingApproval else {
-                throw CommandError("\(id.short) is \(job.state); only queued, running or waiting jobs can be paused")
+                throw CommandError(
+                    "\(id.short) is \(job.state); only queued, running or waiting jobs can be paused")
             }
             active[id]?.cancel()
             try store.finishRun(id, to: .paused, message: "paused by operator")
@@ -89,13 +96,16 @@ extension Engine {
                 setState(.running)
             }
             for id in released { publishJob(id) }
-            return "\(scope) budget \(limit.map { "set to \($0)" } ?? "removed"); \(released.count) held job\(released.count == 1 ? "" : "s") resumed"
+            return
+                "\(scope) budget \(limit.map { "set to \($0)" } ?? "removed"); \(released.count) held job\(released.count == 1 ? "" : "s") resumed"
         }
     }
 
     private func approve(_ id: JobID, hunks: [Int]?) throws -> String {
         let job = try requireJob(id)
-        guard job.state == .awaitingApproval else { throw CommandError("\(id.short) is \(job.state), not waiting for approval") }
+        guard job.state == .awaitingApproval else {
+            throw CommandError("\(id.short) is \(job.state), not waiting for approval")
+        }
         guard let gate = template.stages.first(where: { $0.kind == "approve" }) else {
             throw CommandError("the pipeline has no approve stage")
         }
@@ -105,12 +115,15 @@ extension Engine {
         let resumed = try store.resumeAfterApproval(id, owner: configuration.ownerID, leaseUntil: leaseUntil)
         publishJob(id)
         start(resumed, resuming: true, approvedHunks: hunks)
-        return hunks.map { "approved \($0.count) hunk\($0.count == 1 ? "" : "s") of \(id.short); merging" } ?? "approved \(id.short); merging"
+        return hunks.map { "approved \($0.count) hunk\($0.count == 1 ? "" : "s") of \(id.short); merging" }
+            ?? "approved \(id.short); merging"
     }
 
     private func reject(_ id: JobID, reason: String) throws -> String {
         let job = try requireJob(id)
-        guard job.state == .awaitingApproval else { throw CommandError("\(id.short) is \(job.state), not waiting for approval") }
+        guard job.state == .awaitingApproval else {
+            throw CommandError("\(id.short) is \(job.state), not waiting for approval")
+        }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         publish(.approvalResolved(id))
         if configuration.onReject == .retryWithFeedback, !trimmed.isEmpty, job.attempts < job.maxAttempts {
@@ -128,7 +141,8 @@ extension Engine {
         try store.releaseQuarantineRecord(record.id, resetAttempts: resetAttempts)
         publish(.quarantineRemoved(record.id))
         if let jobID = record.jobID { publishJob(jobID) } else { publishNewBeads() }
-        return record.jobID.map { "released \(record.id.short); job \($0.short) queued again" } ?? "released \(record.id.short)"
+        return record.jobID.map { "released \(record.id.short); job \($0.short) queued again" }
+            ?? "released \(record.id.short)"
     }
 
     private func requireJob(_ id: JobID) throws -> Job {

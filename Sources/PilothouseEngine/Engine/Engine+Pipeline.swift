@@ -16,7 +16,8 @@ extension Engine {
         var outputs: [StageName: StageOutput] = [:]
         if resuming { outputs = (try? store.finishedStages(job.id, attempt: job.attempts)) ?? [:] }
         let feedback = try? store.feedback(job.id)
-        let outcome = await runStages(job, outputs: outputs, feedback: feedback ?? nil, approvedHunks: approvedHunks)
+        let outcome = await runStages(
+            job, outputs: outputs, feedback: feedback ?? nil, approvedHunks: approvedHunks)
         settle(job, outcome)
     }
 
@@ -58,7 +59,8 @@ extension Engine {
                     running.insert(name)
                     let context = StageContext(
                         job: job, attempt: job.attempts, spec: spec, outputs: outputs, feedback: feedback,
-                        approvedHunks: approvedHunks, repositoryRoot: repositoryRoot, services: services(for: job, stage: name))
+                        approvedHunks: approvedHunks, repositoryRoot: repositoryRoot,
+                        services: services(for: job, stage: name))
                     group.addTask { [self] in
                         (name, await self.runStage(implementation, context: context))
                     }
@@ -88,7 +90,9 @@ extension Engine {
     }
 
     /// One stage with its slot, retries, deadline and beads.
-    func runStage(_ implementation: any PipelineStage, context: StageContext) async -> Result<StageOutput, StageFailure> {
+    func runStage(_ implementation: any PipelineStage, context: StageContext) async -> Result<
+        StageOutput, StageFailure
+    > {
         let spec = context.spec
         let id = context.job.id
         var tries = 0
@@ -99,7 +103,8 @@ extension Engine {
             // back, so the bead order itself proves the caps held.
             recordStarted(id, stage: spec.name, attempt: context.attempt)
             let timeout: Duration? = spec.timeoutSeconds > 0 ? .seconds(spec.timeoutSeconds) : nil
-            let result = await StageWatchdog.run(implementation, context: context, timeout: timeout) { [self] in
+            let result = await StageWatchdog.run(implementation, context: context, timeout: timeout) {
+                [self] in
                 await self.recordSlow(id, stage: spec.name, attempt: context.attempt, timeout: timeout)
             }
             switch result {
@@ -108,9 +113,13 @@ extension Engine {
                 await slots.release(spec.name)
                 return .success(output)
             case .failure(let error):
-                recordFailed(id, stage: spec.name, attempt: context.attempt, error: error, try: tries, of: spec.maxRetries + 1)
+                recordFailed(
+                    id, stage: spec.name, attempt: context.attempt, error: error, try: tries,
+                    of: spec.maxRetries + 1)
                 await slots.release(spec.name)
-                guard case .retryable = error, tries <= spec.maxRetries, !Task.isCancelled else { return .failure(error) }
+                guard case .retryable = error, tries <= spec.maxRetries, !Task.isCancelled else {
+                    return .failure(error)
+                }
                 try? await Task.sleep(for: .milliseconds(50 * tries))
             }
         }
@@ -128,7 +137,7 @@ extension Engine {
                 publishJob(id)
                 if let request = try approvalRequest(for: id) { publish(.approvalRequested(request)) }
             case .merged:
-                try store.finishRun(id, to: .merged, message: "merged")
+                try store.finishMerged(id)
                 summary.merged.insert(id)
             case .cancelled:
                 // Cancellation comes from an operator command or shutdown, which already
@@ -147,7 +156,8 @@ extension Engine {
         let id = job.id
         switch failure {
         case .quarantine(let reason, let message, let payload):
-            let record = QuarantineRecord(jobID: id, reason: reason, message: "\(stage): \(message)", payload: payload)
+            let record = QuarantineRecord(
+                jobID: id, reason: reason, message: "\(stage): \(message)", payload: payload)
             try store.quarantine(record, clearingLease: true)
             summary.quarantined.insert(id)
             publish(.quarantineAdded(record))
@@ -185,11 +195,13 @@ extension Engine {
             default: break
             }
         }
-        return configuration.autoApprove.refusal(review: review, tests: tests, policy: policy, category: job.category)
+        return configuration.autoApprove.refusal(
+            review: review, tests: tests, policy: policy, category: job.category)
     }
 
     private func recordAutoApproval(_ job: Job, stage: StageName) {
-        _ = try? store.recordApproval(job.id, stage: stage, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
+        _ = try? store.recordApproval(
+            job.id, stage: stage, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
         publishNewBeads()
     }
 
@@ -198,7 +210,8 @@ extension Engine {
         guard let job = try store.job(id), job.state == .awaitingApproval else { return nil }
         let outputs = try store.finishedStages(id, attempt: job.attempts)
         var request = ApprovalRequest(
-            jobID: id, attempt: job.attempts, title: job.title, diff: try store.latestPatch(id)?.diff ?? Data(),
+            jobID: id, attempt: job.attempts, title: job.title,
+            diff: try store.latestPatch(id)?.diff ?? Data(),
             requestedAt: job.updatedAt)
         for output in outputs.values {
             switch output {
@@ -219,7 +232,8 @@ extension Engine {
         return StageServices(
             models: models,
             recordBead: { [weak self] kind, message, metadata in
-                _ = try? store.appendBead(jobID: id, kind: kind, stage: stage, message: message, metadata: metadata)
+                _ = try? store.appendBead(
+                    jobID: id, kind: kind, stage: stage, message: message, metadata: metadata)
                 await self?.publishNewBeads()
             },
             savePatch: { [weak self] patch in
@@ -236,28 +250,39 @@ extension Engine {
     }
 
     private func recordFinished(_ id: JobID, stage: StageName, attempt: Int, output: StageOutput) {
-        _ = try? store.recordStageFinished(id, stage: stage, attempt: attempt, output: output, message: "\(stage) finished")
-        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .finished, output: output)))
+        _ = try? store.recordStageFinished(
+            id, stage: stage, attempt: attempt, output: output, message: "\(stage) finished")
+        publish(
+            .stageProgress(
+                StageProgress(jobID: id, stage: stage, attempt: attempt, status: .finished, output: output)))
         publishNewBeads()
     }
 
-    private func recordFailed(_ id: JobID, stage: StageName, attempt: Int, error: StageFailure, try number: Int, of total: Int) {
+    private func recordFailed(
+        _ id: JobID, stage: StageName, attempt: Int, error: StageFailure, try number: Int, of total: Int
+    ) {
         let message = "\(stage) failed (try \(number)/\(total)): \(error)"
         _ = try? store.recordStageFailed(id, stage: stage, attempt: attempt, message: message)
-        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .failed, message: message)))
+        publish(
+            .stageProgress(
+                StageProgress(jobID: id, stage: stage, attempt: attempt, status: .failed, message: message)))
         publishNewBeads()
     }
 
     private func recordSlow(_ id: JobID, stage: StageName, attempt: Int, timeout: Duration?) {
         let message = "\(stage) has used 95% of its \(timeout.map { "\($0)" } ?? "") deadline"
-        _ = try? store.recordStageFailed(id, stage: stage, attempt: attempt, kind: .stageSlow, message: message)
-        publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .slow, message: message)))
+        _ = try? store.recordStageFailed(
+            id, stage: stage, attempt: attempt, kind: .stageSlow, message: message)
+        publish(
+            .stageProgress(
+                StageProgress(jobID: id, stage: stage, attempt: attempt, status: .slow, message: message)))
         publishNewBeads()
     }
 
     private func recordSkip(_ job: Job, stage: StageName) {
         _ = try? store.recordStageFinished(
-            job.id, stage: stage, attempt: job.attempts, output: .none, message: "\(stage) skipped (not available)")
+            job.id, stage: stage, attempt: job.attempts, output: .none,
+            message: "\(stage) skipped (not available)")
         publishNewBeads()
     }
 }

@@ -15,7 +15,8 @@ extension Engine {
         gauges.inFlight = active.count
         return EngineSnapshot(
             jobs: jobs, quarantine: try store.quarantineRecords(), approvals: approvals,
-            recentBeads: try store.recentBeads(limit: configuration.recentBeadLimit), gauges: gauges, state: state)
+            recentBeads: try store.recentBeads(limit: configuration.recentBeadLimit), gauges: gauges,
+            state: state)
     }
 
     /// The snapshot without subscribing, for `status` and tests.

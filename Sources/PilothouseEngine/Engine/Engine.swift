@@ -41,12 +41,15 @@ public actor Engine {
     ///     engine's own gate and needs none.
     ///   - gaugeSource: the gateway's view of spend and rate limits, if there is one.
     public init(
-        store: Store, template: PipelineTemplate, stages: [String: any PipelineStage], models: any ModelClient,
-        configuration: EngineConfiguration = EngineConfiguration(), repositoryRoot: String, runID: JobID = JobID(),
+        store: Store, template: PipelineTemplate, stages: [String: any PipelineStage],
+        models: any ModelClient,
+        configuration: EngineConfiguration = EngineConfiguration(), repositoryRoot: String,
+        runID: JobID = JobID(),
         gaugeSource: (@Sendable () async -> Gauges)? = nil
     ) throws(PipelineError) {
         try template.validate()
-        for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional {
+        for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional
+        {
             throw .unknownStageKind(stage: spec.name, kind: spec.kind)
         }
         self.store = store
@@ -155,7 +158,9 @@ public actor Engine {
     private func claimJobs() {
         while active.count < configuration.swarmSize && state == .running && !stopping {
             let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-            guard let job = try? store.claimNextJob(owner: configuration.ownerID, leaseUntil: leaseUntil, excluding: Set(active.keys))
+            guard
+                let job = try? store.claimNextJob(
+                    owner: configuration.ownerID, leaseUntil: leaseUntil, excluding: Set(active.keys))
             else { return }
             publishJob(job.id)
             start(job, resuming: false)

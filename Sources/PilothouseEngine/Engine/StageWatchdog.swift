@@ -14,7 +14,8 @@ enum StageWatchdog {
     ) async -> Result<StageOutput, StageFailure> {
         let race = Race()
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<StageOutput, StageFailure>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<StageOutput, StageFailure>, Never>) in
                 race.start(continuation)
                 let work = Task {
                     do throws(StageFailure) {
@@ -33,7 +34,11 @@ enum StageWatchdog {
                     } catch {
                         return
                     }
-                    race.finish(.failure(.retryable("\(context.spec.name) did not finish within its \(timeout) deadline and was cancelled")))
+                    race.finish(
+                        .failure(
+                            .retryable(
+                                "\(context.spec.name) did not finish within its \(timeout) deadline and was cancelled"
+                            )))
                 }
                 race.onFinish { timer.cancel() }
             }
@@ -71,7 +76,10 @@ enum StageWatchdog {
         }
 
         func finish(_ result: Result<StageOutput, StageFailure>) {
-            let (continuation, cleanups) = state.withLock { state -> (CheckedContinuation<Result<StageOutput, StageFailure>, Never>?, [@Sendable () -> Void]) in
+            let (continuation, cleanups) = state.withLock {
+                state -> (
+                    CheckedContinuation<Result<StageOutput, StageFailure>, Never>?, [@Sendable () -> Void]
+                ) in
                 guard !state.finished else { return (nil, []) }
                 state.finished = true
                 let continuation = state.continuation

@@ -6,7 +6,8 @@ enum ModelStageDefaults {
     /// end to end without keys.
     static let model = "simulated:sim-1"
 
-    static func complete(_ request: ModelRequest, context: StageContext) async throws(StageFailure) -> String {
+    static func complete(_ request: ModelRequest, context: StageContext) async throws(StageFailure) -> String
+    {
         let response: ModelResponse
         do {
             response = try await context.services.models.complete(request)
@@ -14,9 +15,11 @@ enum ModelStageDefaults {
             throw StageFailure(error)
         }
         await context.services.recordBead(
-            .modelCalled, "\(response.model): \(response.tokens.input) in, \(response.tokens.output) out, \(response.cost)",
+            .modelCalled,
+            "\(response.model): \(response.tokens.input) in, \(response.tokens.output) out, \(response.cost)",
             [
-                "provider": response.provider, "model": response.model, "tokens_in": String(response.tokens.input),
+                "provider": response.provider, "model": response.model,
+                "tokens_in": String(response.tokens.input),
                 "tokens_out": String(response.tokens.output), "cost_micros": String(response.cost.micros),
                 "request_id": response.requestID ?? "",
             ])

@@ -14,7 +14,8 @@ public enum PromptFiles {
             guard budget > 0, let clean = try? PathRules.validate(relativePath: path) else { continue }
             let full = (root as NSString).appendingPathComponent(clean)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
                 let data = FileManager.default.contents(atPath: full)
             else { continue }
             let text = String(decoding: data.prefix(budget), as: UTF8.self)

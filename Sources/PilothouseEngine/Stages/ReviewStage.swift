@@ -16,7 +16,9 @@ public struct ReviewStage: PipelineStage {
         } catch {
             throw .retryable("could not read the patch: \(error)")
         }
-        guard let patch, patch.attempt == context.attempt else { throw .fatal("there is no patch of this attempt to review") }
+        guard let patch, patch.attempt == context.attempt else {
+            throw .fatal("there is no patch of this attempt to review")
+        }
         let diff = String(decoding: patch.diff.prefix(64_000), as: UTF8.self)
         let request = ModelRequest(
             jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "reviewer",
@@ -46,7 +48,9 @@ public struct ReviewStage: PipelineStage {
             var dimensions: [String: Double]?
             var summary: String?
         }
-        guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end else { return nil }
+        guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end else {
+            return nil
+        }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(text[start...end].utf8)),
             answer.overall.isFinite, (1...10).contains(answer.overall)
         else { return nil }

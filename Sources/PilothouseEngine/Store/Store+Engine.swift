@@ -7,8 +7,10 @@ extension Store {
     /// Beads appended after `seq`, in order.
     public func beads(after seq: Int64, limit: Int = 10_000) throws -> [Bead] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM beads WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
-                .map(Store.bead(from:))
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM beads WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]
+            )
+            .map(Store.bead(from:))
         }
     }
 
@@ -26,7 +28,9 @@ extension Store {
 
     /// The operator's rejection reason waiting for the job's next `implement`.
     public func feedback(_ id: JobID) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT feedback FROM jobs WHERE id = ?", arguments: [id.rawValue]) }
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT feedback FROM jobs WHERE id = ?", arguments: [id.rawValue])
+        }
     }
 
     /// Ends a job's run in `state` (releasing its lease) with a bead saying why.
@@ -37,34 +41,58 @@ extension Store {
         }
     }
 
+    /// Ends a job as merged; a job that never stopped at a gate passes through `merging`,
+    /// so its history reads the same as an operator-approved one.
+    public func finishMerged(_ id: JobID) throws {
+        try write { db in
+            let state = try String.fetchOne(
+                db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue])
+            if state == JobState.running.rawValue {
+                try Store.transition(db, id, to: .merging, message: "merging")
+            }
+            try Store.transition(db, id, to: .merged, message: "merged")
+            try Store.clearLease(id, in: db)
+        }
+    }
+
     /// Puts a job back in the queue; an operator's retry gives it a fresh set of attempts.
     public func requeue(_ id: JobID, resetAttempts: Bool, message: String) throws {
         try write { db in
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
-            if resetAttempts { try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [id.rawValue]) }
+            if resetAttempts {
+                try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [id.rawValue])
+            }
         }
     }
 
     /// Records an approval (by the operator or the auto-approve rule) as the gate stage's
     /// result, so a restart after approval resumes at the merge.
     @discardableResult
-    public func recordApproval(_ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?) throws -> Bead {
+    public func recordApproval(_ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?)
+        throws -> Bead
+    {
         try write { db in
-            let output = StageOutput.text(hunks.map { "approved by \(who): hunks \($0.map(String.init).joined(separator: ","))" } ?? "approved by \(who)")
+            let output = StageOutput.text(
+                hunks.map { "approved by \(who): hunks \($0.map(String.init).joined(separator: ","))" }
+                    ?? "approved by \(who)")
             try db.execute(
                 sql: """
                     INSERT INTO stage_results (job_id, stage, attempt, status, output, started_at, finished_at)
                     VALUES (?, ?, ?, 'finished', ?, ?, ?)
                     """,
-                arguments: [id.rawValue, stage.rawValue, attempt, Store.encodeOutput(output), Store.millis(Date()), Store.millis(Date())])
+                arguments: [
+                    id.rawValue, stage.rawValue, attempt, Store.encodeOutput(output), Store.millis(Date()),
+                    Store.millis(Date()),
+                ])
             try db.execute(
                 sql: "UPDATE jobs SET approved_hunks = ? WHERE id = ?",
                 arguments: [hunks.map { Store.encodeList($0.map(String.init)) }, id.rawValue])
             var metadata = ["by": who, "attempt": String(attempt)]
             if let hunks { metadata["hunks"] = hunks.map(String.init).joined(separator: ",") }
             return try Store.appendBead(
-                db, jobID: id, kind: .patchApproved, stage: stage, message: "approved by \(who)", metadata: metadata)
+                db, jobID: id, kind: .patchApproved, stage: stage, message: "approved by \(who)",
+                metadata: metadata)
         }
     }
 
@@ -82,9 +110,15 @@ extension Store {
     /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
     public func reject(_ id: JobID, reason: String, retry: Bool) throws {
         try write { db in
-            try Store.appendBead(db, jobID: id, kind: .patchRejected, stage: .approve, message: reason, metadata: ["retry": String(retry)])
-            try Store.transition(db, id, to: retry ? .queued : .rejected, message: retry ? "rejected; queued with feedback" : "rejected")
-            try db.execute(sql: "UPDATE jobs SET feedback = ? WHERE id = ?", arguments: [retry ? reason : nil, id.rawValue])
+            try Store.appendBead(
+                db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
+                metadata: ["retry": String(retry)])
+            try Store.transition(
+                db, id, to: retry ? .queued : .rejected,
+                message: retry ? "rejected; queued with feedback" : "rejected")
+            try db.execute(
+                sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
+                arguments: [retry ? reason : nil, id.rawValue])
         }
     }
 
@@ -99,19 +133,26 @@ extension Store {
     /// Lets a quarantined job run again and removes its record.
     public func releaseQuarantineRecord(_ recordID: JobID, resetAttempts: Bool) throws {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [recordID.rawValue]),
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [recordID.rawValue]),
                 let record = Store.quarantineRecord(from: row)
             else { throw StoreError.unknownQuarantineRecord(recordID.rawValue) }
             try db.execute(sql: "DELETE FROM quarantine WHERE id = ?", arguments: [recordID.rawValue])
             try Store.appendBead(
-                db, jobID: record.jobID, kind: .quarantineReleased, message: resetAttempts ? "retried by operator" : "released by operator",
+                db, jobID: record.jobID, kind: .quarantineReleased,
+                message: resetAttempts ? "retried by operator" : "released by operator",
                 metadata: ["record": record.id.rawValue, "reason": record.reason.rawValue])
             if let jobID = record.jobID,
-                let state = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [jobID.rawValue]),
+                let state = try String.fetchOne(
+                    db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [jobID.rawValue]),
                 state == JobState.quarantined.rawValue
             {
                 try Store.transition(db, jobID, to: .queued, message: "released from quarantine")
-                if resetAttempts { try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [jobID.rawValue]) }
+                if resetAttempts {
+                    try db.execute(
+                        sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [jobID.rawValue])
+                }
             }
         }
     }
@@ -127,10 +168,12 @@ extension Store {
                         """,
                     arguments: [scope, key, limit.micros])
             } else {
-                try db.execute(sql: "DELETE FROM budgets WHERE scope = ? AND scope_key = ?", arguments: [scope, key])
+                try db.execute(
+                    sql: "DELETE FROM budgets WHERE scope = ? AND scope_key = ?", arguments: [scope, key])
             }
             try Store.appendBead(
-                db, jobID: nil, kind: "budget_set", message: "\(scope) budget \(limit?.description ?? "removed")",
+                db, jobID: nil, kind: "budget_set",
+                message: "\(scope) budget \(limit?.description ?? "removed")",
                 metadata: ["scope": scope, "key": key, "limit_micros": limit.map { String($0.micros) } ?? ""])
         }
     }
@@ -138,8 +181,11 @@ extension Store {
     /// Queues every job held for budget again; returns their ids.
     public func releaseBudgetHolds() throws -> [JobID] {
         try write { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = 'budget_hold'").compactMap(JobID.init)
-            for id in ids { try Store.transition(db, id, to: .queued, message: "budget raised; queued again") }
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = 'budget_hold'")
+                .compactMap(JobID.init)
+            for id in ids {
+                try Store.transition(db, id, to: .queued, message: "budget raised; queued again")
+            }
             return ids
         }
     }
@@ -147,7 +193,9 @@ extension Store {
     /// The state machine step shared by every engine write: update the row, append the bead.
     @discardableResult
     static func transition(_ db: Database, _ id: JobID, to next: JobState, message: String) throws -> Job {
-        guard var job = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]).map(Store.job(from:))
+        guard
+            var job = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue])
+                .map(Store.job(from:))
         else { throw StoreError.unknownJob(id.rawValue) }
         let previous = job.state
         do throws(JobStateError) {

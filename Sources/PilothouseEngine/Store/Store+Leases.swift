@@ -13,7 +13,9 @@ extension Store {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM jobs WHERE state = 'queued' ORDER BY priority, id LIMIT ?",
                 arguments: [excluding.count + 1])
-            guard var job = try rows.map(Store.job(from:)).first(where: { !excluding.contains($0.id) }) else { return nil }
+            guard var job = try rows.map(Store.job(from:)).first(where: { !excluding.contains($0.id) }) else {
+                return nil
+            }
             try job.transition(to: .running)
             job.attempts += 1
             job.currentStage = nil
@@ -22,10 +24,16 @@ extension Store {
                     UPDATE jobs SET state = 'running', stage = NULL, attempts = ?, lease_owner = ?, lease_expires_at = ?,
                         updated_at = ? WHERE id = ?
                     """,
-                arguments: [job.attempts, owner, Store.millis(leaseUntil), Store.millis(job.updatedAt), job.id.rawValue])
+                arguments: [
+                    job.attempts, owner, Store.millis(leaseUntil), Store.millis(job.updatedAt),
+                    job.id.rawValue,
+                ])
             try Store.appendBead(
-                db, jobID: job.id, kind: .stateChanged, message: "claimed (attempt \(job.attempts)/\(job.maxAttempts))",
-                metadata: ["from": "queued", "to": "running", "attempt": String(job.attempts), "owner": owner],
+                db, jobID: job.id, kind: .stateChanged,
+                message: "claimed (attempt \(job.attempts)/\(job.maxAttempts))",
+                metadata: [
+                    "from": "queued", "to": "running", "attempt": String(job.attempts), "owner": owner,
+                ],
                 at: job.updatedAt)
             return job
         }
@@ -45,7 +53,9 @@ extension Store {
 
     /// Clears a job's lease when it stops running (waiting for approval, finished, failed).
     static func clearLease(_ id: JobID, in db: Database) throws {
-        try db.execute(sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ?", arguments: [id.rawValue])
+        try db.execute(
+            sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ?",
+            arguments: [id.rawValue])
     }
 
     /// Takes back jobs whose owner stopped renewing (crashed, killed, lost power).
@@ -70,8 +80,10 @@ extension Store {
                     try Store.quarantine(
                         QuarantineRecord(
                             jobID: job.id, reason: .maxAttempts,
-                            message: "out of attempts (\(job.attempts)/\(job.maxAttempts)) after its engine stopped during \(job.currentStage?.rawValue ?? previous.rawValue)",
-                            payload: "last state: \(previous.rawValue)\nlast stage: \(job.currentStage?.rawValue ?? "-")",
+                            message:
+                                "out of attempts (\(job.attempts)/\(job.maxAttempts)) after its engine stopped during \(job.currentStage?.rawValue ?? previous.rawValue)",
+                            payload:
+                                "last state: \(previous.rawValue)\nlast stage: \(job.currentStage?.rawValue ?? "-")",
                             createdAt: now),
                         in: db)
                     job.state = .quarantined
@@ -83,8 +95,11 @@ extension Store {
                         arguments: [Store.millis(now), job.id.rawValue])
                     try Store.appendBead(
                         db, jobID: job.id, kind: .leaseReclaimed, stage: job.currentStage,
-                        message: "lease expired during \(job.currentStage?.rawValue ?? previous.rawValue); queued again",
-                        metadata: ["from": previous.rawValue, "to": "queued", "attempt": String(job.attempts)], at: now)
+                        message:
+                            "lease expired during \(job.currentStage?.rawValue ?? previous.rawValue); queued again",
+                        metadata: [
+                            "from": previous.rawValue, "to": "queued", "attempt": String(job.attempts),
+                        ], at: now)
                     requeued.append(job)
                 }
             }

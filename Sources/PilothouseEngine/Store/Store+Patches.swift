@@ -13,7 +13,8 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    patch.jobID.rawValue, patch.attempt, patch.baseCommit, patch.diff, patch.filesChanged, patch.linesAdded,
+                    patch.jobID.rawValue, patch.attempt, patch.baseCommit, patch.diff, patch.filesChanged,
+                    patch.linesAdded,
                     patch.linesRemoved, Store.millis(patch.createdAt),
                 ])
             return try Store.appendBead(
@@ -26,11 +27,13 @@ extension Store {
     public func latestPatch(_ id: JobID) throws -> Patch? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM patches WHERE job_id = ? ORDER BY attempt DESC, id DESC LIMIT 1", arguments: [id.rawValue]
+                db, sql: "SELECT * FROM patches WHERE job_id = ? ORDER BY attempt DESC, id DESC LIMIT 1",
+                arguments: [id.rawValue]
             ).map { row in
                 Patch(
                     jobID: id, attempt: row["attempt"], baseCommit: row["base_commit"], diff: row["diff"],
-                    filesChanged: row["files_changed"], linesAdded: row["lines_added"], linesRemoved: row["lines_removed"],
+                    filesChanged: row["files_changed"], linesAdded: row["lines_added"],
+                    linesRemoved: row["lines_removed"],
                     createdAt: Store.date(row["created_at"]))
             }
         }

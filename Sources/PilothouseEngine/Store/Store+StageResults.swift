@@ -5,13 +5,17 @@ import PilothouseCore
 extension Store {
     /// Records that a stage started, moving the job's current stage, with its bead.
     @discardableResult
-    public func recordStageStarted(_ id: JobID, stage: StageName, attempt: Int, at date: Date = Date()) throws -> Bead {
+    public func recordStageStarted(_ id: JobID, stage: StageName, attempt: Int, at date: Date = Date()) throws
+        -> Bead
+    {
         try write { db in
             try db.execute(
-                sql: "INSERT INTO stage_results (job_id, stage, attempt, status, started_at) VALUES (?, ?, ?, 'running', ?)",
+                sql:
+                    "INSERT INTO stage_results (job_id, stage, attempt, status, started_at) VALUES (?, ?, ?, 'running', ?)",
                 arguments: [id.rawValue, stage.rawValue, attempt, Store.millis(date)])
             try db.execute(
-                sql: "UPDATE jobs SET stage = ?, updated_at = ? WHERE id = ?", arguments: [stage.rawValue, Store.millis(date), id.rawValue])
+                sql: "UPDATE jobs SET stage = ?, updated_at = ? WHERE id = ?",
+                arguments: [stage.rawValue, Store.millis(date), id.rawValue])
             return try Store.appendBead(
                 db, jobID: id, kind: .stageStarted, stage: stage, message: "\(stage) started",
                 metadata: ["attempt": String(attempt)], at: date)
@@ -22,7 +26,8 @@ extension Store {
     /// attempt can never complete twice, even if two engines raced on a job.
     @discardableResult
     public func recordStageFinished(
-        _ id: JobID, stage: StageName, attempt: Int, output: StageOutput, message: String, at date: Date = Date()
+        _ id: JobID, stage: StageName, attempt: Int, output: StageOutput, message: String,
+        at date: Date = Date()
     ) throws -> Bead {
         try write { db in
             let encoded = Store.encodeOutput(output)
@@ -34,24 +39,29 @@ extension Store {
                         INSERT INTO stage_results (job_id, stage, attempt, status, output, started_at, finished_at)
                         VALUES (?, ?, ?, 'finished', ?, ?, ?)
                         """,
-                    arguments: [id.rawValue, stage.rawValue, attempt, encoded, Store.millis(date), Store.millis(date)])
+                    arguments: [
+                        id.rawValue, stage.rawValue, attempt, encoded, Store.millis(date), Store.millis(date),
+                    ])
             }
             return try Store.appendBead(
-                db, jobID: id, kind: .stageFinished, stage: stage, message: message, metadata: ["attempt": String(attempt)],
+                db, jobID: id, kind: .stageFinished, stage: stage, message: message,
+                metadata: ["attempt": String(attempt)],
                 at: date)
         }
     }
 
     @discardableResult
     public func recordStageFailed(
-        _ id: JobID, stage: StageName, attempt: Int, kind: BeadKind = .stageFailed, message: String, at date: Date = Date()
+        _ id: JobID, stage: StageName, attempt: Int, kind: BeadKind = .stageFailed, message: String,
+        at date: Date = Date()
     ) throws -> Bead {
         try write { db in
             _ = try Store.updateLatestStageRow(
                 db, id: id, stage: stage, attempt: attempt, status: kind == .stageSlow ? "running" : "failed",
                 output: Store.encodeOutput(.text(message)), at: date)
             return try Store.appendBead(
-                db, jobID: id, kind: kind, stage: stage, message: message, metadata: ["attempt": String(attempt)], at: date)
+                db, jobID: id, kind: kind, stage: stage, message: message,
+                metadata: ["attempt": String(attempt)], at: date)
         }
     }
 
@@ -61,7 +71,9 @@ extension Store {
         try read { db in
             var outputs: [StageName: StageOutput] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT stage, output FROM stage_results WHERE job_id = ? AND attempt = ? AND status = 'finished'",
+                db,
+                sql:
+                    "SELECT stage, output FROM stage_results WHERE job_id = ? AND attempt = ? AND status = 'finished'",
                 arguments: [id.rawValue, attempt])
             {
                 outputs[StageName(row["stage"] as String)] = Store.decodeOutput(row["output"])
@@ -87,11 +99,13 @@ extension Store {
     }
 
     private static func updateLatestStageRow(
-        _ db: Database, id: JobID, stage: StageName, attempt: Int, status: String, output: String, at date: Date
+        _ db: Database, id: JobID, stage: StageName, attempt: Int, status: String, output: String,
+        at date: Date
     ) throws -> Bool {
         let rowID = try Int64.fetchOne(
             db,
-            sql: "SELECT id FROM stage_results WHERE job_id = ? AND stage = ? AND attempt = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+            sql:
+                "SELECT id FROM stage_results WHERE job_id = ? AND stage = ? AND attempt = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
             arguments: [id.rawValue, stage.rawValue, attempt])
         guard let rowID else { return false }
         try db.execute(
@@ -107,7 +121,9 @@ extension Store {
     }
 
     static func decodeOutput(_ text: String?) -> StageOutput {
-        guard let data = text?.data(using: .utf8), let output = try? JSONDecoder().decode(StageOutput.self, from: data) else {
+        guard let data = text?.data(using: .utf8),
+            let output = try? JSONDecoder().decode(StageOutput.self, from: data)
+        else {
             return .none
         }
         return output

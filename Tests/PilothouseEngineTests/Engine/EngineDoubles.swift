@@ -45,7 +45,9 @@ struct ProcessStage: PipelineStage {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
         }
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let child = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let child = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             kill(child, SIGKILL)  // in case setpgid lost the race with the shell's fork
         }
         throw .cancelled
@@ -85,21 +87,28 @@ struct ScriptedModels: ModelClient {
 enum EngineFixture {
     /// Stages for the default template that all succeed quickly with outputs that satisfy
     /// the auto-approve rule.
-    static func passingStages(testDuration: Duration = .milliseconds(5), reviewDuration: Duration = .milliseconds(5))
+    static func passingStages(
+        testDuration: Duration = .milliseconds(5), reviewDuration: Duration = .milliseconds(5)
+    )
         -> [String: any PipelineStage]
     {
         [
             "analyze": SleepStage(),
             "plan": SleepStage(output: .plan("1. do it")),
-            "implement": SleepStage(output: .patch(PatchSummary(attempt: 1, filesChanged: 1, linesAdded: 2, linesRemoved: 1))),
+            "implement": SleepStage(
+                output: .patch(PatchSummary(attempt: 1, filesChanged: 1, linesAdded: 2, linesRemoved: 1))),
             "check": SleepStage(output: .policy(PolicyReport())),
             "review": SleepStage(duration: reviewDuration, output: .review(ReviewScore(overall: 9))),
-            "test": SleepStage(duration: testDuration, output: .tests(TestSummary(passed: true, passedCount: 3, failedCount: 0))),
+            "test": SleepStage(
+                duration: testDuration,
+                output: .tests(TestSummary(passed: true, passedCount: 3, failedCount: 0))),
             "merge": SleepStage(output: .merged(commit: "abc")),
         ]
     }
 
-    static func configuration(autoApprove: Bool = true, swarm: Int = 4, limits: [StageName: Int] = [:]) -> EngineConfiguration {
+    static func configuration(autoApprove: Bool = true, swarm: Int = 4, limits: [StageName: Int] = [:])
+        -> EngineConfiguration
+    {
         var configuration = EngineConfiguration()
         configuration.swarmSize = swarm
         configuration.stageLimits = limits

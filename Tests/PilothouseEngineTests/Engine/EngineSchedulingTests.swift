@@ -15,11 +15,14 @@ import Testing
         }
         let engine = try Engine(
             store: store, template: .standard,
-            stages: EngineFixture.passingStages(testDuration: .milliseconds(15), reviewDuration: .milliseconds(15)),
+            stages: EngineFixture.passingStages(
+                testDuration: .milliseconds(15), reviewDuration: .milliseconds(15)),
             models: NoModels(), configuration: EngineFixture.configuration(swarm: 8, limits: [.test: 2]),
             repositoryRoot: directory.path)
         let summary = await engine.run(untilIdle: true)
-        #expect(summary.merged.count == 50)
+        let debug =
+            "\(try store.jobCounts()) \(try store.beads().suffix(12).map { "\($0.kind) \($0.stage?.rawValue ?? "") \($0.message)" })"
+        #expect(summary.merged.count == 50, "\(debug)")
         #expect(try store.jobs(state: .merged).count == 50)
         #expect(try store.verifyBeads() == .ok(count: try store.beads().count))
 
@@ -39,7 +42,9 @@ import Testing
         for job in try store.jobs() {
             let chain = beads.filter { $0.jobID == job.id }
             func seq(_ kind: BeadKind, _ stage: StageName) throws -> Int64 {
-                try #require(chain.first { $0.kind == kind && $0.stage == stage }?.seq, "\(kind) \(stage) of \(job.id.short)")
+                try #require(
+                    chain.first { $0.kind == kind && $0.stage == stage }?.seq,
+                    "\(kind) \(stage) of \(job.id.short)")
             }
             // Dependencies: a stage starts only after everything it depends on finished.
             for spec in PipelineTemplate.standard.stages where spec.kind != "approve" {
@@ -69,20 +74,25 @@ import Testing
             store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
             configuration: EngineFixture.configuration(swarm: 1), repositoryRoot: directory.path)
         _ = await engine.run(untilIdle: true)
-        let claims = try store.beads().filter { $0.kind == .stateChanged && $0.metadata["to"] == "running" }.map(\.jobID)
+        let claims = try store.beads().filter { $0.kind == .stateChanged && $0.metadata["to"] == "running" }
+            .map(\.jobID)
         #expect(claims == [high.id, low.id])
     }
 
     @Test func templateCyclesAndUnknownKindsAreRefused() throws {
         let store = try Store.openOrCreate(path: directory.file("p.db"))
-        let cyclic = PipelineTemplate(name: "bad", stages: [.init("a", dependsOn: ["b"]), .init("b", dependsOn: ["a"])])
+        let cyclic = PipelineTemplate(
+            name: "bad", stages: [.init("a", dependsOn: ["b"]), .init("b", dependsOn: ["a"])])
         #expect(throws: PipelineError.cycle(["a", "b"])) {
             try Engine(store: store, template: cyclic, stages: [:], models: NoModels(), repositoryRoot: "/")
         }
         #expect(throws: PipelineError.unknownStageKind(stage: .analyze, kind: "analyze")) {
-            try Engine(store: store, template: .standard, stages: [:], models: NoModels(), repositoryRoot: "/")
+            try Engine(
+                store: store, template: .standard, stages: [:], models: NoModels(), repositoryRoot: "/")
         }
         let missing = PipelineTemplate(name: "bad", stages: [.init("a", dependsOn: ["zzz"])])
-        #expect(throws: PipelineError.missingDependency(stage: "a", dependency: "zzz")) { try missing.validate() }
+        #expect(throws: PipelineError.missingDependency(stage: "a", dependency: "zzz")) {
+            try missing.validate()
+        }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import PilothouseCore
+
+/// What importing a plan did.
+public struct PlanImportSummary: Sendable, Equatable, Codable {
+    public var added: [JobID] = []
+    public var updated: [JobID] = []
+    public var unchanged = 0
+    /// Items whose job already left the queue: a plan edit does not rewrite work in flight.
+    public var notQueued = 0
+
+    public init() {}
+}
+
+extension Store {
+    /// Creates a job per new plan item and updates queued jobs whose item changed, all in
+    /// one transaction: a plan is imported entirely or not at all.
+    ///
+    /// Identity is the plan path plus the item's anchor, so importing the same plan again
+    /// adds nothing.
+    public func importPlan(_ items: [PlanItem], plan: String, maxAttempts: Int, now: Date = Date()) throws
+        -> PlanImportSummary
+    {
+        try write { db in
+            var summary = PlanImportSummary()
+            for item in items {
+                let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT id, state, content_hash FROM jobs WHERE source_plan = ? AND source_anchor = ?",
+                    arguments: [plan, item.anchor])
+                guard let row else {
+                    let job = Job(
+                        id: JobID(date: now), title: item.title, goal: item.goal, category: item.category,
+                        priority: item.priority, sourcePlan: plan, sourceAnchor: item.anchor,
+                        filesHint: item.files,
+                        maxAttempts: maxAttempts, createdAt: now)
+                    try Store.insert(job, contentHash: item.contentHash, in: db)
+                    try Store.appendBead(
+                        db, jobID: job.id, kind: .jobCreated, message: job.title,
+                        metadata: [
+                            "priority": job.priority.description, "category": job.category.rawValue,
+                            "plan": plan,
+                            "anchor": item.anchor,
+                        ], at: now)
+                    summary.added.append(job.id)
+                    continue
+                }
+                let hash: String? = row["content_hash"]
+                if hash == item.contentHash {
+                    summary.unchanged += 1
+                    continue
+                }
+                guard (row["state"] as String) == JobState.queued.rawValue,
+                    let id = JobID(row["id"] as String)
+                else {
+                    summary.notQueued += 1
+                    continue
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE jobs SET title = ?, goal = ?, category = ?, priority = ?, files_hint = ?, content_hash = ?,
+                            updated_at = ? WHERE id = ?
+                        """,
+                    arguments: [
+                        item.title, item.goal, item.category.rawValue, item.priority.rawValue,
+                        Store.encodeList(item.files),
+                        item.contentHash, Store.millis(now), id.rawValue,
+                    ])
+                try Store.appendBead(
+                    db, jobID: id, kind: .jobUpdated, message: "updated from \(plan)",
+                    metadata: [
+                        "priority": item.priority.description, "category": item.category.rawValue,
+                        "anchor": item.anchor,
+                    ],
+                    at: now)
+                summary.updated.append(id)
+            }
+            return summary
+        }
+    }
+}
