@@ -15,10 +15,23 @@ struct ConfigReader {
         self.path = path
     }
 
+    /// Parses TOML text; syntax errors carry TOMLKit's line.
+    init(parsing text: String, path: String) throws(ConfigError) {
+        do {
+            self.init(table: try TOMLTable(string: text), text: text, path: path)
+        } catch let error as TOMLParseError {
+            throw .syntax(path: path, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw .syntax(path: path, line: 0, message: String(describing: error))
+        }
+    }
+
     struct Section {
         let name: String
         let table: TOMLTable
         let reader: ConfigReader
+        /// Which `[[name]]` table this is, for arrays of tables.
+        var occurrence = 0
         var consumed: Set<String> = []
 
         mutating func int(_ key: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
@@ -77,16 +90,23 @@ struct ConfigReader {
 
     /// The 1-based line where `key` is set (inside `[section]` when given); 0 when not found.
     /// TOMLKit reports positions only for syntax errors, so values are located by text.
-    func line(of key: String, in section: String?) -> Int {
+    func line(of key: String, in section: String?, occurrence: Int = 0) -> Int {
         var current: String? = nil
+        var seen = -1
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
                 current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                if current == section { seen += 1 }
                 if section == nil && current == key { return index + 1 }
+                if let section,
+                    current == section + "." + key || current?.hasPrefix(section + "." + key + ".") == true
+                {
+                    return index + 1
+                }
                 continue
             }
-            guard current == section else { continue }
+            guard current == section, seen == occurrence || section == nil else { continue }
             let name = line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces)
             if name == key || name == "\"\(key)\"" { return index + 1 }
         }

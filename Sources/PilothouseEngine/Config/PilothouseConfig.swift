@@ -6,6 +6,7 @@ import TOMLKit
 /// missing file is a valid configuration.
 public struct PilothouseConfig: Sendable, Equatable {
     public var jobs = JobsSection()
+    public var engine = EngineSettings()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -25,16 +26,14 @@ public struct PilothouseConfig: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> PilothouseConfig {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw .syntax(path: path, line: error.source.begin.line, message: error.description)
-        } catch {
-            throw .syntax(path: path, line: 0, message: String(describing: error))
-        }
-        var reader = ConfigReader(table: table, text: text, path: path)
+        var reader = try ConfigReader(parsing: text, path: path)
         var config = PilothouseConfig()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        config.fingerprint = String(hash, radix: 16)
         try reader.section("jobs") { (jobs: inout ConfigReader.Section) throws(ConfigError) in
             if let value = try jobs.int("max_attempts", range: 1...100) { config.jobs.maxAttempts = value }
             if let value = try jobs.string("default_priority") {
@@ -52,19 +51,12 @@ public struct PilothouseConfig: Sendable, Equatable {
                 config.jobs.defaultCategory = category
             }
         }
+        try config.engine.read(&reader, baseDirectory: (path as NSString).deletingLastPathComponent)
         try reader.rejectUnknownSections()
         return config
     }
 
-    /// A short fingerprint of the effective settings, recorded in each run's header.
-    public var fingerprint: String {
-        let text =
-            "jobs.max_attempts=\(jobs.maxAttempts);jobs.default_priority=\(jobs.defaultPriority);jobs.default_category=\(jobs.defaultCategory)"
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    /// A fingerprint of the configuration text (FNV-1a), recorded in each run's header so a
+    /// run can be matched with the settings it ran under.
+    public var fingerprint = "default"
 }

@@ -112,7 +112,7 @@ extension Engine {
         try store.recordApproval(id, stage: gate.name, attempt: job.attempts, by: "operator", hunks: hunks)
         publish(.approvalResolved(id))
         let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        let resumed = try store.resumeAfterApproval(id, owner: configuration.ownerID, leaseUntil: leaseUntil)
+        let resumed = try store.resumeAfterApproval(id, owner: owner, leaseUntil: leaseUntil)
         publishJob(id)
         start(resumed, resuming: true, approvedHunks: hunks)
         return hunks.map { "approved \($0.count) hunk\($0.count == 1 ? "" : "s") of \(id.short); merging" }

@@ -15,6 +15,8 @@ public actor Engine {
     let repositoryRoot: String
     let runID: JobID
     let gaugeSource: (@Sendable () async -> Gauges)?
+    /// This engine's lease owner id.
+    let owner: String
 
     let slots: StageSlots
     let hub = EventHub()
@@ -61,6 +63,7 @@ public actor Engine {
         self.runID = runID
         self.gaugeSource = gaugeSource
         self.slots = StageSlots(limits: configuration.stageLimits)
+        self.owner = configuration.ownerID.isEmpty ? EngineConfiguration.makeOwnerID() : configuration.ownerID
     }
 
     // MARK: Events
@@ -160,7 +163,7 @@ public actor Engine {
             let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
             guard
                 let job = try? store.claimNextJob(
-                    owner: configuration.ownerID, leaseUntil: leaseUntil, excluding: Set(active.keys))
+                    owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
             else { return }
             publishJob(job.id)
             start(job, resuming: false)
@@ -184,7 +187,7 @@ public actor Engine {
 
     private func renewLeases() {
         let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        try? store.renewLeases(owner: configuration.ownerID, jobs: Array(active.keys), until: until)
+        try? store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
     }
 
     private func reclaimExpiredLeases() {

@@ -13,8 +13,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var pollInterval: Duration = .milliseconds(250)
     public var autoApprove: AutoApproveRule = .off
     public var onReject: RejectPolicy = .retryWithFeedback
-    /// Identifies this engine's leases: host, process and a random part.
-    public var ownerID: String = EngineConfiguration.makeOwnerID()
+    /// Identifies this engine's leases; empty means host, process id and a random part.
+    public var ownerID: String = ""
     /// Beads kept in a snapshot for the console.
     public var recentBeadLimit = 500
 

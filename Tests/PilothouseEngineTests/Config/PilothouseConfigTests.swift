@@ -5,8 +5,12 @@ import Testing
 
 @Suite struct PilothouseConfigTests {
     @Test func templateParsesToTheDefaults() throws {
-        #expect(try PilothouseConfig.parse(ConfigTemplate.text, path: "p.toml") == PilothouseConfig())
-        #expect(try PilothouseConfig.parse("", path: "p.toml") == PilothouseConfig())
+        let defaults = PilothouseConfig()
+        for text in [ConfigTemplate.text, ""] {
+            let config = try PilothouseConfig.parse(text, path: "p.toml")
+            #expect(config.jobs == defaults.jobs)
+            #expect(config.engine == defaults.engine)
+        }
     }
 
     @Test func readsValues() throws {
@@ -42,5 +46,75 @@ import Testing
                 == "p.toml:2: unknown setting 'jobs.max_atempts'; known here: default_category, default_priority, max_attempts"
         }
         #expect(throws: ConfigError.self) { try PilothouseConfig.parse("[jobz]\n", path: "p.toml") }
+    }
+
+    @Test func engineAndApprovalSettings() throws {
+        let config = try PilothouseConfig.parse(
+            """
+            [engine]
+            swarm_size = 8
+            lease_seconds = 5
+
+            [engine.stage_limits]
+            test = 2
+
+            [approval]
+            auto_approve = true
+            min_score = 9
+            categories = ["docs", "quality"]
+            on_reject = "end"
+            """, path: "p.toml")
+        #expect(config.engine.engine.swarmSize == 8)
+        #expect(config.engine.engine.leaseDuration == .seconds(5))
+        #expect(config.engine.engine.stageLimits == [.test: 2])
+        #expect(
+            config.engine.engine.autoApprove
+                == AutoApproveRule(enabled: true, minimumScore: 9, categories: [.docs, .quality]))
+        #expect(config.engine.engine.onReject == .end)
+    }
+
+    @Test func customPipelineIsRead() throws {
+        let config = try PilothouseConfig.parse(
+            """
+            [[pipeline.stages]]
+            name = "implement"
+            timeout_seconds = 60
+
+            [[pipeline.stages]]
+            name = "review"
+            depends_on = ["implement"]
+            model = "openai:gpt-4o"
+            """, path: "p.toml")
+        #expect(config.engine.pipeline.stages.map(\.name) == ["implement", "review"])
+        #expect(config.engine.pipeline.spec("review")?.model == "openai:gpt-4o")
+    }
+
+    @Test func pipelineCycleNamesTheStageLine() {
+        #expect {
+            try PilothouseConfig.parse(
+                """
+                [[pipeline.stages]]
+                name = "a"
+                depends_on = ["b"]
+
+                [[pipeline.stages]]
+                name = "b"
+                depends_on = ["nope"]
+                """, path: "p.toml")
+        } throws: { error in
+            guard case ConfigError.invalidValue(let path, let line, _, let value, _) = error else {
+                return false
+            }
+            return path == "p.toml" && line == 6 && value.contains("'nope'")
+        }
+    }
+
+    @Test func unknownStageKeyNamesItsLine() {
+        #expect {
+            try PilothouseConfig.parse("[[pipeline.stages]]\nname = \"a\"\ntimeout = 3\n", path: "p.toml")
+        } throws: { error in
+            (error as? ConfigError)?.description.hasPrefix(
+                "p.toml:3: unknown setting 'pipeline.stages.timeout'") == true
+        }
     }
 }

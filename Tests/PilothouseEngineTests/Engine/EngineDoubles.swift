@@ -20,10 +20,14 @@ struct FailingStage: PipelineStage {
     func run(_ context: StageContext) async throws(StageFailure) -> StageOutput { throw failure }
 }
 
-/// A stage that never returns and ignores cancellation, the worst case for the watchdog.
+/// A stage that ignores cancellation and does not return for far longer than its
+/// deadline, the worst case for the watchdog. (It gives up after 5 s so the test process
+/// does not keep a blocked thread.)
 struct HangingStage: PipelineStage {
     func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
-        while true { usleep(20_000) }
+        let end = Date().addingTimeInterval(5)
+        while Date() < end { usleep(20_000) }
+        return .text("too late")
     }
 }
 

@@ -1,0 +1,164 @@
+import Foundation
+import PilothouseCore
+import Testing
+
+@testable import PilothouseEngine
+
+@Suite struct EngineFailureTests {
+    let directory = TemporaryDirectory()
+
+    private func template(implementTimeout: Int = 600, retries: Int = 0) -> PipelineTemplate {
+        var template = PipelineTemplate.standard
+        if let index = template.stages.firstIndex(where: { $0.name == .implement }) {
+            template.stages[index].timeoutSeconds = implementTimeout
+            template.stages[index].maxRetries = retries
+        }
+        return template
+    }
+
+    @Test func hangingStageGetsItsSlowBeadAndIsCancelledAtTheDeadline() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
+        let other = try store.enqueue(Job(title: "other", goal: "g", maxAttempts: 1))
+        var stages = EngineFixture.passingStages()
+        stages["implement"] = SelectiveStage(hangFor: job.id)
+        let engine = try Engine(
+            store: store, template: template(implementTimeout: 1), stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let summary = await engine.run(untilIdle: true)
+        let beads = try store.beads(jobID: job.id)
+        let slow = try #require(beads.first { $0.kind == .stageSlow })
+        let failed = try #require(beads.first { $0.kind == .stageFailed })
+        let started = try #require(beads.first { $0.kind == .stageStarted && $0.stage == .implement })
+        #expect(slow.createdAtMillis - started.createdAtMillis >= 900)
+        #expect(failed.createdAtMillis - started.createdAtMillis >= 1000)
+        #expect(failed.message.contains("deadline"))
+        #expect(summary.failed.contains(job.id))
+        #expect(try store.job(job.id)?.state == .failed)
+        // The other job carried on.
+        #expect(try store.job(other.id)?.state == .merged)
+    }
+
+    @Test func cancelledStageLeavesNoOrphanProcess() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
+        let pidFile = directory.file("child.pid")
+        var stages = EngineFixture.passingStages()
+        stages["implement"] = ProcessStage(pidFile: pidFile)
+        let engine = try Engine(
+            store: store, template: template(implementTimeout: 1), stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        _ = await engine.run(untilIdle: true)
+        #expect(try store.job(job.id)?.state == .failed)
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let child = try #require(Int32(text))
+        var alive = true
+        for _ in 0..<50 where alive {
+            alive = kill(child, 0) == 0 && !isZombie(child)
+            if alive { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(!alive, "sleep \(child) survived its stage")
+    }
+
+    @Test func retryableFailureRetriesTheStageThenTheJob() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 2))
+        var stages = EngineFixture.passingStages()
+        stages["implement"] = FailingStage(failure: .retryable("model returned nothing"))
+        let engine = try Engine(
+            store: store, template: template(retries: 1), stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let summary = await engine.run(untilIdle: true)
+        let failures = try store.beads(jobID: job.id).filter { $0.kind == .stageFailed }
+        #expect(failures.count == 4)  // 2 tries per attempt, 2 attempts
+        #expect(summary.failed == [job.id])
+        #expect(try store.job(job.id)?.attempts == 2)
+    }
+
+    @Test func quarantineFailureKeepsTheRecord() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        var stages = EngineFixture.passingStages()
+        stages["check"] = FailingStage(
+            failure: .quarantine(.secretDetected, message: "patch adds a key", payload: "+KEY=[REDACTED:aws]")
+        )
+        let engine = try Engine(
+            store: store, template: .standard, stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let summary = await engine.run(untilIdle: true)
+        #expect(summary.quarantined == [job.id])
+        let record = try #require(try store.quarantineRecords().first)
+        #expect(record.reason == .secretDetected)
+        #expect(record.payload == "+KEY=[REDACTED:aws]")
+        #expect(try store.job(job.id)?.state == .quarantined)
+
+        #expect((await engine.send(.releaseQuarantine(record.id))).succeeded)
+        #expect(try store.job(job.id)?.state == .queued)
+        #expect(try store.quarantineRecords().isEmpty)
+    }
+
+    @Test func budgetHoldStopsTheRunUntilTheBudgetIsRaised() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        var stages = EngineFixture.passingStages()
+        stages["analyze"] = FailingStage(failure: .budgetHold(scope: "run"))
+        let engine = try Engine(
+            store: store, template: .standard, stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let summary = await engine.run(untilIdle: true)
+        #expect(summary.budgetStopped)
+        #expect(try store.job(job.id)?.state == .budgetHold)
+        let outcome = await engine.send(.setBudget(scope: "run", limit: Money(dollars: "5")))
+        #expect(outcome.succeeded)
+        #expect(outcome.message.contains("1 held job resumed"))
+        #expect(try store.job(job.id)?.state == .queued)
+    }
+
+    @Test func expiredLeasesAreReclaimedAndCountAttempts() throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let fresh = try store.enqueue(Job(title: "fresh", goal: "g", maxAttempts: 3))
+        let spent = try store.enqueue(Job(title: "spent", goal: "g", maxAttempts: 1))
+        _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
+        _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
+        let (requeued, quarantined) = try store.reclaimExpiredLeases()
+        #expect(requeued.map(\.id) == [fresh.id])
+        #expect(quarantined.map(\.id) == [spent.id])
+        #expect(try store.job(fresh.id)?.attempts == 1)
+        #expect(try store.quarantineRecords().first?.reason == .maxAttempts)
+        // Live leases are left alone.
+        _ = try store.claimNextJob(owner: "alive", leaseUntil: Date(timeIntervalSinceNow: 60))
+        #expect(try store.reclaimExpiredLeases().requeued.isEmpty)
+    }
+
+    @Test func cancelStopsARunningJob() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        var stages = EngineFixture.passingStages()
+        stages["implement"] = SleepStage(duration: .seconds(30))
+        let engine = try Engine(
+            store: store, template: .standard, stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let run = Task { await engine.run(untilIdle: true) }
+        for _ in 0..<200 where try store.job(job.id)?.currentStage != .implement {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect((await engine.send(.cancel(job.id))).succeeded)
+        _ = await run.value
+        #expect(try store.job(job.id)?.state == .cancelled)
+    }
+}
+
+/// Hangs for one job, passes for the others.
+struct SelectiveStage: PipelineStage {
+    let hangFor: JobID
+    func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
+        if context.job.id == hangFor { return try await HangingStage().run(context) }
+        return .patch(PatchSummary(attempt: context.attempt, filesChanged: 1, linesAdded: 1, linesRemoved: 0))
+    }
+}
+
+private func isZombie(_ pid: Int32) -> Bool {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+    return status.split(separator: " ").dropFirst(2).first == "Z"
+}
