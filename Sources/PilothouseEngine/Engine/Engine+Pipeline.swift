@@ -210,17 +210,9 @@ extension Engine {
         guard let job = try store.job(id), job.state == .awaitingApproval else { return nil }
         let outputs = try store.finishedStages(id, attempt: job.attempts)
         var request = ApprovalRequest(
-            jobID: id, attempt: job.attempts, title: job.title,
-            diff: try store.latestPatch(id)?.diff ?? Data(),
+            jobID: id, attempt: job.attempts, title: job.title, diff: try store.latestPatch(id)?.diff ?? Data(),
             requestedAt: job.updatedAt)
-        for output in outputs.values {
-            switch output {
-            case .review(let score): request.review = score
-            case .tests(let summary): request.tests = summary
-            case .policy(let report): request.policyFlags = report.flags + report.violations
-            default: break
-            }
-        }
+        request.apply(outputs.values)
         return request
     }
 

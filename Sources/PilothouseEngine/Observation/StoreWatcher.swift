@@ -1,0 +1,111 @@
+import Foundation
+import PilothouseCore
+
+/// Turns another process's work on a store into the same `EngineEvent`s an engine would
+/// publish, for `console --read-only`.
+///
+/// SQLite tells a connection nothing about commits made by other processes, so the watcher
+/// polls the bead chain's head: every state change appends a bead, so a new bead is the
+/// signal to reread what it touched. An idle store costs one indexed query per interval.
+public actor StoreWatcher {
+    private let store: Store
+    private let interval: Duration
+    private let hub = EventHub()
+    private var lastSeq: Int64 = 0
+    private var quarantineIDs: Set<JobID> = []
+    private var approvalIDs: Set<JobID> = []
+    private var task: Task<Void, Never>?
+
+    public init(store: Store, interval: Duration = .milliseconds(250)) {
+        self.store = store
+        self.interval = interval
+    }
+
+    /// A snapshot, then deltas as other processes write.
+    public func events() async throws -> AsyncStream<EngineEvent> {
+        let snapshot = try makeSnapshot()
+        let stream = hub.subscribe(first: .snapshot(snapshot))
+        if task == nil {
+            task = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self?.interval ?? .seconds(1))
+                    await self?.poll()
+                }
+            }
+        }
+        return stream
+    }
+
+    public func stop() {
+        task?.cancel()
+        task = nil
+        hub.finish()
+    }
+
+    private func makeSnapshot() throws -> EngineSnapshot {
+        let jobs = try store.jobs()
+        let quarantine = try store.quarantineRecords()
+        let approvals = try jobs.filter { $0.state == .awaitingApproval }.compactMap { try approval(for: $0) }
+        lastSeq = try store.lastBeadSeq()
+        quarantineIDs = Set(quarantine.map(\.id))
+        approvalIDs = Set(approvals.map(\.jobID))
+        var gauges = Gauges()
+        gauges.queueDepth = jobs.filter { $0.state == .queued }.count
+        gauges.inFlight = jobs.filter { $0.state == .running || $0.state == .merging }.count
+        let spend = try store.spendSummary()
+        gauges.daySpend = spend.today
+        gauges.runSpend = spend.total
+        return EngineSnapshot(
+            jobs: jobs, quarantine: quarantine, approvals: approvals, recentBeads: try store.recentBeads(limit: 500),
+            gauges: gauges, state: .running)
+    }
+
+    func poll() {
+        guard let beads = try? store.beads(after: lastSeq), !beads.isEmpty else { return }
+        var touched: Set<JobID> = []
+        for bead in beads {
+            hub.publish(.beadAppended(bead))
+            if let job = bead.jobID { touched.insert(job) }
+            lastSeq = bead.seq
+        }
+        for id in touched.sorted() {
+            guard let job = try? store.job(id) else { continue }
+            hub.publish(.jobChanged(job))
+            if job.state == .awaitingApproval, !approvalIDs.contains(id), let request = try? approval(for: job) {
+                approvalIDs.insert(id)
+                hub.publish(.approvalRequested(request))
+            } else if job.state != .awaitingApproval, approvalIDs.remove(id) != nil {
+                hub.publish(.approvalResolved(id))
+            }
+        }
+        if let records = try? store.quarantineRecords() {
+            let current = Set(records.map(\.id))
+            for record in records where !quarantineIDs.contains(record.id) { hub.publish(.quarantineAdded(record)) }
+            for id in quarantineIDs.subtracting(current) { hub.publish(.quarantineRemoved(id)) }
+            quarantineIDs = current
+        }
+    }
+
+    private func approval(for job: Job) throws -> ApprovalRequest? {
+        let outputs = try store.finishedStages(job.id, attempt: job.attempts)
+        var request = ApprovalRequest(
+            jobID: job.id, attempt: job.attempts, title: job.title, diff: try store.latestPatch(job.id)?.diff ?? Data(),
+            requestedAt: job.updatedAt)
+        request.apply(outputs.values)
+        return request
+    }
+}
+
+extension ApprovalRequest {
+    /// Fills review, tests and policy flags from a job's stage outputs.
+    mutating func apply(_ outputs: some Sequence<StageOutput>) {
+        for output in outputs {
+            switch output {
+            case .review(let score): review = score
+            case .tests(let summary): tests = summary
+            case .policy(let report): policyFlags = report.flags + report.violations
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import PilothouseCore
+
+/// Prints engine events for `pilothouse run` without a console: one JSON object per line
+/// (`--json`, or whenever stdout is not a terminal), or a live one-line summary on a TTY.
+///
+/// The JSON schema is documented in Docs/OPERATIONS.md ("Headless runs"); keys are stable.
+struct HeadlessReporter {
+    enum Mode { case jsonLines, progressLine }
+
+    let mode: Mode
+    private var counts: [JobState: Int] = [:]
+    private var jobStates: [JobID: JobState] = [:]
+    private var spend = Money.zero
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+
+    init(mode: Mode) { self.mode = mode }
+
+    mutating func handle(_ event: EngineEvent) {
+        fold(event)
+        switch mode {
+        case .jsonLines:
+            if let line = Self.json(for: event) { Self.write(line + "\n") }
+        case .progressLine:
+            let now = ContinuousClock.now
+            if now - lastDraw >= .milliseconds(100) {
+                lastDraw = now
+                Self.write("\r\u{1B}[K" + progressText())
+            }
+            if case .notice(let text) = event { Self.write("\r\u{1B}[K" + text + "\n" + progressText()) }
+        }
+    }
+
+    /// The last word of a run: its exit code and what happened.
+    func finish(exitCode: Int32, summary: [String: Int]) {
+        switch mode {
+        case .jsonLines:
+            var object: [String: Any] = ["event": "run_finished", "exit_code": Int(exitCode), "at": Self.timestamp()]
+            for (key, value) in summary { object[key] = value }
+            Self.write(Self.encode(object) + "\n")
+        case .progressLine:
+            Self.write("\r\u{1B}[K" + progressText() + "\n")
+        }
+    }
+
+    private mutating func fold(_ event: EngineEvent) {
+        switch event {
+        case .snapshot(let snapshot):
+            jobStates = Dictionary(snapshot.jobs.map { ($0.id, $0.state) }, uniquingKeysWith: { $1 })
+            spend = snapshot.gauges.runSpend
+        case .jobChanged(let job):
+            jobStates[job.id] = job.state
+        case .gauges(let gauges):
+            spend = gauges.runSpend
+        default:
+            return
+        }
+        counts = jobStates.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    func progressText() -> String {
+        let shown: [(JobState, String)] = [
+            (.queued, "queued"), (.running, "running"), (.awaitingApproval, "awaiting approval"), (.merging, "merging"),
+            (.merged, "merged"), (.quarantined, "quarantined"), (.failed, "failed"), (.budgetHold, "on budget hold"),
+        ]
+        let parts = shown.compactMap { state, label in counts[state].map { "\($0) \(label)" } }
+        return "pilothouse: " + (parts.isEmpty ? "no jobs" : parts.joined(separator: " · ")) + " · \(spend) spent"
+    }
+
+    // MARK: JSON lines
+
+    static func json(for event: EngineEvent) -> String? {
+        var object: [String: Any] = ["at": timestamp()]
+        switch event {
+        case .snapshot(let snapshot):
+            object["event"] = "snapshot"
+            object["jobs"] = snapshot.jobs.count
+            object["states"] = Dictionary(grouping: snapshot.jobs, by: \.state.rawValue).mapValues(\.count)
+            object["quarantined"] = snapshot.quarantine.count
+            object["awaiting_approval"] = snapshot.approvals.count
+            object["engine"] = snapshot.state.rawValue
+        case .jobChanged(let job):
+            object["event"] = "job_changed"
+            object["job"] = [
+                "id": job.id.rawValue, "title": job.title, "state": job.state.rawValue,
+                "stage": job.currentStage?.rawValue as Any, "attempts": job.attempts, "max_attempts": job.maxAttempts,
+                "priority": job.priority.description, "category": job.category.rawValue,
+            ]
+        case .beadAppended(let bead):
+            object["event"] = "bead"
+            object["bead"] = [
+                "seq": bead.seq, "kind": bead.kind.rawValue, "job": bead.jobID?.rawValue as Any,
+                "stage": bead.stage?.rawValue as Any, "message": bead.message, "hash": bead.hash,
+            ]
+        case .stageProgress(let progress):
+            object["event"] = "stage"
+            object["job"] = progress.jobID.rawValue
+            object["stage"] = progress.stage.rawValue
+            object["attempt"] = progress.attempt
+            object["status"] = progress.status.rawValue
+            object["message"] = progress.message
+        case .gauges(let gauges):
+            object["event"] = "gauges"
+            object["run_spend_usd"] = gauges.runSpend.dollarsString
+            object["day_spend_usd"] = gauges.daySpend.dollarsString
+            object["queue_depth"] = gauges.queueDepth
+            object["in_flight"] = gauges.inFlight
+        case .quarantineAdded(let record):
+            object["event"] = "quarantine_added"
+            object["record"] = [
+                "id": record.id.rawValue, "job": record.jobID?.rawValue as Any, "reason": record.reason.rawValue,
+                "message": record.message,
+            ]
+        case .quarantineRemoved(let id):
+            object["event"] = "quarantine_removed"
+            object["record"] = id.rawValue
+        case .approvalRequested(let request):
+            object["event"] = "approval_requested"
+            object["job"] = request.jobID.rawValue
+            object["title"] = request.title
+            object["review_score"] = request.review?.overall as Any
+            object["tests_passed"] = request.tests?.passed as Any
+            object["diff_bytes"] = request.diff.count
+        case .approvalResolved(let id):
+            object["event"] = "approval_resolved"
+            object["job"] = id.rawValue
+        case .engineStateChanged(let state):
+            object["event"] = "engine_state"
+            object["state"] = state.rawValue
+        case .commandCompleted(let outcome):
+            object["event"] = "command"
+            object["command"] = outcome.command.description
+            object["succeeded"] = outcome.succeeded
+            object["message"] = outcome.message
+        case .notice(let text):
+            object["event"] = "notice"
+            object["message"] = text
+        }
+        return encode(object)
+    }
+
+    static func encode(_ object: [String: Any]) -> String {
+        let cleaned = object.mapValues(clean)
+        guard let data = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "{\"event\":\"error\",\"message\":\"unencodable event\"}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `Optional.none` inside `Any` must become JSON null.
+    private static func clean(_ value: Any) -> Any {
+        if let dictionary = value as? [String: Any] { return dictionary.mapValues(clean) }
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let first = mirror.children.first else { return NSNull() }
+            return clean(first.value)
+        }
+        return value
+    }
+
+    static func timestamp() -> String { Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) }
+
+    static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+}
