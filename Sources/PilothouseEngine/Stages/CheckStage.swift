@@ -43,7 +43,9 @@ public struct CheckStage: PipelineStage {
             throw failure
         }
         var flags: [String] = []
-        for file in diff.files where file.isBinary { flags.append("\(file.path): binary change, not scanned for secrets") }
+        for file in diff.files where file.isBinary {
+            flags.append("\(file.path): binary change, not scanned for secrets")
+        }
         let stats = diff.stats
         flags.append("\(stats.filesChanged) file(s), +\(stats.linesAdded) -\(stats.linesRemoved)")
         return .policy(PolicyReport(violations: [], flags: flags))

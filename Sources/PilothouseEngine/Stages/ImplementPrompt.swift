@@ -75,7 +75,9 @@ public enum ImplementPrompt {
     /// no file list; the caller keeps only those that exist.
     public static func mentionedPaths(in text: String) -> [String] {
         var found: [String] = []
-        let separators: Set<Character> = [" ", "\n", "\t", "`", "\"", "'", "(", ")", ",", ";", "<", ">", "[", "]"]
+        let separators: Set<Character> = [
+            " ", "\n", "\t", "`", "\"", "'", "(", ")", ",", ";", "<", ">", "[", "]",
+        ]
         for token in text.split(whereSeparator: { separators.contains($0) }) {
             var candidate = Substring(token)
             while let last = candidate.last, last == "." || last == ":" || last == "!" || last == "?" {

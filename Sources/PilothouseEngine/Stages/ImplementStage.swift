@@ -58,10 +58,14 @@ public struct ImplementStage: PipelineStage {
             let prompt = messages.map(\.content).joined(separator: "\n\n")
             do {
                 let result = try await agents.run(
-                    agent: agentName, role: context.spec.role ?? "implementer", prompt: prompt, in: worktree.path)
+                    agent: agentName, role: context.spec.role ?? "implementer", prompt: prompt,
+                    in: worktree.path)
                 await context.services.recordBead(
                     "agent_ran", "\(agentName) finished in \(result.durationMillis) ms",
-                    ["agent": agentName, "exit": "\(result.exitCode)", "output_tail": String(redactor.redact(result.output).suffix(2000))])
+                    [
+                        "agent": agentName, "exit": "\(result.exitCode)",
+                        "output_tail": String(redactor.redact(result.output).suffix(2000)),
+                    ])
             } catch {
                 if error == .cancelled { throw .cancelled }
                 throw error.isConfiguration ? .fatal(error.description) : .retryable(error.description)
@@ -71,7 +75,8 @@ public struct ImplementStage: PipelineStage {
             do {
                 response = try await context.services.models.complete(
                     ModelRequest(
-                        jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "implementer", model: model,
+                        jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "implementer",
+                        model: model,
                         messages: messages, priority: job.priority, attempt: context.attempt))
             } catch {
                 throw StageFailure(error)
@@ -184,7 +189,9 @@ public struct ImplementStage: PipelineStage {
             let shown = bytes.prefix(limit)
             budget -= shown.count
             files.append(
-                .init(path: normalized, content: String(decoding: shown, as: UTF8.self), truncated: shown.count < bytes.count))
+                .init(
+                    path: normalized, content: String(decoding: shown, as: UTF8.self),
+                    truncated: shown.count < bytes.count))
         }
         return files
     }

@@ -43,7 +43,10 @@ public struct MergeStage: PipelineStage {
             let merge = try merger.merge(job, commit: commit, trailers: trailers)
             await context.services.recordBead(
                 .merged, "merged into \(merger.integrationBranch) as \(merge.prefix(12))",
-                ["commit": commit, "merge": merge, "branch": merger.integrationBranch, "partial": "\(context.approvedHunks != nil)"])
+                [
+                    "commit": commit, "merge": merge, "branch": merger.integrationBranch,
+                    "partial": "\(context.approvedHunks != nil)",
+                ])
             try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
             return .merged(commit: merge)
         } catch {

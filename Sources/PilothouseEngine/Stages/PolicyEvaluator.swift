@@ -33,10 +33,14 @@ public struct PolicyEvaluator: Sendable {
                     let normalized = try PathRules.validate(relativePath: path)
                     if let worktree { try PathGuard(root: worktree).validate(normalized) }
                 } catch let error as PathViolation {
-                    escapes.append(Violation(reason: .pathEscape, message: error.description, lines: [redactor.redact(path)]))
+                    escapes.append(
+                        Violation(
+                            reason: .pathEscape, message: error.description, lines: [redactor.redact(path)]))
                     continue
                 } catch let error as PathGuardError where error.isEscape {
-                    escapes.append(Violation(reason: .pathEscape, message: error.description, lines: [redactor.redact(path)]))
+                    escapes.append(
+                        Violation(
+                            reason: .pathEscape, message: error.description, lines: [redactor.redact(path)]))
                     continue
                 } catch {
                     // I/O trouble on the worktree is not a policy finding; the string rules held.
@@ -44,20 +48,25 @@ public struct PolicyEvaluator: Sendable {
                 if let glob = globs.first(where: { $0.matches(path) }) {
                     rules.append(
                         Violation(
-                            reason: .policyViolation, message: "\(path) matches forbidden glob \(glob.pattern)",
+                            reason: .policyViolation,
+                            message: "\(path) matches forbidden glob \(glob.pattern)",
                             lines: ["\(redactor.redact(path)): forbidden by \(glob.pattern)"]))
                 }
             }
             if file.isSymlink {
                 escapes.append(
                     Violation(
-                        reason: .pathEscape, message: "\(file.path) is a symbolic link; patches may not create or change links",
-                        lines: ["\(redactor.redact(file.path)): mode \(file.newMode ?? file.oldMode ?? "120000")"]))
+                        reason: .pathEscape,
+                        message: "\(file.path) is a symbolic link; patches may not create or change links",
+                        lines: [
+                            "\(redactor.redact(file.path)): mode \(file.newMode ?? file.oldMode ?? "120000")"
+                        ]))
             }
             if file.newMode == "160000" || file.oldMode == "160000" {
                 rules.append(
                     Violation(
-                        reason: .policyViolation, message: "\(file.path) is a submodule; patches may not change submodules",
+                        reason: .policyViolation,
+                        message: "\(file.path) is a submodule; patches may not change submodules",
                         lines: ["\(redactor.redact(file.path)): mode 160000"]))
             }
             if let found = secretLines(in: file) { secrets.append(found) }
@@ -67,7 +76,8 @@ public struct PolicyEvaluator: Sendable {
             rules.append(
                 Violation(
                     reason: .policyViolation,
-                    message: "the patch changes \(stats.filesChanged) files; [policy] max_files is \(policy.maxFiles)",
+                    message:
+                        "the patch changes \(stats.filesChanged) files; [policy] max_files is \(policy.maxFiles)",
                     lines: diff.files.prefix(50).map { redactor.redact($0.path) }))
         }
         let lines = stats.linesAdded + stats.linesRemoved
@@ -75,7 +85,8 @@ public struct PolicyEvaluator: Sendable {
             rules.append(
                 Violation(
                     reason: .policyViolation,
-                    message: "the patch changes \(lines) lines; [policy] max_lines is \(policy.maxLines)", lines: []))
+                    message: "the patch changes \(lines) lines; [policy] max_lines is \(policy.maxLines)",
+                    lines: []))
         }
         return escapes + secrets + rules
     }
@@ -108,13 +119,15 @@ public struct PolicyEvaluator: Sendable {
             // A multi-line match is reported from its first line to its last.
             let lastLine = finding.line + text[finding.range].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
             for index in (finding.line - 1)..<min(lastLine, added.count) {
-                let entry = "\(redactor.redact(file.path)):\(added[index].line): +\(redactedLines.indices.contains(index) ? String(redactedLines[index]) : "")"
+                let entry =
+                    "\(redactor.redact(file.path)):\(added[index].line): +\(redactedLines.indices.contains(index) ? String(redactedLines[index]) : "")"
                 if !offending.contains(entry) { offending.append(entry) }
             }
         }
         return Violation(
             reason: .secretDetected,
-            message: "\(file.path) adds \(kinds.joined(separator: ", ")) (\(findings.count) finding\(findings.count == 1 ? "" : "s"))",
+            message:
+                "\(file.path) adds \(kinds.joined(separator: ", ")) (\(findings.count) finding\(findings.count == 1 ? "" : "s"))",
             lines: offending)
     }
 
@@ -124,9 +137,11 @@ public struct PolicyEvaluator: Sendable {
         guard let first = violations.first else { return nil }
         let message =
             violations.count == 1
-            ? first.message : "\(first.message) (and \(violations.count - 1) more policy finding\(violations.count == 2 ? "" : "s"))"
+            ? first.message
+            : "\(first.message) (and \(violations.count - 1) more policy finding\(violations.count == 2 ? "" : "s"))"
         let payload = violations.map { violation in
-            (["[\(violation.reason)] \(violation.message)"] + violation.lines.map { "  " + $0 }).joined(separator: "\n")
+            (["[\(violation.reason)] \(violation.message)"] + violation.lines.map { "  " + $0 }).joined(
+                separator: "\n")
         }.joined(separator: "\n")
         return .quarantine(first.reason, message: redactor.redact(message), payload: redactor.redact(payload))
     }

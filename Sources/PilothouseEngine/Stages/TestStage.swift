@@ -35,9 +35,14 @@ public struct TestStage: PipelineStage {
         } catch {
             throw .retryable(error.description)
         }
-        guard let worktree = found else { throw .fatal(WorkspaceError.noWorktree(context.job.id).description) }
+        guard let worktree = found else {
+            throw .fatal(WorkspaceError.noWorktree(context.job.id).description)
+        }
         let environment = ProcessRunner.environment(allowing: settings.envAllowlist)
-        let configured = settings.command ?? (settings.detect ? TestCommandDetector.detect(in: worktree.path, path: environment["PATH"]) : nil)
+        let configured =
+            settings.command
+            ?? (settings.detect
+                ? TestCommandDetector.detect(in: worktree.path, path: environment["PATH"]) : nil)
         guard var argv = configured, !argv.isEmpty else {
             return .tests(TestSummary(passed: true, outputTail: TestStage.noCommandNote))
         }
@@ -66,7 +71,8 @@ public struct TestStage: PipelineStage {
             durationMillis: millis, outputTail: String(output.suffix(4000)))
         let countsText = counts.map { "\($0.passed) passed, \($0.failed) failed" } ?? "no counts recognised"
         await context.services.recordBead(
-            result.succeeded ? "tests_passed" : "tests_failed", "\(argv.joined(separator: " ")): \(countsText)",
+            result.succeeded ? "tests_passed" : "tests_failed",
+            "\(argv.joined(separator: " ")): \(countsText)",
             [
                 "command": argv.joined(separator: " "), "passed": counts.map { "\($0.passed)" } ?? "",
                 "failed": counts.map { "\($0.failed)" } ?? "", "duration_ms": "\(millis)",

@@ -15,7 +15,8 @@ public struct CLIAgentRunner: Sendable {
     public let maxOutputBytes: Int
 
     public init(
-        agents: [String: AgentSettings], network: NetworkPolicy = .allow, runner: ProcessRunner = ProcessRunner(),
+        agents: [String: AgentSettings], network: NetworkPolicy = .allow,
+        runner: ProcessRunner = ProcessRunner(),
         maxOutputBytes: Int = 1 << 20
     ) {
         self.agents = agents
@@ -52,7 +53,8 @@ public struct CLIAgentRunner: Sendable {
             }
         }
         let command = ProcessCommand(
-            argv: argv, directory: directory, environment: ProcessRunner.environment(allowing: settings.envAllowlist),
+            argv: argv, directory: directory,
+            environment: ProcessRunner.environment(allowing: settings.envAllowlist),
             timeout: .seconds(settings.timeoutSeconds), maxOutputBytes: maxOutputBytes, mergeOutput: false)
         let result: ProcessResult
         do {
@@ -63,20 +65,25 @@ public struct CLIAgentRunner: Sendable {
         if result.cancelled { throw .cancelled }
         if result.timedOut { throw .timedOut(name, seconds: settings.timeoutSeconds) }
         let output = String(decoding: result.output, as: UTF8.self)
-        let millis = Int(result.duration.components.seconds * 1000 + result.duration.components.attoseconds / 1_000_000_000_000_000)
+        let millis = Int(
+            result.duration.components.seconds * 1000 + result.duration.components.attoseconds
+                / 1_000_000_000_000_000)
         guard case .exited(let code) = result.termination, code == 0 else {
             let code: Int32 =
                 switch result.termination {
                 case .exited(let code): code
                 case .signaled(let signal): 128 + signal
                 }
-            throw .failed(name, exitCode: code, output: String(decoding: result.errorOutput.suffix(4000), as: UTF8.self))
+            throw .failed(
+                name, exitCode: code, output: String(decoding: result.errorOutput.suffix(4000), as: UTF8.self)
+            )
         }
         return Result(output: output, exitCode: 0, durationMillis: millis)
     }
 
     /// The agent's argv for `role`, with the role's allowed tools passed the agent's own way.
-    public static func arguments(for settings: AgentSettings, role: String, prompt: String) throws(CLIAgentError)
+    public static func arguments(for settings: AgentSettings, role: String, prompt: String)
+        throws(CLIAgentError)
         -> [String]
     {
         let tools = settings.allowedTools[role] ?? []
@@ -91,21 +98,30 @@ public struct CLIAgentRunner: Sendable {
             if let unknown = tools.first(where: { !modes.contains($0) }) {
                 throw .toolsUnsupported(
                     settings.name, tools: tools,
-                    hint: "codex takes a sandbox mode instead of tools (read-only or workspace-write); '\(unknown)' cannot be passed")
+                    hint:
+                        "codex takes a sandbox mode instead of tools (read-only or workspace-write); '\(unknown)' cannot be passed"
+                )
             }
             let mode = tools.last ?? (role == "implementer" ? "workspace-write" : "read-only")
             return settings.command + ["exec", "--sandbox", mode, prompt]
         case .aider:
-            try refuseTools(tools, settings: settings, hint: "aider has no tool allowlist; remove allowed_tools for this role")
-            return settings.command + ["--yes-always", "--no-auto-commits", "--no-check-update", "--message", prompt]
+            try refuseTools(
+                tools, settings: settings,
+                hint: "aider has no tool allowlist; remove allowed_tools for this role")
+            return settings.command + [
+                "--yes-always", "--no-auto-commits", "--no-check-update", "--message", prompt,
+            ]
         case .opencode:
-            try refuseTools(tools, settings: settings, hint: "opencode takes tool permissions from its own config, not the command line")
+            try refuseTools(
+                tools, settings: settings,
+                hint: "opencode takes tool permissions from its own config, not the command line")
             return settings.command + ["run", prompt]
         case .custom:
             let hasToolsSlot = settings.arguments.contains { $0.contains("{tools}") }
             if !tools.isEmpty, !hasToolsSlot {
                 throw .toolsUnsupported(
-                    settings.name, tools: tools, hint: "add a {tools} placeholder to args so the tools reach the agent")
+                    settings.name, tools: tools,
+                    hint: "add a {tools} placeholder to args so the tools reach the agent")
             }
             return settings.command
                 + settings.arguments.map {
@@ -115,7 +131,9 @@ public struct CLIAgentRunner: Sendable {
         }
     }
 
-    private static func refuseTools(_ tools: [String], settings: AgentSettings, hint: String) throws(CLIAgentError) {
+    private static func refuseTools(_ tools: [String], settings: AgentSettings, hint: String)
+        throws(CLIAgentError)
+    {
         if !tools.isEmpty { throw .toolsUnsupported(settings.name, tools: tools, hint: hint) }
     }
 
@@ -127,7 +145,8 @@ public struct CLIAgentRunner: Sendable {
             environment: ProcessRunner.environment(allowing: settings.envAllowlist), timeout: .seconds(20),
             maxOutputBytes: 16 * 1024)
         guard let result = try? await runner.run(command), result.succeeded else { return nil }
-        let text = String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: result.output, as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return text.split(separator: "\n").first.map(String.init)
     }
 }
@@ -187,12 +206,14 @@ public struct CLIAgentModelClient: ModelClient {
         do {
             let result = try await agents.run(agent: name, role: request.role, prompt: prompt, in: directory)
             return ModelResponse(
-                text: result.output, provider: "agent", model: name, tokens: TokenCounts(), cost: Money(micros: 0),
+                text: result.output, provider: "agent", model: name, tokens: TokenCounts(),
+                cost: Money(micros: 0),
                 latencyMillis: result.durationMillis)
         } catch {
             switch error {
             case .cancelled: throw .cancelled
-            case .failed, .timedOut: throw .exhausted(model: request.model, attempts: 1, lastError: error.description)
+            case .failed, .timedOut:
+                throw .exhausted(model: request.model, attempts: 1, lastError: error.description)
             default: throw .permanent(model: request.model, message: error.description)
             }
         }

@@ -35,7 +35,9 @@ public struct IntegrationMerger: Sendable {
     ) throws(MergeError) -> String {
         let tree = try tree(applying: diff, to: base)
         let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
-        if let existing = try? worktrees.checked(["rev-parse", "--verify", "--quiet", branchRef + "^{commit}"]),
+        if let existing = try? worktrees.checked([
+            "rev-parse", "--verify", "--quiet", branchRef + "^{commit}",
+        ]),
             let existingTree = try? worktrees.checked(["rev-parse", existing + "^{tree}"]),
             let parent = try? worktrees.checked(["rev-parse", existing + "^1"]),
             existingTree == tree, parent == base
@@ -61,7 +63,8 @@ public struct IntegrationMerger: Sendable {
                 throw .conflict(branch: integrationBranch, files: Array(files))
             }
             guard result.status == 0, let tree = lines.first, !tree.isEmpty else {
-                throw .git(.failed(arguments: ["merge-tree"], status: result.status, message: result.errorText))
+                throw .git(
+                    .failed(arguments: ["merge-tree"], status: result.status, message: result.errorText))
             }
             var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
             message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
@@ -76,12 +79,19 @@ public struct IntegrationMerger: Sendable {
     /// Reverts the job's merge on the integration branch (`git revert -m 1`), in a temporary
     /// worktree so the operator's checkout is left alone; returns the revert commit.
     public func rollback(job: JobID) throws(MergeError) -> String {
-        guard let mergeCommit = try? git(["rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job)])
+        guard
+            let mergeCommit = try? git([
+                "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
+            ])
         else { throw .notMerged(job) }
         for _ in 0..<5 {
             let tip = try resolveIntegrationTip()
-            guard try isAncestor(mergeCommit, of: tip) else { throw .notOnBranch(job, branch: integrationBranch) }
-            if let revert = try? git(["rev-parse", "--verify", "--quiet", IntegrationMerger.revertRef(for: job)]),
+            guard try isAncestor(mergeCommit, of: tip) else {
+                throw .notOnBranch(job, branch: integrationBranch)
+            }
+            if let revert = try? git([
+                "rev-parse", "--verify", "--quiet", IntegrationMerger.revertRef(for: job),
+            ]),
                 try isAncestor(revert, of: tip)
             {
                 return revert
@@ -103,7 +113,10 @@ public struct IntegrationMerger: Sendable {
             let message =
                 "Revert job \(job.short) (merge \(mergeCommit.prefix(12)))\n\nPilothouse-Job: \(job.rawValue)\nPilothouse-Revert-Of: \(mergeCommit)\n"
             try git(
-                ["-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "--allow-empty", "-m", message],
+                [
+                    "-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "--allow-empty", "-m",
+                    message,
+                ],
                 in: scratch, environment: identity())
             let revertCommit = try git(["rev-parse", "HEAD"], in: scratch)
             try git(["update-ref", IntegrationMerger.revertRef(for: job), revertCommit])
@@ -145,7 +158,8 @@ public struct IntegrationMerger: Sendable {
             guard status.isEmpty else { throw .checkoutDirty(branch: integrationBranch, path: checkout) }
             let head = try git(["rev-parse", "HEAD"], in: checkout)
             guard head == expected else { return false }
-            let result = try run(["-c", "core.hooksPath=/dev/null", "merge", "-q", "--ff-only", commit], in: checkout)
+            let result = try run(
+                ["-c", "core.hooksPath=/dev/null", "merge", "-q", "--ff-only", commit], in: checkout)
             guard result.status == 0 else { throw .checkoutDirty(branch: integrationBranch, path: checkout) }
             return true
         }
@@ -155,7 +169,8 @@ public struct IntegrationMerger: Sendable {
 
     private func alreadyMerged(job: JobID, commit: String, tip: String) throws(MergeError) -> String? {
         guard try isAncestor(commit, of: tip) else { return nil }
-        if let recorded = try? git(["rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job)]),
+        if let recorded = try? git(["rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job)]
+        ),
             try isAncestor(recorded, of: tip)
         {
             return recorded
@@ -165,7 +180,9 @@ public struct IntegrationMerger: Sendable {
 
     private func resolveIntegrationTip() throws(MergeError) -> String {
         guard
-            let tip = try? git(["rev-parse", "--verify", "--quiet", "refs/heads/" + integrationBranch + "^{commit}"])
+            let tip = try? git([
+                "rev-parse", "--verify", "--quiet", "refs/heads/" + integrationBranch + "^{commit}",
+            ])
         else { throw .noIntegrationBranch(integrationBranch) }
         return tip
     }
@@ -188,7 +205,9 @@ public struct IntegrationMerger: Sendable {
     /// Committer identity for commits Pilothouse makes; the operator's own git identity wins
     /// when configured, so merges are attributed as their other commits are.
     private func identity() -> [String: String] {
-        if let ident = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"]), ident.status == 0 { return [:] }
+        if let ident = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"]), ident.status == 0 {
+            return [:]
+        }
         return [
             "GIT_AUTHOR_NAME": "Pilothouse", "GIT_AUTHOR_EMAIL": "pilothouse@localhost",
             "GIT_COMMITTER_NAME": "Pilothouse", "GIT_COMMITTER_EMAIL": "pilothouse@localhost",

@@ -5,7 +5,9 @@
 /// "isolated" that is in fact connected would be worse than not running it.
 public enum NetworkIsolation {
     /// The argv prefix that denies the network, after checking that it works here.
-    public static func prefix(runner: ProcessRunner = ProcessRunner()) async throws(IsolationError) -> [String] {
+    public static func prefix(runner: ProcessRunner = ProcessRunner()) async throws(IsolationError)
+        -> [String]
+    {
         let environment = ProcessRunner.environment(allowing: [])
         guard ProcessRunner.resolve("unshare", path: environment["PATH"]) != nil else {
             throw .unavailable("the unshare program (util-linux) is not installed")
@@ -14,7 +16,8 @@ public enum NetworkIsolation {
         for mapping in ["--map-current-user", "--map-root-user"] {
             let argv = ["unshare", "--net", mapping, "--", "true"]
             let probe = ProcessCommand(
-                argv: argv, directory: "/", environment: environment, timeout: .seconds(10), maxOutputBytes: 4096)
+                argv: argv, directory: "/", environment: environment, timeout: .seconds(10),
+                maxOutputBytes: 4096)
             guard let result = try? await runner.run(probe) else { continue }
             if result.succeeded { return ["unshare", "--net", mapping, "--"] }
             lastOutput = String(decoding: result.output, as: UTF8.self)

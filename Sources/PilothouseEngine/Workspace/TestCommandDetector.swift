@@ -16,7 +16,8 @@ public enum TestCommandDetector {
         if exists("Package.swift") { candidates.append(["swift", "test"]) }
         if exists("Cargo.toml") { candidates.append(["cargo", "test"]) }
         if exists("go.mod") { candidates.append(["go", "test", "./..."]) }
-        if exists("package.json"), let scripts = packageScripts(read("package.json")), let test = scripts["test"],
+        if exists("package.json"), let scripts = packageScripts(read("package.json")),
+            let test = scripts["test"],
             !test.contains("no test specified")
         {
             candidates.append(["npm", "test", "--silent"])

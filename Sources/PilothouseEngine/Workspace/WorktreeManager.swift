@@ -83,22 +83,23 @@ public struct WorktreeManager: Sendable {
 
     /// `git diff --binary <base>` of everything in the worktree, new files included.
     ///
-    /// Everything is staged first (the worktree's index is Pilothouse's own), and the options
-    /// pin down what user config could change: prefixes, colour, external diff drivers,
-    /// textconv, rename detection and path quoting, so the parser and `git apply` always get
-    /// the same shape of diff.
+    /// New files are only marked intent-to-add, never staged, so no blob of an unchecked
+    /// change (which may hold a secret the check stage is about to refuse) is written to the
+    /// object database. The options pin down what user config could change: prefixes, colour,
+    /// external diff drivers, textconv, rename detection and path quoting, so the parser and
+    /// `git apply` always get the same shape of diff.
     public func canonicalDiff(_ worktree: Worktree) throws(WorkspaceError) -> Data {
-        try checked(["add", "-A"], in: worktree.path)
+        try checked(["add", "--intent-to-add", "--", "."], in: worktree.path)
         let result = try runGit(
             [
-                "-c", "core.quotepath=true", "diff", "--cached", "--binary", "--no-color", "--no-ext-diff",
+                "-c", "core.quotepath=true", "diff", "--binary", "--no-color", "--no-ext-diff",
                 "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--find-renames", worktree.baseCommit,
                 "--",
             ], in: worktree.path)
         guard result.status == 0 else {
             throw .git(
                 .failed(
-                    arguments: ["diff", "--cached", worktree.baseCommit], status: result.status,
+                    arguments: ["diff", "--binary", worktree.baseCommit], status: result.status,
                     message: result.errorText))
         }
         return result.stdout

@@ -33,7 +33,8 @@ struct RollbackCommand: ParsableCommand {
             throw CommandFailure(error.description, code: 1)
         }
         try store.appendBead(
-            jobID: job.id, kind: "rolled_back", message: "reverted on \(merger.integrationBranch) as \(revert.prefix(12))",
+            jobID: job.id, kind: "rolled_back",
+            message: "reverted on \(merger.integrationBranch) as \(revert.prefix(12))",
             metadata: ["revert": revert, "branch": merger.integrationBranch])
         print("rolled back \(job.id.short) on \(merger.integrationBranch): \(revert.prefix(12))")
     }

@@ -5,12 +5,15 @@ import Testing
 @testable import PilothouseEngine
 
 @Suite struct CheckStageTests {
-    func check(_ diff: String, policy: PolicySection = PolicySection()) async throws -> (StageFailure?, StageOutput?) {
+    func check(_ diff: String, policy: PolicySection = PolicySection()) async throws -> (
+        StageFailure?, StageOutput?
+    ) {
         let sandbox = try GitSandbox()
         let job = Job(title: "t", goal: "g")
         let recorder = StageRecorder()
         let patch = Patch(jobID: job.id, attempt: 1, baseCommit: "HEAD", diff: Data(diff.utf8))
-        let context = await makeContext(job: job, stage: .check, recorder: recorder, root: sandbox.root, initialPatch: patch)
+        let context = await makeContext(
+            job: job, stage: .check, recorder: recorder, root: sandbox.root, initialPatch: patch)
         do {
             return (nil, try await CheckStage(worktrees: sandbox.worktrees, policy: policy).run(context))
         } catch {
@@ -19,7 +22,8 @@ import Testing
     }
 
     @Test func quarantinesAnAddedAWSKeyWithRedactedLines() async throws {
-        let diff = "--- a/config.py\n+++ b/config.py\n@@ -1 +1,2 @@\n x = 1\n+AWS_KEY = \"AKIAIOSFODNN7EXAMPLE\"\n"
+        let diff =
+            "--- a/config.py\n+++ b/config.py\n@@ -1 +1,2 @@\n x = 1\n+AWS_KEY = \"AKIAIOSFODNN7EXAMPLE\"\n"
         let (failure, _) = try await check(diff)
         guard case .quarantine(let reason, let message, let payload)? = failure else {
             Issue.record("expected quarantine, got \(String(describing: failure))")
@@ -100,7 +104,9 @@ import Testing
         settings.timeoutSeconds = timeout
         let recorder = StageRecorder()
         let context = await makeContext(job: job, stage: .test, recorder: recorder, root: sandbox.root)
-        let stage = TestStage(worktrees: sandbox.worktrees, settings: settings, runner: ProcessRunner(gracePeriod: .milliseconds(300)))
+        let stage = TestStage(
+            worktrees: sandbox.worktrees, settings: settings,
+            runner: ProcessRunner(gracePeriod: .milliseconds(300)))
         do {
             let output = try await stage.run(context)
             return (nil, output, await recorder.beads.map(\.0.rawValue))
@@ -110,7 +116,9 @@ import Testing
     }
 
     @Test func passingRunReportsCounts() async throws {
-        let (failure, output, beads) = try await runTests(["sh", "-c", "echo '==== 5 passed, 1 skipped in 0.03s ===='"])
+        let (failure, output, beads) = try await runTests([
+            "sh", "-c", "echo '==== 5 passed, 1 skipped in 0.03s ===='",
+        ])
         #expect(failure == nil)
         guard case .tests(let summary)? = output else {
             Issue.record("expected a test summary")
@@ -123,7 +131,8 @@ import Testing
     }
 
     @Test func failingRunFailsWithCountsAndRedactedOutput() async throws {
-        let script = "echo 'token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'; echo 'test result: FAILED. 2 passed; 1 failed; 0 ignored'; exit 101"
+        let script =
+            "echo 'token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'; echo 'test result: FAILED. 2 passed; 1 failed; 0 ignored'; exit 101"
         let (failure, _, beads) = try await runTests(["sh", "-c", script])
         guard case .fatal(let message)? = failure else {
             Issue.record("expected a fatal failure, got \(String(describing: failure))")

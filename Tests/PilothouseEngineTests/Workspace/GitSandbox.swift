@@ -38,7 +38,9 @@ final class GitSandbox: @unchecked Sendable {
     }
 
     @discardableResult
-    func gitArgs(_ arguments: [String], in directory: String? = nil, allowFailure: Bool = false) throws -> String {
+    func gitArgs(_ arguments: [String], in directory: String? = nil, allowFailure: Bool = false) throws
+        -> String
+    {
         let result = try GitRunner().run(
             arguments, in: directory ?? root,
             environment: [
@@ -53,7 +55,8 @@ final class GitSandbox: @unchecked Sendable {
 
     func write(_ path: String, _ bytes: [UInt8], in directory: String? = nil) throws {
         let url = URL(fileURLWithPath: (directory ?? root) + "/" + path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
     }
 
@@ -65,7 +68,9 @@ final class GitSandbox: @unchecked Sendable {
         FileManager.default.contents(atPath: (directory ?? root) + "/" + path).map { [UInt8]($0) }
     }
 
-    func commitFile(_ path: String, _ text: String, branch: String = "main", message: String = "change") throws {
+    func commitFile(_ path: String, _ text: String, branch: String = "main", message: String = "change")
+        throws
+    {
         // Committed through a scratch worktree so the operator's checkout stays as the test set it.
         let scratch = (root as NSString).deletingLastPathComponent + "/scratch-" + UUID().uuidString
         try git("worktree", "add", "-q", scratch, branch)

@@ -15,12 +15,15 @@ import Testing
 
     @Test func refusesASymlinkedAncestorPointingOutside() throws {
         let sandbox = try GitSandbox()
-        try FileManager.default.createSymbolicLink(atPath: sandbox.root + "/evil", withDestinationPath: sandbox.outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.root + "/evil", withDestinationPath: sandbox.outside)
         let guardian = PathGuard(root: sandbox.root)
         #expect(throws: PathGuardError.symlink(path: "evil/x.txt", component: "evil")) {
             try guardian.write("evil/x.txt", Array("pwned".utf8))
         }
-        #expect(throws: PathGuardError.symlink(path: "evil/x.txt", component: "evil")) { try guardian.read("evil/x.txt") }
+        #expect(throws: PathGuardError.symlink(path: "evil/x.txt", component: "evil")) {
+            try guardian.read("evil/x.txt")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.outside).isEmpty)
     }
 
@@ -29,18 +32,22 @@ import Testing
         try sandbox.write("target.txt", "outside\n", in: sandbox.outside)
         try FileManager.default.createSymbolicLink(
             atPath: sandbox.root + "/link.txt", withDestinationPath: sandbox.outside + "/target.txt")
-        #expect(throws: PathGuardError.self) { try PathGuard(root: sandbox.root).write("link.txt", Array("x".utf8)) }
+        #expect(throws: PathGuardError.self) {
+            try PathGuard(root: sandbox.root).write("link.txt", Array("x".utf8))
+        }
         #expect(sandbox.read("target.txt", in: sandbox.outside) == Array("outside\n".utf8))
     }
 
     @Test func aSymlinkSwappedInAfterValidationIsNotFollowed() throws {
         let sandbox = try GitSandbox()
-        try FileManager.default.createDirectory(atPath: sandbox.root + "/dir", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: sandbox.root + "/dir", withIntermediateDirectories: true)
         let guardian = PathGuard(root: sandbox.root)
         #expect(try guardian.validate("dir/file.txt") == "dir/file.txt")
         // The race: between the check and the write, `dir` becomes a link to outside.
         try FileManager.default.removeItem(atPath: sandbox.root + "/dir")
-        try FileManager.default.createSymbolicLink(atPath: sandbox.root + "/dir", withDestinationPath: sandbox.outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.root + "/dir", withDestinationPath: sandbox.outside)
         #expect(throws: PathGuardError.self) { try guardian.write("dir/file.txt", Array("pwned".utf8)) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.outside).isEmpty)
     }

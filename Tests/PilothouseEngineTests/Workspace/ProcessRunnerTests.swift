@@ -15,16 +15,18 @@ import Testing
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
         let sandbox = try GitSandbox()
         let command = ProcessCommand(
-            argv: ["sh", "-c", "sleep 100 & echo $! > pids; echo $$ >> pids; sleep 100"], directory: sandbox.root,
+            argv: ["sh", "-c", "sleep 100 & echo $! > pids; echo $$ >> pids; sleep 100"],
+            directory: sandbox.root,
             environment: ProcessRunner.environment(allowing: []), timeout: .seconds(1))
         let start = ContinuousClock.now
         let result = try await ProcessRunner(gracePeriod: .milliseconds(500)).run(command)
         #expect(result.timedOut)
         #expect(!result.succeeded)
         #expect(ContinuousClock.now - start < .seconds(10))
-        let pids = String(decoding: sandbox.read("pids") ?? [], as: UTF8.self).split(separator: "\n").compactMap {
-            Int32($0)
-        }
+        let pids = String(decoding: sandbox.read("pids") ?? [], as: UTF8.self).split(separator: "\n")
+            .compactMap {
+                Int32($0)
+            }
         #expect(pids.count == 2)
         try await Task.sleep(for: .milliseconds(200))
         for pid in pids { #expect(Self.isGone(pid), "process \(pid) survived") }
@@ -40,7 +42,9 @@ import Testing
         task.cancel()
         let result = try await task.value
         #expect(result.cancelled)
-        let pid = Int32(String(decoding: sandbox.read("pids") ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let pid = Int32(
+            String(decoding: sandbox.read("pids") ?? [], as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines))
         try await Task.sleep(for: .milliseconds(200))
         if let pid { #expect(Self.isGone(pid)) }
     }
@@ -48,7 +52,8 @@ import Testing
     @Test func environmentIsScrubbedAndOutputBounded() async throws {
         let sandbox = try GitSandbox()
         let environment = ProcessRunner.environment(
-            allowing: ["KEEP_ME"], from: ["PATH": "/usr/bin:/bin", "KEEP_ME": "yes", "AWS_SECRET_ACCESS_KEY": "nope"])
+            allowing: ["KEEP_ME"],
+            from: ["PATH": "/usr/bin:/bin", "KEEP_ME": "yes", "AWS_SECRET_ACCESS_KEY": "nope"])
         let env = try await ProcessRunner().run(
             ProcessCommand(argv: ["env"], directory: sandbox.root, environment: environment))
         let text = String(decoding: env.output, as: UTF8.self)
@@ -71,7 +76,8 @@ import Testing
     @Test func missingProgramIsATypedError() async {
         await #expect(throws: ProcessRunnerError.notFound("no-such-program-xyz")) {
             try await ProcessRunner().run(
-                ProcessCommand(argv: ["no-such-program-xyz"], directory: "/", environment: ["PATH": "/usr/bin:/bin"]))
+                ProcessCommand(
+                    argv: ["no-such-program-xyz"], directory: "/", environment: ["PATH": "/usr/bin:/bin"]))
         }
     }
 }

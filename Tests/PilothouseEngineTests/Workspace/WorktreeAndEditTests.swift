@@ -11,7 +11,9 @@ import Testing
         let job = JobID()
         let worktree = try manager.prepare(job: job, base: "main")
         #expect(worktree.path == sandbox.root + "/.pilothouse/worktrees/" + job.rawValue)
-        #expect(try sandbox.git("rev-parse", "--abbrev-ref", "HEAD", in: worktree.path) == "pilothouse/" + job.rawValue)
+        #expect(
+            try sandbox.git("rev-parse", "--abbrev-ref", "HEAD", in: worktree.path) == "pilothouse/"
+                + job.rawValue)
         #expect(worktree.baseCommit == (try sandbox.git("rev-parse", "main")))
         #expect(try manager.existing(job: job) == worktree)
 
@@ -30,7 +32,9 @@ import Testing
 
     @Test func editBlocksProduceTheExpectedBinaryDiff() throws {
         let latin1: [UInt8] = Array("name = \"caf".utf8) + [0xE9] + Array("\"\nold = 1\n".utf8)
-        let sandbox = try GitSandbox(files: ["src/app.py": Array("def f():\n    return 1\n".utf8), "latin.txt": latin1])
+        let sandbox = try GitSandbox(files: [
+            "src/app.py": Array("def f():\n    return 1\n".utf8), "latin.txt": latin1,
+        ])
         let worktree = try sandbox.worktrees.prepare(job: JobID(), base: "main")
         let answer = """
             src/app.py
@@ -61,7 +65,9 @@ import Testing
         #expect(String(decoding: diff, as: UTF8.self).contains("-    return 1\n+    return 2\n"))
         // The Latin-1 byte survives into the patch untouched.
         #expect([UInt8](diff).firstRange(of: [0xE9] + Array("\"\n-old = 1".utf8)) != nil)
-        #expect(sandbox.read("latin.txt", in: worktree.path) == Array("name = \"caf".utf8) + [0xE9] + Array("\"\nold = 2\n".utf8))
+        #expect(
+            sandbox.read("latin.txt", in: worktree.path) == Array("name = \"caf".utf8) + [0xE9]
+                + Array("\"\nold = 2\n".utf8))
     }
 
     @Test func unifiedDiffsApplyAndEscapesAreRefused() throws {
@@ -72,10 +78,15 @@ import Testing
         #expect(sandbox.read("README.md", in: worktree.path) == Array("hello, world\n".utf8))
 
         let escape = "```diff\n--- /dev/null\n+++ b/../escaped.txt\n@@ -0,0 +1 @@\n+x\n```\n"
-        #expect(throws: EditApplierError.self) { try EditApplier().apply(try ModelEdits.parse(escape), in: worktree) }
+        #expect(throws: EditApplierError.self) {
+            try EditApplier().apply(try ModelEdits.parse(escape), in: worktree)
+        }
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/.pilothouse/worktrees/escaped.txt"))
-        let gitConfig = "x.txt\n<<<<<<< SEARCH\n=======\nx\n>>>>>>> REPLACE\n.git/config\n<<<<<<< SEARCH\n=======\n[core]\n>>>>>>> REPLACE\n"
-        #expect(throws: EditApplierError.self) { try EditApplier().apply(try ModelEdits.parse(gitConfig), in: worktree) }
+        let gitConfig =
+            "x.txt\n<<<<<<< SEARCH\n=======\nx\n>>>>>>> REPLACE\n.git/config\n<<<<<<< SEARCH\n=======\n[core]\n>>>>>>> REPLACE\n"
+        #expect(throws: EditApplierError.self) {
+            try EditApplier().apply(try ModelEdits.parse(gitConfig), in: worktree)
+        }
         // Nothing was written: the refused block stopped the whole answer.
         #expect(sandbox.read("x.txt", in: worktree.path) == nil)
     }
