@@ -39,6 +39,10 @@ public struct MergeStage: PipelineStage {
         let bead = await approvalBead?(job.id) ?? "\(job.id.rawValue)/attempt-\(context.attempt)"
         let trailers = [("Pilothouse-Job", job.id.rawValue), ("Pilothouse-Bead", bead)]
         do {
+            if let merge = try merger.existingMerge(of: job.id) {
+                try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
+                return .merged(commit: merge)
+            }
             let commit = try merger.commitJob(job, diff: diff, base: patch.baseCommit, trailers: trailers)
             let merge = try merger.merge(job, commit: commit, trailers: trailers)
             await context.services.recordBead(

@@ -29,6 +29,17 @@ public struct IntegrationMerger: Sendable {
     static func mergeRef(for job: JobID) -> String { "refs/pilothouse/merges/" + job.rawValue }
     static func revertRef(for job: JobID) -> String { "refs/pilothouse/reverts/" + job.rawValue }
 
+    /// The job's merge commit when it is already on the integration branch: the check a
+    /// restarted merge makes first, since the job branch may be gone by then (retention).
+    public func existingMerge(of job: JobID) throws(MergeError) -> String? {
+        guard
+            let recorded = try? git([
+                "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
+            ])
+        else { return nil }
+        return try isAncestor(recorded, of: try resolveIntegrationTip()) ? recorded : nil
+    }
+
     /// Commits `diff` (relative to `base`) on the job branch; returns the commit.
     public func commitJob(
         _ job: Job, diff: Data, base: String, trailers: [(String, String)]
@@ -79,22 +90,22 @@ public struct IntegrationMerger: Sendable {
     /// Reverts the job's merge on the integration branch (`git revert -m 1`), in a temporary
     /// worktree so the operator's checkout is left alone; returns the revert commit.
     public func rollback(job: JobID) throws(MergeError) -> String {
-        guard
-            let mergeCommit = try? git([
-                "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
-            ])
-        else { throw .notMerged(job) }
         for _ in 0..<5 {
             let tip = try resolveIntegrationTip()
-            guard try isAncestor(mergeCommit, of: tip) else {
-                throw .notOnBranch(job, branch: integrationBranch)
-            }
             if let revert = try? git([
                 "rev-parse", "--verify", "--quiet", IntegrationMerger.revertRef(for: job),
             ]),
                 try isAncestor(revert, of: tip)
             {
                 return revert
+            }
+            guard
+                let mergeCommit = try? git([
+                    "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
+                ])
+            else { throw .notMerged(job) }
+            guard try isAncestor(mergeCommit, of: tip) else {
+                throw .notOnBranch(job, branch: integrationBranch)
             }
             let scratch = worktrees.repository.worktreesDirectory + "/rollback-" + job.rawValue
             _ = try? worktrees.runGit(["worktree", "remove", "--force", "--force", scratch])
@@ -120,7 +131,11 @@ public struct IntegrationMerger: Sendable {
                 in: scratch, environment: identity())
             let revertCommit = try git(["rev-parse", "HEAD"], in: scratch)
             try git(["update-ref", IntegrationMerger.revertRef(for: job), revertCommit])
-            if try publish(revertCommit, expecting: tip) { return revertCommit }
+            if try publish(revertCommit, expecting: tip) {
+                // A rolled-back job may be merged again later; that must not look "already merged".
+                _ = try? git(["update-ref", "-d", IntegrationMerger.mergeRef(for: job)])
+                return revertCommit
+            }
         }
         throw .busy(branch: integrationBranch)
     }

@@ -294,3 +294,34 @@ import Testing
         #expect(throws: MergeError.notMerged(never)) { try merger.rollback(job: never) }
     }
 }
+
+@Suite struct MergeCrashTests {
+    @Test func aCrashBetweenCommitAndMergeNeitherLosesNorDuplicates() async throws {
+        let sandbox = try GitSandbox()
+        try sandbox.git("branch", "integration")
+        let job = Job(title: "t", goal: "g")
+        let recorder = StageRecorder()
+        let answer = "README.md\n<<<<<<< SEARCH\nhello\n=======\nbye\n>>>>>>> REPLACE\n"
+        let context = await makeContext(
+            job: job, stage: .implement, recorder: recorder, model: ScriptedModel(text: answer),
+            root: sandbox.root)
+        _ = try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "integration").run(
+            context)
+        let patch = try #require(await recorder.latest)
+        let merger = IntegrationMerger(worktrees: sandbox.worktrees, integrationBranch: "integration")
+        // The first run got as far as the job commit, then the engine died.
+        let commit = try merger.commitJob(
+            job, diff: patch.diff, base: patch.baseCommit, trailers: [("Pilothouse-Job", "x")])
+        #expect(
+            try merger.commitJob(
+                job, diff: patch.diff, base: patch.baseCommit, trailers: [("Pilothouse-Job", "x")]) == commit)
+        let mergeContext = await makeContext(job: job, stage: .merge, recorder: recorder, root: sandbox.root)
+        let stage = MergeStage(
+            worktrees: sandbox.worktrees, settings: WorkspaceSection(), integrationBranch: "integration")
+        let first = try await stage.run(mergeContext)
+        let second = try await stage.run(mergeContext)
+        #expect(first == second)
+        #expect(try sandbox.git("rev-list", "--count", "--merges", "integration") == "1")
+        #expect(try sandbox.git("show", "integration:README.md") == "bye")
+    }
+}
