@@ -47,12 +47,14 @@ public struct SecretPattern: Sendable, CustomStringConvertible {
     public var description: String { "\(kind): \(source)" }
 
     /// Built-in patterns, most specific first, so a GitHub token is reported as such rather
-    /// than as a generic high-entropy assignment.
+    /// than as a generic high-entropy assignment. Every repetition that is not anchored by a
+    /// literal prefix is bounded, because redaction runs over megabytes of test output and an
+    /// unbounded `[…]*` before a keyword backtracks quadratically on long base64 runs.
     public static let builtIn: [SecretPattern] = {
         let table: [(String, String, Check)] = [
             (
                 "private_key",
-                #"-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----"#,
+                #"-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,16384}?-----END [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----"#,
                 .none
             ),
             ("private_key", #"-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----"#, .none),
@@ -83,12 +85,13 @@ public struct SecretPattern: Sendable, CustomStringConvertible {
                 #"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'"]+:(?<secret>[^\s@/'"]{1,256})@"#, .none
             ),
             (
-                "email", #"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b"#,
+                "email",
+                #"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"#,
                 .realEmail
             ),
             (
                 "high_entropy_assignment",
-                #"(?i)[A-Za-z0-9_.\-]*(?:secret|token|passwd|password|pwd|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|credentials?)[A-Za-z0-9_.\-]*["']?\s*(?::=|=>|[:=])\s*["']?(?<secret>[A-Za-z0-9+/_\-.=!#$%^&*~]{12,})"#,
+                #"(?i)(?<![A-Za-z0-9_.\-])[A-Za-z0-9_.\-]{0,40}(?:secret|token|passwd|password|pwd|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|credentials?)[A-Za-z0-9_.\-]{0,40}["']?[ \t]{0,8}(?::=|=>|[:=])[ \t]{0,8}["']?(?<secret>[A-Za-z0-9+/_\-.=!#$%^&*~]{12,512})"#,
                 .highEntropy(minLength: 16, minBits: 3.0)
             ),
         ]

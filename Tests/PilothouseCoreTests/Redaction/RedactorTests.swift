@@ -92,3 +92,17 @@ import Testing
         #expect(Redactor.standard.findings(in: text).map(\.line) == [2])
     }
 }
+
+@Suite struct RedactorPerformanceTests {
+    @Test func largeUnbrokenTokensRedactQuickly() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let blob = String((0..<200_000).map { _ in alphabet.randomElement(using: &generator)! })
+        let text =
+            "data = \(blob)\n-----BEGIN RSA PRIVATE KEY-----\n"
+            + String(repeating: "identifier_token_", count: 5000)
+        let start = ContinuousClock.now
+        _ = Redactor.standard.redact(text)
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+}

@@ -325,3 +325,36 @@ import Testing
         #expect(try sandbox.git("show", "integration:README.md") == "bye")
     }
 }
+
+@Suite struct SymlinkEscapeTests {
+    @Test func aCommittedSymlinkCannotCarryEditsOutside() async throws {
+        let sandbox = try GitSandbox()
+        // The repository itself holds a link to a directory outside it.
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.root + "/shared", withDestinationPath: sandbox.outside)
+        try sandbox.git("add", "shared")
+        try sandbox.git("commit", "-q", "-m", "link")
+        for answer in [
+            "shared/x.txt\n<<<<<<< SEARCH\n=======\npwned\n>>>>>>> REPLACE\n",
+            "```diff\n--- /dev/null\n+++ b/shared/y.txt\n@@ -0,0 +1 @@\n+pwned\n```\n",
+            "```diff\ndiff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+/etc\n\\ No newline at end of file\n```\n",
+        ] {
+            let recorder = StageRecorder()
+            let context = await makeContext(
+                job: Job(title: "t", goal: "g"), stage: .implement, recorder: recorder,
+                model: ScriptedModel(text: answer), root: sandbox.root)
+            do {
+                _ = try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "main").run(
+                    context)
+                Issue.record("expected a quarantine for \(answer)")
+            } catch {
+                guard case .quarantine(.pathEscape, _, _) = error else {
+                    Issue.record("expected path_escape for \(answer), got \(error)")
+                    continue
+                }
+            }
+            #expect(await recorder.patches.isEmpty)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.outside).isEmpty)
+    }
+}
