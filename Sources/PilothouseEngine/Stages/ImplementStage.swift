@@ -35,6 +35,7 @@ public struct ImplementStage: PipelineStage {
         do {
             worktree = try worktrees.prepare(job: job.id, base: integrationBranch)
         } catch {
+            if case .unknownCommit = error { throw .fatal(error.description) }
             throw .retryable("could not prepare the worktree: \(error)")
         }
         let files = promptFiles(for: job, in: worktree)

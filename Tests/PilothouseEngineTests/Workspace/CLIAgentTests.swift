@@ -87,3 +87,42 @@ import Testing
         }
     }
 }
+
+@Suite struct CLIAgentModelClientTests {
+    @Test func agentModelsRunTheAgentAndOthersFallBack() async throws {
+        let sandbox = try GitSandbox()
+        let agent = AgentSettings(
+            name: "reviewer", kind: .custom, command: ["sh", "-c", "echo \"score 8: $0\""],
+            arguments: ["{prompt}"])
+        let client = CLIAgentModelClient(
+            agents: CLIAgentRunner(agents: ["reviewer": agent]), worktrees: sandbox.worktrees,
+            fallback: ScriptedModel(text: "from the gateway"))
+        let viaAgent = try await client.complete(
+            ModelRequest(
+                jobID: nil, stage: .review, role: "reviewer", model: "agent:reviewer",
+                messages: [.init(.user, "look")]))
+        #expect(viaAgent.text == "score 8: look\n")
+        let viaGateway = try await client.complete(
+            ModelRequest(jobID: nil, stage: .review, role: "reviewer", model: "simulated:sim-1", messages: [])
+        )
+        #expect(viaGateway.text == "from the gateway")
+    }
+
+    @Test func missingIntegrationBranchIsFatal() async throws {
+        let sandbox = try GitSandbox()
+        let context = await makeContext(
+            job: Job(title: "t", goal: "g"), stage: .implement, recorder: StageRecorder(), root: sandbox.root)
+        await #expect(throws: StageFailure.self) {
+            try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "nope").run(context)
+        }
+        do {
+            _ = try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "nope").run(context)
+        } catch {
+            guard case .fatal(let message) = error else {
+                Issue.record("expected fatal, got \(error)")
+                return
+            }
+            #expect(message.contains("integration_branch"))
+        }
+    }
+}
