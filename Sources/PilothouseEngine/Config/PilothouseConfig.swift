@@ -7,6 +7,11 @@ import TOMLKit
 public struct PilothouseConfig: Sendable, Equatable {
     public var jobs = JobsSection()
     public var engine = EngineSettings()
+    public var workspace = WorkspaceSection()
+    public var policy = PolicySection()
+    public var test = TestSection()
+    public var redaction = RedactionSection()
+    public var agents: [String: AgentSettings] = [:]
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -52,6 +57,7 @@ public struct PilothouseConfig: Sendable, Equatable {
             }
         }
         try config.engine.read(&reader, baseDirectory: (path as NSString).deletingLastPathComponent)
+        try parseWorkspaceSections(&reader, into: &config)
         try reader.rejectUnknownSections()
         return config
     }

@@ -26,7 +26,10 @@ public struct GitRunner: Sendable {
     }
 
     /// Runs `git <arguments>` in `directory`; returns whatever git said, even on failure.
-    public func run(_ arguments: [String], in directory: String) throws(GitError) -> Output {
+    /// `environment` adds or overrides variables (e.g. `GIT_INDEX_FILE` for a scratch index).
+    public func run(_ arguments: [String], in directory: String, environment extra: [String: String] = [:])
+        throws(GitError) -> Output
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = (executable.hasSuffix("/env") ? ["git"] : []) + arguments
@@ -34,6 +37,7 @@ public struct GitRunner: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["LC_ALL"] = "C"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let stdout = Pipe()
         let stderr = Pipe()
@@ -60,8 +64,10 @@ public struct GitRunner: Sendable {
     }
 
     /// Runs git and returns its trimmed stdout, or throws with git's own message.
-    public func output(_ arguments: [String], in directory: String) throws(GitError) -> String {
-        let result = try run(arguments, in: directory)
+    public func output(_ arguments: [String], in directory: String, environment: [String: String] = [:])
+        throws(GitError) -> String
+    {
+        let result = try run(arguments, in: directory, environment: environment)
         guard result.status == 0 else {
             throw .failed(arguments: arguments, status: result.status, message: result.errorText)
         }

@@ -1,0 +1,199 @@
+import Foundation
+import PilothouseCore
+
+/// `implement`: asks the implementer model (or a CLI agent) for edits, applies them to the
+/// job's worktree through the path guard, and stores `git diff --binary <base>` as the patch.
+///
+/// Every run starts from a fresh worktree at the integration branch's current tip, so a retry
+/// after `needs_rebase` produces a patch against the new base rather than the stale one.
+public struct ImplementStage: PipelineStage {
+    public let worktrees: WorktreeManager
+    public let integrationBranch: String
+    public let redactor: Redactor
+    public let agents: CLIAgentRunner?
+    /// Bytes of one file shown to the model, and of all files together.
+    public let maxFileBytes: Int
+    public let maxTotalFileBytes: Int
+    let applier: EditApplier
+
+    public init(
+        worktrees: WorktreeManager, integrationBranch: String, redactor: Redactor = .standard,
+        agents: CLIAgentRunner? = nil, maxFileBytes: Int = 64 * 1024, maxTotalFileBytes: Int = 256 * 1024
+    ) {
+        self.worktrees = worktrees
+        self.integrationBranch = integrationBranch
+        self.redactor = redactor
+        self.agents = agents
+        self.maxFileBytes = maxFileBytes
+        self.maxTotalFileBytes = maxTotalFileBytes
+        self.applier = EditApplier(git: worktrees.git)
+    }
+
+    public func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
+        let job = context.job
+        let worktree: Worktree
+        do {
+            worktree = try worktrees.prepare(job: job.id, base: integrationBranch)
+        } catch {
+            if case .unknownCommit = error { throw .fatal(error.description) }
+            throw .retryable("could not prepare the worktree: \(error)")
+        }
+        let files = promptFiles(for: job, in: worktree)
+        var plan: String?
+        switch context.outputs[.plan] {
+        case .plan(let text)?, .text(let text)?: plan = text
+        default: plan = nil
+        }
+        var previous: String?
+        if context.feedback != nil, let patch = try? await context.services.latestPatch() {
+            previous = redactor.redact(String(decoding: patch.diff.prefix(32 * 1024), as: UTF8.self))
+        }
+        let messages = ImplementPrompt.messages(
+            job: job, files: files, plan: plan, feedback: context.feedback, previousPatch: previous)
+        let model = context.spec.model ?? "simulated:sim-1"
+
+        if let agentName = CLIAgentRunner.agentName(fromModel: model) {
+            guard let agents else {
+                throw .fatal("model '\(model)' names a CLI agent, but no [agents] are configured")
+            }
+            let prompt = messages.map(\.content).joined(separator: "\n\n")
+            do {
+                let result = try await agents.run(
+                    agent: agentName, role: context.spec.role ?? "implementer", prompt: prompt,
+                    in: worktree.path)
+                await context.services.recordBead(
+                    "agent_ran", "\(agentName) finished in \(result.durationMillis) ms",
+                    [
+                        "agent": agentName, "exit": "\(result.exitCode)",
+                        "output_tail": String(redactor.redact(result.output).suffix(2000)),
+                    ])
+            } catch {
+                if error == .cancelled { throw .cancelled }
+                throw error.isConfiguration ? .fatal(error.description) : .retryable(error.description)
+            }
+        } else {
+            let response: ModelResponse
+            do {
+                response = try await context.services.models.complete(
+                    ModelRequest(
+                        jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "implementer",
+                        model: model,
+                        messages: messages, priority: job.priority, attempt: context.attempt))
+            } catch {
+                throw StageFailure(error)
+            }
+            let edits: ModelEdits
+            do {
+                edits = try ModelEdits.parse(response.text)
+            } catch {
+                throw .quarantine(
+                    .malformedOutput, message: "the model's answer holds no usable edits: \(error)",
+                    payload: redactor.redact(response.text))
+            }
+            do {
+                try applier.apply(edits, in: worktree)
+            } catch {
+                _ = try? worktrees.prepare(job: job.id, base: worktree.baseCommit)
+                throw Self.failure(for: error, output: redactor.redact(response.text))
+            }
+        }
+        return try await storePatch(of: worktree, context: context)
+    }
+
+    /// Diffs the worktree, refuses secrets before anything is stored, and saves the patch.
+    func storePatch(of worktree: Worktree, context: StageContext) async throws(StageFailure) -> StageOutput {
+        let job = context.job
+        let diff: Data
+        do {
+            diff = try worktrees.canonicalDiff(worktree)
+        } catch {
+            throw .retryable("could not diff the worktree: \(error)")
+        }
+        guard !diff.isEmpty else {
+            throw .retryable("the edits left the worktree unchanged; nothing to review")
+        }
+        let parsed: UnifiedDiff
+        do {
+            parsed = try UnifiedDiff(parsing: diff)
+        } catch {
+            throw .fatal("git produced a diff Pilothouse cannot read (\(error)); please report this")
+        }
+        // A patch carrying a secret must not be stored, even for a moment: the store and the
+        // worktree both live under .pilothouse/. Check repeats this for operator patches.
+        let evaluator = PolicyEvaluator(policy: PolicySection(), redactor: redactor)
+        let secrets = parsed.files.compactMap { evaluator.secretLines(in: $0) }
+        if !secrets.isEmpty, let failure = evaluator.failure(for: secrets) {
+            try? worktrees.remove(job: job.id, deleteBranch: true)
+            throw failure
+        }
+        let stats = parsed.stats
+        let patch = Patch(
+            jobID: job.id, attempt: context.attempt, baseCommit: worktree.baseCommit, diff: diff,
+            filesChanged: stats.filesChanged, linesAdded: stats.linesAdded, linesRemoved: stats.linesRemoved)
+        do {
+            try await context.services.savePatch(patch)
+        } catch {
+            throw .retryable("could not store the patch: \(error)")
+        }
+        await context.services.recordBead(
+            .patchProduced,
+            "\(stats.filesChanged) file(s), +\(stats.linesAdded) -\(stats.linesRemoved)",
+            [
+                "base": worktree.baseCommit, "files": "\(stats.filesChanged)", "added": "\(stats.linesAdded)",
+                "removed": "\(stats.linesRemoved)",
+            ])
+        return .patch(
+            PatchSummary(
+                attempt: context.attempt, filesChanged: stats.filesChanged, linesAdded: stats.linesAdded,
+                linesRemoved: stats.linesRemoved))
+    }
+
+    static func failure(for error: EditApplierError, output: String) -> StageFailure {
+        switch error {
+        case .path(let guardError) where guardError.isEscape:
+            .quarantine(.pathEscape, message: guardError.description, payload: output)
+        case .symlinkInDiff:
+            .quarantine(.pathEscape, message: error.description, payload: output)
+        case .malformedDiff:
+            .quarantine(.malformedOutput, message: error.description, payload: output)
+        case .edit, .diffDoesNotApply:
+            .quarantine(.patchDoesNotApply, message: error.description, payload: output)
+        case .path, .git:
+            .retryable(error.description)
+        }
+    }
+
+    /// The hinted files (or those the goal names), read through the path guard and bounded.
+    func promptFiles(for job: Job, in worktree: Worktree) -> [ImplementPrompt.File] {
+        let guardian = PathGuard(root: worktree.path)
+        var paths = job.filesHint
+        if paths.isEmpty {
+            paths = ImplementPrompt.mentionedPaths(in: job.goal).filter {
+                (try? guardian.read($0)) != nil
+            }
+        }
+        var budget = maxTotalFileBytes
+        var files: [ImplementPrompt.File] = []
+        for path in paths.prefix(20) {
+            guard let normalized = try? guardian.validate(path) else { continue }
+            let bytes: [UInt8]?
+            do {
+                bytes = try guardian.read(normalized)
+            } catch {
+                continue
+            }
+            guard let bytes else {
+                files.append(.init(path: normalized, content: nil))
+                continue
+            }
+            let limit = min(maxFileBytes, max(0, budget))
+            let shown = bytes.prefix(limit)
+            budget -= shown.count
+            files.append(
+                .init(
+                    path: normalized, content: String(decoding: shown, as: UTF8.self),
+                    truncated: shown.count < bytes.count))
+        }
+        return files
+    }
+}

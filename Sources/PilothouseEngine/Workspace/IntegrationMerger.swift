@@ -1,0 +1,291 @@
+import Foundation
+import PilothouseCore
+
+/// Commits a job's patch on its branch and merges it into the integration branch without
+/// touching the operator's checkout.
+///
+/// The merge is computed entirely in the object database: the job commit is built from a
+/// scratch index (`read-tree` + `apply --cached` + `write-tree` + `commit-tree`), the merge
+/// with `git merge-tree --write-tree`, and the branch moves with a compare-and-swap
+/// `update-ref`, so a concurrent merge makes this one retry instead of being lost. Only when
+/// the integration branch is checked out somewhere (usually the operator's main tree) does a
+/// working tree change, and then only if `[workspace] allow_checked_out_merge` is on and that
+/// tree is clean, by `git merge --ff-only` there.
+///
+/// Every step is idempotent, so an engine killed between commit and merge neither loses nor
+/// duplicates the merge when it runs the stage again: the job commit is reused when its tree
+/// matches, and a job commit already contained in the integration branch counts as merged.
+public struct IntegrationMerger: Sendable {
+    public let worktrees: WorktreeManager
+    public let integrationBranch: String
+    public let allowCheckedOutMerge: Bool
+
+    public init(worktrees: WorktreeManager, integrationBranch: String, allowCheckedOutMerge: Bool = false) {
+        self.worktrees = worktrees
+        self.integrationBranch = integrationBranch
+        self.allowCheckedOutMerge = allowCheckedOutMerge
+    }
+
+    static func mergeRef(for job: JobID) -> String { "refs/pilothouse/merges/" + job.rawValue }
+    static func revertRef(for job: JobID) -> String { "refs/pilothouse/reverts/" + job.rawValue }
+
+    /// The job's merge commit when it is already on the integration branch: the check a
+    /// restarted merge makes first, since the job branch may be gone by then (retention).
+    public func existingMerge(of job: JobID) throws(MergeError) -> String? {
+        guard
+            let recorded = try? git([
+                "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
+            ])
+        else { return nil }
+        return try isAncestor(recorded, of: try resolveIntegrationTip()) ? recorded : nil
+    }
+
+    /// Commits `diff` (relative to `base`) on the job branch; returns the commit.
+    public func commitJob(
+        _ job: Job, diff: Data, base: String, trailers: [(String, String)]
+    ) throws(MergeError) -> String {
+        let tree = try tree(applying: diff, to: base)
+        let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
+        if let existing = try? worktrees.checked([
+            "rev-parse", "--verify", "--quiet", branchRef + "^{commit}",
+        ]),
+            let existingTree = try? worktrees.checked(["rev-parse", existing + "^{tree}"]),
+            let parent = try? worktrees.checked(["rev-parse", existing + "^1"]),
+            existingTree == tree, parent == base
+        {
+            return existing
+        }
+        var message = job.title.isEmpty ? "Pilothouse job \(job.id.short)" : job.title
+        message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
+        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity())
+        try git(["update-ref", branchRef, commit])
+        return commit
+    }
+
+    /// Merges `commit` (the job commit) into the integration branch; returns the merge commit.
+    public func merge(_ job: Job, commit: String, trailers: [(String, String)]) throws(MergeError) -> String {
+        for _ in 0..<5 {
+            let tip = try resolveIntegrationTip()
+            if let merged = try alreadyMerged(job: job.id, commit: commit, tip: tip) { return merged }
+            let result = try run(["merge-tree", "--write-tree", "--name-only", "--no-messages", tip, commit])
+            let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if result.status == 1 {
+                let files = lines.dropFirst().filter { !$0.isEmpty }
+                throw .conflict(branch: integrationBranch, files: Array(files))
+            }
+            guard result.status == 0, let tree = lines.first, !tree.isEmpty else {
+                throw .git(
+                    .failed(arguments: ["merge-tree"], status: result.status, message: result.errorText))
+            }
+            var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
+            message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
+            let mergeCommit = try git(
+                ["commit-tree", tree, "-p", tip, "-p", commit, "-m", message], environment: identity())
+            try git(["update-ref", IntegrationMerger.mergeRef(for: job.id), mergeCommit])
+            if try publish(mergeCommit, expecting: tip) { return mergeCommit }
+        }
+        throw .busy(branch: integrationBranch)
+    }
+
+    /// Reverts the job's merge on the integration branch (`git revert -m 1`), in a temporary
+    /// worktree so the operator's checkout is left alone; returns the revert commit.
+    public func rollback(job: JobID) throws(MergeError) -> String {
+        for _ in 0..<5 {
+            let tip = try resolveIntegrationTip()
+            if let revert = try? git([
+                "rev-parse", "--verify", "--quiet", IntegrationMerger.revertRef(for: job),
+            ]),
+                try isAncestor(revert, of: tip)
+            {
+                return revert
+            }
+            guard
+                let mergeCommit = try? git([
+                    "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
+                ])
+            else { throw .notMerged(job) }
+            guard try isAncestor(mergeCommit, of: tip) else {
+                throw .notOnBranch(job, branch: integrationBranch)
+            }
+            let scratch = worktrees.repository.worktreesDirectory + "/rollback-" + job.rawValue
+            _ = try? worktrees.runGit(["worktree", "remove", "--force", "--force", scratch])
+            try? FileManager.default.removeItem(atPath: scratch)
+            _ = try? worktrees.runGit(["worktree", "prune"])
+            try git(["-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "--detach", scratch, tip])
+            defer {
+                _ = try? worktrees.runGit(["worktree", "remove", "--force", "--force", scratch])
+                try? FileManager.default.removeItem(atPath: scratch)
+            }
+            let revert = try run(["revert", "--no-commit", "-m", "1", mergeCommit], in: scratch)
+            if revert.status != 0 {
+                let conflicted = (try? git(["diff", "--name-only", "--diff-filter=U"], in: scratch)) ?? ""
+                throw .revertConflict(job, files: conflicted.split(separator: "\n").map(String.init))
+            }
+            let message =
+                "Revert job \(job.short) (merge \(mergeCommit.prefix(12)))\n\nPilothouse-Job: \(job.rawValue)\nPilothouse-Revert-Of: \(mergeCommit)\n"
+            try git(
+                [
+                    "-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "--allow-empty", "-m",
+                    message,
+                ],
+                in: scratch, environment: identity())
+            let revertCommit = try git(["rev-parse", "HEAD"], in: scratch)
+            try git(["update-ref", IntegrationMerger.revertRef(for: job), revertCommit])
+            if try publish(revertCommit, expecting: tip) {
+                // A rolled-back job may be merged again later; that must not look "already merged".
+                _ = try? git(["update-ref", "-d", IntegrationMerger.mergeRef(for: job)])
+                return revertCommit
+            }
+        }
+        throw .busy(branch: integrationBranch)
+    }
+
+    /// The tree of `base` with `diff` applied, built in a throwaway index.
+    func tree(applying diff: Data, to base: String) throws(MergeError) -> String {
+        let directory = NSTemporaryDirectory() + "pilothouse-merge-\(UUID().uuidString)"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try diff.write(to: URL(fileURLWithPath: directory + "/patch.diff"))
+        } catch {
+            throw .io(String(describing: error))
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ["GIT_INDEX_FILE": directory + "/index"]
+        try git(["read-tree", base], environment: environment)
+        if !diff.isEmpty {
+            let applied = try run(
+                ["apply", "--cached", "--binary", "--whitespace=nowarn", directory + "/patch.diff"],
+                environment: environment)
+            guard applied.status == 0 else { throw .patchDoesNotApply(applied.errorText) }
+        }
+        return try git(["write-tree"], environment: environment)
+    }
+
+    /// Moves the integration branch from `expected` to `commit`; false when someone else moved
+    /// it first (the caller recomputes).
+    private func publish(_ commit: String, expecting expected: String) throws(MergeError) -> Bool {
+        let ref = "refs/heads/" + integrationBranch
+        if let checkout = try checkedOutWorktree() {
+            guard allowCheckedOutMerge else {
+                throw .checkedOut(branch: integrationBranch, path: checkout, commit: commit)
+            }
+            let status = try git(["status", "--porcelain", "--untracked-files=no"], in: checkout)
+            guard status.isEmpty else { throw .checkoutDirty(branch: integrationBranch, path: checkout) }
+            let head = try git(["rev-parse", "HEAD"], in: checkout)
+            guard head == expected else { return false }
+            let result = try run(
+                ["-c", "core.hooksPath=/dev/null", "merge", "-q", "--ff-only", commit], in: checkout)
+            guard result.status == 0 else { throw .checkoutDirty(branch: integrationBranch, path: checkout) }
+            return true
+        }
+        let result = try run(["update-ref", ref, commit, expected])
+        return result.status == 0
+    }
+
+    private func alreadyMerged(job: JobID, commit: String, tip: String) throws(MergeError) -> String? {
+        guard try isAncestor(commit, of: tip) else { return nil }
+        if let recorded = try? git(["rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job)]
+        ),
+            try isAncestor(recorded, of: tip)
+        {
+            return recorded
+        }
+        return tip
+    }
+
+    private func resolveIntegrationTip() throws(MergeError) -> String {
+        guard
+            let tip = try? git([
+                "rev-parse", "--verify", "--quiet", "refs/heads/" + integrationBranch + "^{commit}",
+            ])
+        else { throw .noIntegrationBranch(integrationBranch) }
+        return tip
+    }
+
+    private func isAncestor(_ commit: String, of tip: String) throws(MergeError) -> Bool {
+        try run(["merge-base", "--is-ancestor", commit, tip]).status == 0
+    }
+
+    /// The worktree (operator's or another) that has the integration branch checked out.
+    private func checkedOutWorktree() throws(MergeError) -> String? {
+        let list = try git(["worktree", "list", "--porcelain"])
+        var current: String?
+        for line in list.split(separator: "\n") {
+            if line.hasPrefix("worktree ") { current = String(line.dropFirst("worktree ".count)) }
+            if line == "branch refs/heads/\(integrationBranch)" { return current }
+        }
+        return nil
+    }
+
+    /// Committer identity for commits Pilothouse makes; the operator's own git identity wins
+    /// when configured, so merges are attributed as their other commits are.
+    private func identity() -> [String: String] {
+        if let ident = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"]), ident.status == 0 {
+            return [:]
+        }
+        return [
+            "GIT_AUTHOR_NAME": "Pilothouse", "GIT_AUTHOR_EMAIL": "pilothouse@localhost",
+            "GIT_COMMITTER_NAME": "Pilothouse", "GIT_COMMITTER_EMAIL": "pilothouse@localhost",
+        ]
+    }
+
+    private func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+        throws(MergeError) -> GitRunner.Output
+    {
+        do {
+            return try worktrees.runGit(arguments, in: directory, environment: environment)
+        } catch {
+            throw .workspace(error)
+        }
+    }
+
+    @discardableResult
+    private func git(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+        throws(MergeError) -> String
+    {
+        let result = try run(arguments, in: directory, environment: environment)
+        guard result.status == 0 else {
+            throw .git(.failed(arguments: arguments, status: result.status, message: result.errorText))
+        }
+        return result.text
+    }
+}
+
+/// Why a merge or rollback did not happen.
+public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case conflict(branch: String, files: [String])
+    case patchDoesNotApply(String)
+    case noIntegrationBranch(String)
+    case checkedOut(branch: String, path: String, commit: String)
+    case checkoutDirty(branch: String, path: String)
+    case busy(branch: String)
+    case notMerged(JobID)
+    case notOnBranch(JobID, branch: String)
+    case revertConflict(JobID, files: [String])
+    case git(GitError)
+    case workspace(WorkspaceError)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let branch, let files):
+            "the change conflicts with \(branch) in \(files.isEmpty ? "some files" : files.joined(separator: ", ")); the job needs a rebase"
+        case .patchDoesNotApply(let message): "the approved patch does not apply to its base: \(message)"
+        case .noIntegrationBranch(let branch):
+            "the integration branch '\(branch)' does not exist; create it or set [workspace] integration_branch"
+        case .checkedOut(let branch, let path, let commit):
+            "'\(branch)' is checked out in \(path), and Pilothouse does not change a checked-out tree unless [workspace] allow_checked_out_merge = true; the merge is ready as \(commit.prefix(12)) (`git merge --ff-only \(commit.prefix(12))` there applies it)"
+        case .checkoutDirty(let branch, let path):
+            "'\(branch)' is checked out in \(path) with uncommitted changes; commit or stash them, then retry the merge"
+        case .busy(let branch): "'\(branch)' kept moving during the merge; retry"
+        case .notMerged(let job): "job \(job.short) has no recorded merge to roll back"
+        case .notOnBranch(let job, let branch):
+            "the merge of job \(job.short) is not on '\(branch)' (was it reset?); nothing to roll back there"
+        case .revertConflict(let job, let files):
+            "reverting job \(job.short) conflicts with later changes in \(files.joined(separator: ", ")); revert it by hand"
+        case .git(let error): error.description
+        case .workspace(let error): error.description
+        case .io(let detail): detail
+        }
+    }
+}
