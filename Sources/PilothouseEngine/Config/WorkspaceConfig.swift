@@ -4,8 +4,12 @@ import TOMLKit
 
 /// `[workspace]`: where merges go and what happens to job worktrees.
 public struct WorkspaceSection: Sendable, Equatable {
-    /// nil: the branch HEAD points at when the engine starts, or `main` when HEAD is detached.
+    /// nil: `pilothouse/integration`, created from HEAD when first needed. A branch of its
+    /// own means merges never have to touch the operator's checkout; they merge it onward
+    /// when they are ready.
     public var integrationBranch: String?
+
+    public static let defaultIntegrationBranch = "pilothouse/integration"
     public var retention = WorktreeRetention.remove
     /// Whether a merge may fast-forward the operator's own checkout when it has the
     /// integration branch checked out (only ever when that tree is clean).
@@ -15,9 +19,22 @@ public struct WorkspaceSection: Sendable, Equatable {
 
     /// The integration branch for `repository`, resolving the default.
     public func resolvedIntegrationBranch(in repository: Repository, git: GitRunner = GitRunner()) -> String {
-        if let integrationBranch { return integrationBranch }
-        let current = try? git.output(["symbolic-ref", "--quiet", "--short", "HEAD"], in: repository.root)
-        return current.flatMap { $0.isEmpty ? nil : $0 } ?? "main"
+        integrationBranch ?? Self.defaultIntegrationBranch
+    }
+
+    /// Makes sure the integration branch exists, creating it from HEAD (`git branch` moves
+    /// no files). Fails plainly in a repository without commits.
+    public func ensureIntegrationBranch(in repository: Repository, git: GitRunner = GitRunner()) throws(GitError) -> String {
+        let branch = resolvedIntegrationBranch(in: repository, git: git)
+        let exists = try git.run(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"], in: repository.root)
+        if exists.status == 0 { return branch }
+        guard repository.head(git: git) != "unborn" else {
+            throw .failed(
+                arguments: ["branch", branch], status: 1,
+                message: "the repository has no commits yet; commit something first so jobs have a base")
+        }
+        _ = try git.output(["branch", branch, "HEAD"], in: repository.root)
+        return branch
     }
 }
 

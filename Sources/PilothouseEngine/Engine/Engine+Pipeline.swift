@@ -232,7 +232,7 @@ extension Engine {
                 try store.savePatch(patch)
                 await self?.publishNewBeads()
             },
-            latestPatch: { try store.latestPatch(id) })
+            latestPatch: { try store.latestPatch(id) }, redact: redact)
     }
 
     private func recordStarted(_ id: JobID, stage: StageName, attempt: Int) {

@@ -17,6 +17,8 @@ public actor Engine {
     let gaugeSource: (@Sendable () async -> Gauges)?
     /// This engine's lease owner id.
     let owner: String
+    /// Applied to everything stages persist or show (quarantine payloads, test output).
+    let redact: @Sendable (String) -> String
 
     let slots: StageSlots
     let hub = EventHub()
@@ -47,7 +49,7 @@ public actor Engine {
         models: any ModelClient,
         configuration: EngineConfiguration = EngineConfiguration(), repositoryRoot: String,
         runID: JobID = JobID(),
-        gaugeSource: (@Sendable () async -> Gauges)? = nil
+        gaugeSource: (@Sendable () async -> Gauges)? = nil, redact: @escaping @Sendable (String) -> String = { $0 }
     ) throws(PipelineError) {
         try template.validate()
         for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional
@@ -62,6 +64,7 @@ public actor Engine {
         self.repositoryRoot = repositoryRoot
         self.runID = runID
         self.gaugeSource = gaugeSource
+        self.redact = redact
         self.slots = StageSlots(limits: configuration.stageLimits)
         self.owner = configuration.ownerID.isEmpty ? EngineConfiguration.makeOwnerID() : configuration.ownerID
     }
