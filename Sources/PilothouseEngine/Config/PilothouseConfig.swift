@@ -6,6 +6,7 @@ import TOMLKit
 /// missing file is a valid configuration.
 public struct PilothouseConfig: Sendable, Equatable {
     public var jobs = JobsSection()
+    public var gateway = GatewayConfig()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -52,6 +53,7 @@ public struct PilothouseConfig: Sendable, Equatable {
                 config.jobs.defaultCategory = category
             }
         }
+        try GatewayConfig.read(&reader, into: &config.gateway)
         try reader.rejectUnknownSections()
         return config
     }
@@ -60,6 +62,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var fingerprint: String {
         let text =
             "jobs.max_attempts=\(jobs.maxAttempts);jobs.default_priority=\(jobs.defaultPriority);jobs.default_category=\(jobs.defaultCategory)"
+            + (gateway == GatewayConfig() ? "" : ";" + gateway.fingerprintText)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

@@ -118,6 +118,7 @@ enum StoreSchema {
                     );
                     """)
         }
+        registerGateway(&migrator)
         return migrator
     }
 }
