@@ -186,7 +186,8 @@ public actor Gateway: ModelClient {
             do {
                 result = .success(
                     try await provider.send(
-                        ProviderCall(request: request, model: route.model, attempt: attempt, timeout: timeout)
+                        ProviderCall(
+                            request: request, model: route.model, attempt: attempts, timeout: timeout)
                     ))
             } catch {
                 result = .failure(error)

@@ -5,8 +5,8 @@ public struct ProviderCall: Sendable {
     public var request: ModelRequest
     /// The provider's own model name (`gpt-4o-mini`, not `openai:gpt-4o-mini`).
     public var model: String
-    /// 1 for the first try of this model within one `complete`, 2 for its first retry…
-    /// The simulated provider keys failure injection on it, so retries can succeed.
+    /// 1 for the first call made for one `complete`, counting retries and fallbacks. The
+    /// simulated provider keys failure injection on it, so a retry is a fresh roll.
     public var attempt: Int
     public var timeout: Duration
 

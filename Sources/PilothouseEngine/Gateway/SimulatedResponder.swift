@@ -78,14 +78,10 @@ public struct SimulatedResponder: Sendable {
         let fixes = Self.scriptedFixes(in: goal)
         if !fixes.isEmpty {
             return fixes.map { fix in
-                let file = files.first { $0.path == fix.path }
-                // Whole lines make the SEARCH text unambiguous for the applier.
-                if let file,
-                    let line = file.content.split(separator: "\n", omittingEmptySubsequences: false)
-                        .first(where: { $0.contains(fix.old) })
+                if let file = files.first(where: { $0.path == fix.path }),
+                    let edit = Self.uniqueEdit(of: fix, in: file.content)
                 {
-                    let replaced = line.replacingOccurrences(of: fix.old, with: fix.new)
-                    return Self.block(path: fix.path, search: String(line), replace: replaced)
+                    return Self.block(path: fix.path, search: edit.search, replace: edit.replace)
                 }
                 return Self.block(path: fix.path, search: fix.old, replace: fix.new)
             }.joined(separator: "\n\n")
@@ -122,6 +118,33 @@ public struct SimulatedResponder: Sendable {
             return "{\"overall\": \(overall)}"
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Whole lines around the first line containing `fix.old`, widened until they occur only
+    /// once in the file, so the applier finds exactly one place to edit.
+    static func uniqueEdit(of fix: ScriptedFix, in content: String) -> (search: String, replace: String)? {
+        let lines = content.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let index = lines.firstIndex(where: { $0.contains(fix.old) }) else { return nil }
+        var start = index
+        var end = index
+        func window() -> String { lines[start...end].joined(separator: "\n") }
+        while occurrences(of: window(), in: content) > 1 && (start > 0 || end < lines.count - 1) {
+            if start > 0 { start -= 1 } else { end += 1 }
+        }
+        var replaced = Array(lines[start...end])
+        replaced[index - start] = lines[index].replacingOccurrences(of: fix.old, with: fix.new)
+        return (window(), replaced.joined(separator: "\n"))
+    }
+
+    static func occurrences(of needle: String, in text: String) -> Int {
+        guard !needle.isEmpty else { return 0 }
+        var count = 0
+        var searchRange = text.startIndex..<text.endIndex
+        while let found = text.range(of: needle, range: searchRange) {
+            count += 1
+            searchRange = found.upperBound..<text.endIndex
+        }
+        return count
     }
 
     // MARK: - Prompt reading
@@ -183,7 +206,8 @@ public struct SimulatedResponder: Sendable {
         var inFile = false
         for line in withoutFiles {
             if line.hasPrefix("=== FILE: ") { inFile = true }
-            if !inFile { kept.append(line) }
+            let isTitle = ["Title:", "title:", "Job:"].contains { line.hasPrefix($0) }
+            if !inFile && !isTitle { kept.append(line) }
             if line == "=== END FILE ===" { inFile = false }
         }
         return kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
