@@ -13,7 +13,7 @@ struct Pilothouse: AsyncParsableCommand {
         version: PilothouseVersion.current,
         subcommands: [
             InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self, BeadsCommand.self,
-            QuarantineCommand.self, StatusCommand.self, RollbackCommand.self,
+            QuarantineCommand.self, StatusCommand.self, RollbackCommand.self, CostCommand.self, CacheCommand.self,
         ]
     )
 }

@@ -80,7 +80,8 @@ extension ConfigReader.Section {
     }
 
     /// Every key of the section as a nested table, for sections of named entries such as
-    /// `[agents.NAME]`; each entry is read with its own unknown-key check.
+    /// `[agents.NAME]` or `[models."openai:gpt-4o"]`; each entry is read with its own
+    /// unknown-key check.
     mutating func namedTables(_ body: (String, inout ConfigReader.Section) throws(ConfigError) -> Void)
         throws(ConfigError)
     {
@@ -89,11 +90,12 @@ extension ConfigReader.Section {
             guard let sub = table[key]?.table else {
                 throw invalid(key, table[key]?.debugDescription ?? "", expected: "a [\(name).\(key)] table")
             }
-            var section = ConfigReader.Section(name: "\(name).\(key)", table: sub, reader: reader)
+            let quoted = key.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+            var section = ConfigReader.Section(name: quoted ? "\(name).\"\(key)\"" : "\(name).\(key)", table: sub, reader: reader)
             try body(key, &section)
             for unknown in sub.keys.sorted() where !section.consumed.contains(unknown) {
                 throw .unknownKey(
-                    path: reader.path, line: reader.line(of: unknown, in: section.name),
+                    path: reader.path, line: section.line(of: unknown),
                     key: "\(section.name).\(unknown)", known: section.consumed.sorted())
             }
         }

@@ -12,6 +12,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var test = TestSection()
     public var redaction = RedactionSection()
     public var agents: [String: AgentSettings] = [:]
+    public var gateway = GatewayConfig()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -58,6 +59,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         }
         try config.engine.read(&reader, baseDirectory: (path as NSString).deletingLastPathComponent)
         try parseWorkspaceSections(&reader, into: &config)
+        try GatewayConfig.read(&reader, into: &config.gateway)
         try reader.rejectUnknownSections()
         return config
     }

@@ -119,6 +119,7 @@ enum StoreSchema {
                     """)
         }
         registerEngineMigration(&migrator)
+        registerGateway(&migrator)
         return migrator
     }
 }

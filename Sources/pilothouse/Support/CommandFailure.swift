@@ -22,6 +22,8 @@ struct CommandFailure: Error {
         case let error as ConfigError: error.description
         case let error as GitError: error.description
         case let error as JobStateError: error.description
+        case let error as GatewayConfigurationError: error.description
+        case let error as ModelClientError: error.description
         default: nil
         }
     }

@@ -1,0 +1,77 @@
+import Foundation
+import PilothouseCore
+import PilothouseEngine
+
+/// Builds a running engine for a repository: store, configuration, gateway, workspace
+/// stages, run header. `run`, the console and `bench` all start here, so they run the
+/// same pipeline.
+struct EngineAssembly {
+    let repository: Repository
+    let store: Store
+    let config: PilothouseConfig
+    let gateway: Gateway
+    let engine: Engine
+    let runID: JobID
+    /// A line for the operator about the configuration (e.g. "simulated provider: …").
+    let statusHint: String?
+
+    /// Command-line settings that win over the configuration file for one run.
+    struct Overrides {
+        var runBudget: Money?
+        var autoApprove: Bool?
+        var swarmSize: Int?
+        var seed: UInt64?
+        var injectFailures: Double?
+        var leaseSeconds: Int?
+    }
+
+    static func make(options: RepositoryOptions, overrides: Overrides = Overrides()) throws -> EngineAssembly {
+        let (repository, store) = try options.openStore()
+        var config = try options.config(for: repository)
+        if let seed = overrides.seed { config.gateway.simulated.seed = seed }
+        if let rate = overrides.injectFailures { config.gateway.simulated.failureRate = rate }
+        var engineConfiguration = config.engine.engine
+        if let value = overrides.autoApprove { engineConfiguration.autoApprove.enabled = value }
+        if let value = overrides.swarmSize { engineConfiguration.swarmSize = value }
+        if let value = overrides.leaseSeconds { engineConfiguration.leaseDuration = .seconds(value) }
+
+        let runID = JobID()
+        let redactor = config.redactor
+        let gateway = try GatewayFactory.make(
+            config: config, store: store, runID: runID.rawValue, runBudget: overrides.runBudget,
+            redact: { redactor.redact($0) })
+        let branch = try config.workspace.ensureIntegrationBranch(in: repository)
+        let worktrees = WorktreeManager(repository: repository)
+        let agents = CLIAgentRunner(agents: config.agents, network: config.policy.network)
+        let stages: [String: any PipelineStage] = [
+            "analyze": AnalyzeStage(),
+            "plan": PlanStage(),
+            "implement": ImplementStage(worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents),
+            "check": CheckStage(worktrees: worktrees, policy: config.policy, redactor: redactor),
+            "review": ReviewStage(),
+            "test": TestStage(worktrees: worktrees, settings: config.test, network: config.policy.network, redactor: redactor),
+            "merge": MergeStage(
+                worktrees: worktrees, settings: config.workspace, integrationBranch: branch,
+                approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash }),
+        ]
+        var template = config.engine.pipeline
+        for index in template.stages.indices where template.stages[index].model == nil {
+            template.stages[index].model = config.gateway.gateway.defaultModel
+        }
+        let engine = try Engine(
+            store: store, template: template, stages: stages,
+            models: CLIAgentModelClient(agents: agents, worktrees: worktrees, fallback: gateway),
+            configuration: engineConfiguration, repositoryRoot: repository.root, runID: runID,
+            gaugeSource: { await gateway.gauges() }, redact: { redactor.redact($0) })
+        try store.beginRun(
+            RunHeader(
+                id: runID, pilothouseVersion: PilothouseVersion.current, repoHead: repository.head(),
+                configHash: config.fingerprint, seed: config.gateway.simulated.seed))
+        if let budget = overrides.runBudget {
+            try store.setBudget(scope: "run", key: runID.rawValue, limit: budget)
+        }
+        return EngineAssembly(
+            repository: repository, store: store, config: config, gateway: gateway, engine: engine, runID: runID,
+            statusHint: GatewayFactory.statusHint(config: config))
+    }
+}

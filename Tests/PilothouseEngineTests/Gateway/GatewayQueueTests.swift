@@ -1,0 +1,173 @@
+import Foundation
+import PilothouseCore
+import Testing
+
+@testable import PilothouseEngine
+
+/// A provider that records the order calls start in and takes a fixed time.
+final class RecordingProvider: ModelProvider, @unchecked Sendable {
+    private let lock = NSLock()
+    private var started: [String] = []
+    let latency: Duration
+
+    init(latency: Duration) { self.latency = latency }
+
+    var order: [String] { lock.withLock { started } }
+
+    func send(_ call: ProviderCall) async throws(ProviderError) -> ProviderReply {
+        let content = call.request.messages.last?.content ?? ""
+        lock.withLock { started.append(content) }
+        if latency > .zero {
+            do {
+                try await Task.sleep(for: latency)
+            } catch {
+                throw .transport(.cancelled, message: "cancelled")
+            }
+        }
+        return ProviderReply(text: "ok \(content)", tokens: TokenCounts(input: 10, output: 5))
+    }
+}
+
+/// A clock tests move by hand, so minute-long rate windows take no time.
+final class ManualClock: GatewayClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = ContinuousClock.now
+    private var sleepers:
+        [(deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Never>)] = []
+
+    var now: ContinuousClock.Instant { lock.withLock { current } }
+
+    func sleep(until deadline: ContinuousClock.Instant) async throws {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let due: Bool = lock.withLock {
+                if deadline <= current { return true }
+                sleepers.append((deadline, continuation))
+                return false
+            }
+            if due { continuation.resume() }
+        }
+        try Task.checkCancellation()
+    }
+
+    func advance(by duration: Duration) {
+        let due: [CheckedContinuation<Void, Never>] = lock.withLock {
+            current += duration
+            let ready = sleepers.filter { $0.deadline <= current }.map(\.continuation)
+            sleepers.removeAll { $0.deadline <= current }
+            return ready
+        }
+        for continuation in due { continuation.resume() }
+    }
+}
+
+/// Queue order, fairness, cancellation and configured limits.
+@Suite("Gateway queue")
+struct GatewayQueueTests {
+    static func gateway(
+        provider: any ModelProvider, model: GatewayConfig.Model = .init(),
+        clock: any GatewayClock = SystemGatewayClock()
+    ) -> Gateway {
+        var config = GatewayFixture.config().gateway
+        config.models["simulated:sim-1"] = model
+        return Gateway(
+            options: GatewayOptions(config: config), providers: ["simulated": provider], store: nil,
+            runID: nil,
+            clock: clock)
+    }
+
+    static func job(_ seed: UInt64) -> JobID {
+        var random = SplitMix64(seed: seed)
+        return JobID(date: Date(timeIntervalSince1970: 1_700_000_000), using: &random)
+    }
+
+    @Test func priorityFirstThenRoundRobinBetweenJobsThenFIFO() async throws {
+        let provider = RecordingProvider(latency: .milliseconds(300))
+        var model = GatewayConfig.Model()
+        model.concurrency = 1
+        let gateway = Self.gateway(provider: provider, model: model)
+        let (jobA, jobB, jobC, jobX) = (Self.job(1), Self.job(2), Self.job(3), Self.job(4))
+        let plan: [(String, JobID, Priority)] = [
+            ("blocker", jobX, .p2), ("A1", jobA, .p2), ("A2", jobA, .p2), ("A3", jobA, .p2),
+            ("B1", jobB, .p2),
+            ("urgent", jobC, .p0),
+        ]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (content, job, priority) in plan {
+                group.addTask {
+                    _ = try await gateway.complete(
+                        GatewayFixture.request(
+                            model: "simulated:sim-1", content: content, jobID: job, priority: priority))
+                }
+                // Arrival order is part of what is tested; leave time for each to queue.
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await group.waitForAll()
+        }
+        #expect(provider.order == ["blocker", "urgent", "A1", "B1", "A2", "A3"])
+    }
+
+    @Test func cancellingAWaitingCallRemovesIt() async throws {
+        let provider = RecordingProvider(latency: .milliseconds(300))
+        var model = GatewayConfig.Model()
+        model.concurrency = 1
+        let gateway = Self.gateway(provider: provider, model: model)
+        let blocker = Task {
+            try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1", content: "blocker"))
+        }
+        try await Task.sleep(for: .milliseconds(30))
+        let waiting = Task {
+            try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1", content: "waiting"))
+        }
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(await gateway.queueDepth == 1)
+        waiting.cancel()
+        await #expect(throws: ModelClientError.cancelled) { _ = try await waiting.value }
+        #expect(await gateway.queueDepth == 0)
+        _ = try await blocker.value
+        #expect(provider.order == ["blocker"])
+    }
+
+    @Test func requestsPerMinuteHoldInEverySixtySecondWindow() async throws {
+        let clock = ManualClock()
+        let provider = RecordingProvider(latency: .zero)
+        var model = GatewayConfig.Model()
+        model.requestsPerMinute = 5
+        let gateway = Self.gateway(provider: provider, model: model, clock: clock)
+        let tasks = (0..<12).map { index in
+            Task {
+                try await gateway.complete(
+                    GatewayFixture.request(model: "simulated:sim-1", content: "r\(index)"))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(provider.order.count == 5)
+        let gauge = try #require(await gateway.modelGauges().first)
+        #expect(gauge.requestsPerMinute == 5)
+        #expect(gauge.requestsPerMinuteLimit == 5)
+        clock.advance(by: .seconds(59))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(provider.order.count == 5)
+        clock.advance(by: .seconds(1))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(provider.order.count == 10)
+        clock.advance(by: .seconds(60))
+        for task in tasks { _ = try await task.value }
+        #expect(provider.order.count == 12)
+    }
+
+    @Test func tokensPerMinuteChargeTheEstimateThenTheRealUsage() async throws {
+        let clock = ManualClock()
+        let provider = RecordingProvider(latency: .zero)
+        var model = GatewayConfig.Model()
+        // Each call is estimated at about 220 tokens (prompt + 200 output) but uses 15.
+        model.tokensPerMinute = 500
+        let gateway = Self.gateway(provider: provider, model: model, clock: clock)
+        for index in 0..<10 {
+            _ = try await gateway.complete(
+                GatewayFixture.request(model: "simulated:sim-1", content: "t\(index)"))
+        }
+        // Corrected usage (10 × 15 tokens) is all the window holds, so none of them waited.
+        let gauge = try #require(await gateway.modelGauges().first)
+        #expect(gauge.tokensPerMinute == 150)
+    }
+}
