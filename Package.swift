@@ -51,7 +51,10 @@ let package = Package(
                 "PilothouseEngine", "PilothouseCore", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "PilothouseConsoleTests", dependencies: ["PilothouseConsole", "PilothouseCore"]),
+        // Snapshots/ holds recorded pane snapshots that the tests read by path, not bundle resources.
+        .testTarget(
+            name: "PilothouseConsoleTests", dependencies: ["PilothouseConsole", "PilothouseCore"],
+            exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

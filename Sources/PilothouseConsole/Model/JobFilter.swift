@@ -3,7 +3,7 @@ import PilothouseCore
 /// The `/` filter of the jobs pane, k9s style: every word must match.
 ///
 /// `state:awaiting_approval` (or any prefix of a state, `state:await`), `p0`…`p3`, `cat:security`,
-/// `stage:review`; any other word is a case-insensitive substring of the title or the job id.
+/// `stage:review`; any other word is a case-insensitive substring of the title or the short job id.
 /// Words are ANDed because narrowing is what an operator does with a long queue.
 public struct JobFilter: Hashable, Sendable {
     public enum Term: Hashable, Sendable {
@@ -45,7 +45,8 @@ public struct JobFilter: Hashable, Sendable {
         for term in terms {
             switch term {
             case .text(let text):
-                if !job.title.lowercased().contains(text) && !job.id.rawValue.lowercased().contains(text) {
+                // The short id, not the full ULID: every ULID shares its time prefix with its neighbours.
+                if !job.title.lowercased().contains(text) && !job.id.short.lowercased().contains(text) {
                     return false
                 }
             case .state(let state):

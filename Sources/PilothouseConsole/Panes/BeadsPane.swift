@@ -10,7 +10,7 @@ enum BeadsPane {
     ) -> Int {
         let beads = model.beadsOfSelection
         let subject = model.selectedJobID.map { "Beads \($0.short)" } ?? "Beads (engine)"
-        let (note, noteRole) = chainNote(model.chain)
+        let (note, noteRole) = chainNote(model.chain, compact: rect.width < 50)
         let inner = PaneFrame.draw(
             &canvas, rect, pane: .beads, title: subject, focused: focused, theme: theme, note: note,
             noteRole: noteRole)
@@ -32,10 +32,12 @@ enum BeadsPane {
             let row = inner.row(index - top)
             let role = role(of: bead)
             var x = row.x + 1
-            x =
-                canvas.put(Format.right("#\(bead.seq)", 6), x: x, y: row.y, style: theme[.muted], clip: row)
-                + 1
             if wide {
+                // The sequence number is what `pilothouse beads` shows; narrow panes skip it for the message.
+                x =
+                    canvas.put(
+                        Format.right("#\(bead.seq)", 6), x: x, y: row.y, style: theme[.muted], clip: row)
+                    + 1
                 x =
                     canvas.put(
                         Format.right(Format.age(from: bead.createdAt, to: model.now), 4), x: x, y: row.y,
@@ -45,7 +47,9 @@ enum BeadsPane {
                 index > 0
                 ? "+" + Format.duration(milliseconds: bead.createdAtMillis - beads[index - 1].createdAtMillis)
                 : ""
-            x = canvas.put(Format.right(delta, 7), x: x, y: row.y, style: theme[.muted], clip: row) + 1
+            x =
+                canvas.put(Format.right(delta, wide ? 7 : 6), x: x, y: row.y, style: theme[.muted], clip: row)
+                + 1
             let kind = wide ? Format.fit(bead.kind.rawValue, 15) : Format.fit(shortKind(bead.kind), 9)
             x =
                 canvas.put(kind, x: x, y: row.y, style: theme[role == .normal ? .accent : role], clip: row)
@@ -65,11 +69,11 @@ enum BeadsPane {
         return top
     }
 
-    static func chainNote(_ chain: ChainLinks) -> (String, ThemeRole) {
+    static func chainNote(_ chain: ChainLinks, compact: Bool) -> (String, ThemeRole) {
         switch chain {
         case .unchecked: ("", .muted)
-        case .linked(let n): ("links ok (\(n))", .ok)
-        case .broken(let seq): ("chain broken at #\(seq)", .error)
+        case .linked(let n): (compact ? "✓\(n)" : "\(n) links ok", .ok)
+        case .broken(let seq): (compact ? "✗#\(seq)" : "chain broken at #\(seq)", .error)
         }
     }
 

@@ -98,39 +98,38 @@ enum HeaderBar {
     ) {
         let base = theme[.statusLine]
         canvas.fill(row, style: base)
-        var x = canvas.put(
-            " Pilothouse ", x: row.x, y: row.y, style: theme.style(.title, on: .statusLine), clip: row)
-        let (state, role) = GaugesPane.engineState(model.engineState)
-        x = canvas.put(" engine ", x: x, y: row.y, style: base, clip: row)
-        x = canvas.put(state, x: x, y: row.y, style: theme.style(role, on: .statusLine), clip: row)
-        var running = 0
-        var waiting = 0
-        for job in model.jobs.values {
-            if job.state == .running || job.state == .merging { running += 1 }
+        // The right end says what mode the console is in; it is placed first so counts give way to it.
+        var right = model.streamEnded ? "engine gone · " : ""
+        if model.readOnly { right += "READ-ONLY " }
+        if right.isEmpty || TextWidth.of(right) + TextWidth.of(themeName) + 70 <= row.width {
+            right += "\(themeName) "
         }
-        waiting = model.approvals.count
+        let rightWidth = TextWidth.of(right)
+        canvas.put(
+            right, x: row.maxX - rightWidth, y: row.y,
+            style: theme.style(model.readOnly || model.streamEnded ? .warn : .muted, on: .statusLine),
+            clip: row)
+        let left = Rect(x: row.x, y: row.y, width: max(0, row.width - rightWidth - 1), height: 1)
+        var x = canvas.put(
+            " Pilothouse ", x: row.x, y: row.y, style: theme.style(.title, on: .statusLine), clip: left)
+        let (state, role) = GaugesPane.engineState(model.engineState)
+        x = canvas.put(" ", x: x, y: row.y, style: base, clip: left)
+        x = canvas.put(state, x: x, y: row.y, style: theme.style(role, on: .statusLine), clip: left)
+        var running = 0
+        for job in model.jobs.values where job.state == .running || job.state == .merging { running += 1 }
+        let waiting = model.approvals.count
         x = canvas.put(
-            "  \(model.jobs.count) jobs · \(running) running · ", x: x, y: row.y, style: base, clip: row)
+            " · \(model.jobs.count) jobs · \(running) running · ", x: x, y: row.y, style: base, clip: left)
         x = canvas.put(
             "\(waiting) awaiting", x: x, y: row.y,
-            style: theme.style(waiting > 0 ? .warn : .statusLine, on: .statusLine), clip: row)
-        x = canvas.put(" · ", x: x, y: row.y, style: base, clip: row)
-        x = canvas.put(
+            style: theme.style(waiting > 0 ? .warn : .statusLine, on: .statusLine), clip: left)
+        x = canvas.put(" · ", x: x, y: row.y, style: base, clip: left)
+        canvas.put(
             "\(model.quarantine.count) quarantined", x: x, y: row.y,
-            style: theme.style(model.quarantine.isEmpty ? .statusLine : .error, on: .statusLine), clip: row)
-        var right = model.streamEnded ? "engine stream ended · " : ""
-        if model.readOnly { right += "READ-ONLY · " }
-        right += "\(themeName) "
-        let rightWidth = TextWidth.of(right)
-        if x + 2 + rightWidth <= row.maxX {
-            canvas.put(
-                right, x: row.maxX - rightWidth, y: row.y,
-                style: theme.style(
-                    model.readOnly || model.streamEnded ? .warn : .statusLine, on: .statusLine), clip: row)
-        }
+            style: theme.style(model.quarantine.isEmpty ? .statusLine : .error, on: .statusLine), clip: left,
+            overflow: .ellipsis)
     }
 }
-
 /// The bottom row: a prompt or confirmation while one is open, otherwise the last outcome or
 /// notice, with the most useful keys on the right.
 enum StatusBar {

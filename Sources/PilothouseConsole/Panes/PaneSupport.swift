@@ -23,7 +23,12 @@ enum PaneFrame {
         note: String? = nil, noteRole: ThemeRole = .muted
     ) -> Rect {
         canvas.fill(rect, style: theme[.normal])
-        let label = pane.map { "\($0.rawValue) \(title)" } ?? title
+        var label = pane.map { "\($0.rawValue) \(title)" } ?? title
+        if let note, !note.isEmpty {
+            // The note (position, counts) is what changes; the title gives way to it.
+            let room = rect.width - 4 - 2 - (TextWidth.of(note) + 2) - 3
+            if TextWidth.of(label) > room { label = TextWidth.truncate(label, to: max(8, room)) }
+        }
         canvas.box(
             rect, style: theme[focused ? .focusedBorder : .border], title: label, titleStyle: theme[.title],
             glyphs: focused ? .heavy : .rounded)
