@@ -44,6 +44,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Prints frame timings; not part of `swift test`. Run: swift run -c release ConsoleRender
+        .executableTarget(
+            name: "ConsoleRender", dependencies: ["PilothouseConsole", "PilothouseCore"],
+            path: "Benchmarks/ConsoleRender"),
         .testTarget(name: "PilothouseCoreTests", dependencies: ["PilothouseCore"]),
         .testTarget(
             name: "PilothouseEngineTests",

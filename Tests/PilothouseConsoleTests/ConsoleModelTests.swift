@@ -10,6 +10,7 @@ import Testing
         #expect(model.hasSnapshot)
         #expect(model.jobs.count == 9)
         #expect(model.jobs[Fixtures.id(5)]?.state == .running)
+        #expect(model.runningJobCount == 3)
         #expect(model.stages[Fixtures.id(5)]?[.plan]?.status == .started)
         #expect(model.approvals.map(\.jobID) == [Fixtures.id(1), Fixtures.id(2)])
         #expect(model.quarantine.map(\.id) == [Fixtures.id(71), Fixtures.id(72)])
@@ -40,6 +41,11 @@ import Testing
         #expect(model.chain == .linked(9))
         // The repeated snapshot wins over the earlier delta: job 5 is queued again.
         #expect(model.jobs[Fixtures.id(5)]?.state == .queued)
+        #expect(model.runningJobCount == 2)
+        var finished = Fixtures.jobs[2]
+        finished.state = .merged
+        model.apply(.jobChanged(finished))
+        #expect(model.runningJobCount == 1)
     }
 
     @Test func snapshotDropsVanishedJobsAndMarks() {

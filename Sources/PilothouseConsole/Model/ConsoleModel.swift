@@ -105,6 +105,7 @@ public struct ConsoleModel: Sendable {
             } else {
                 dirty = true
             }
+            runningJobCount += (Self.isActive(job) ? 1 : 0) - (Self.isActive(jobs[job.id]) ? 1 : 0)
             jobs[job.id] = job
         case .beadAppended(let bead):
             append(bead)
@@ -160,6 +161,7 @@ public struct ConsoleModel: Sendable {
         hasSnapshot = true
         jobs = Dictionary(snapshot.jobs.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         marks.formIntersection(jobs.keys)
+        runningJobCount = jobs.values.reduce(0) { $0 + (Self.isActive($1) ? 1 : 0) }
         quarantine = snapshot.quarantine.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         approvals = snapshot.approvals.sorted { ($0.requestedAt, $0.jobID) < ($1.requestedAt, $1.jobID) }
         var stats: [JobID: DiffStats?] = [:]
@@ -331,8 +333,9 @@ public struct ConsoleModel: Sendable {
         return min(beadCursor ?? count - 1, count - 1)
     }
 
-    /// Jobs actively being worked on, which quitting would interrupt.
-    public var runningJobCount: Int {
-        jobs.values.reduce(0) { $0 + ($1.state == .running || $1.state == .merging ? 1 : 0) }
-    }
+    /// Jobs actively being worked on, which quitting would interrupt; kept as events arrive so the
+    /// header never walks all jobs per frame.
+    public private(set) var runningJobCount = 0
+
+    static func isActive(_ job: Job?) -> Bool { job?.state == .running || job?.state == .merging }
 }

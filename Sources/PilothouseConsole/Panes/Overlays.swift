@@ -115,8 +115,7 @@ enum HeaderBar {
         let (state, role) = GaugesPane.engineState(model.engineState)
         x = canvas.put(" ", x: x, y: row.y, style: base, clip: left)
         x = canvas.put(state, x: x, y: row.y, style: theme.style(role, on: .statusLine), clip: left)
-        var running = 0
-        for job in model.jobs.values where job.state == .running || job.state == .merging { running += 1 }
+        let running = model.runningJobCount
         let waiting = model.approvals.count
         x = canvas.put(
             " · \(model.jobs.count) jobs · \(running) running · ", x: x, y: row.y, style: base, clip: left)
