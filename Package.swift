@@ -48,6 +48,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Prints frame timings; not part of `swift test`. Run: swift run -c release ConsoleRender
+        .executableTarget(
+            name: "ConsoleRender", dependencies: ["PilothouseConsole", "PilothouseCore"],
+            path: "Benchmarks/ConsoleRender"),
         .testTarget(name: "PilothouseCoreTests", dependencies: ["PilothouseCore"]),
         .testTarget(
             name: "PilothouseEngineTests",
@@ -58,7 +62,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "PilothouseConsoleTests", dependencies: ["PilothouseConsole", "PilothouseCore"]),
+        // Snapshots/ holds recorded pane snapshots that the tests read by path, not bundle resources.
+        .testTarget(
+            name: "PilothouseConsoleTests", dependencies: ["PilothouseConsole", "PilothouseCore"],
+            exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

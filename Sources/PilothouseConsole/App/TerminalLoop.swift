@@ -1,0 +1,157 @@
+import Foundation
+import PilothouseCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The console's one serial executor: a dedicated thread that owns the ncurses backend and the
+/// model, reads keys, folds events and draws.
+///
+/// Each turn blocks in `poll()` on stdin and the inbox pipe. The timeout is infinite-ish when
+/// nothing is pending (only a slow clock tick so ages stay current), or the time until the next
+/// frame is allowed when something changed, which coalesces bursts of events into at most
+/// `maximumFramesPerSecond` frames. SIGWINCH interrupts `poll` (EINTR) and ncurses then reports
+/// `KEY_RESIZE` from the next read.
+final class TerminalLoop {
+    private let backend: NcursesBackend
+    private let inbox: EventInbox
+    private let send: @Sendable (OperatorCommand) async -> CommandOutcome
+    private let keymap: Keymap
+    private let themes: [Theme]
+    private let frameInterval: Duration
+    private let tickMilliseconds: Int32
+    private var themeIndex = 0
+    private var model: ConsoleModel
+    private var lastCanvas: Canvas?
+    private var lastFrameAt: ContinuousClock.Instant?
+    private var lastTickAt = ContinuousClock.now
+    private var dirty = true
+    private var running = true
+
+    init(
+        options: ConsoleOptions, keymap: Keymap, inbox: EventInbox,
+        send: @escaping @Sendable (OperatorCommand) async -> CommandOutcome
+    ) {
+        self.backend = NcursesBackend(
+            options: NcursesBackend.Options(rawInput: true, environment: options.environment))
+        self.inbox = inbox
+        self.send = send
+        self.keymap = keymap
+        self.themes = options.themeCycle
+        self.frameInterval = .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond)))
+        self.tickMilliseconds = max(1000, options.clockTickMilliseconds)
+        self.model = ConsoleModel(readOnly: options.readOnly, statusHint: options.statusHint)
+    }
+
+    /// Runs until quit; the terminal is restored when this returns or throws.
+    func run() throws {
+        try backend.start()
+        defer { backend.stop() }
+        while running {
+            let timeout = pollTimeout()
+            var fds = [
+                pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: inbox.readDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 && errno != EINTR { break }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }  // the terminal went away
+            // ncurses buffers input itself, so read until it has nothing, whatever poll said.
+            while running, let key = backend.readKey(timeoutMilliseconds: 0) {
+                handle(key)
+            }
+            if fds[1].revents & Int16(POLLIN) != 0 { fold(inbox.drain()) }
+            let now = ContinuousClock.now
+            if now - lastTickAt >= .milliseconds(Int64(tickMilliseconds)) {
+                lastTickAt = now
+                dirty = true
+            }
+            if running && dirty && frameAllowed(at: now) { render(at: now) }
+        }
+    }
+
+    private func pollTimeout() -> Int32 {
+        let now = ContinuousClock.now
+        let untilTick = .milliseconds(Int64(tickMilliseconds)) - (now - lastTickAt)
+        var wait = max(Duration.zero, untilTick)
+        if dirty, let last = lastFrameAt {
+            wait = min(wait, max(.zero, frameInterval - (now - last)))
+        } else if dirty {
+            wait = .zero
+        }
+        let (seconds, attoseconds) = wait.components
+        return Int32(min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+    }
+
+    private func frameAllowed(at now: ContinuousClock.Instant) -> Bool {
+        guard let last = lastFrameAt else { return true }
+        return now - last >= frameInterval
+    }
+
+    private func render(at now: ContinuousClock.Instant) {
+        model.now = Date()
+        let theme = themes[themeIndex % themes.count].adapted(to: backend.colorDepth)
+        let canvas = ConsoleView.render(&model, size: backend.size, theme: theme, keymap: keymap)
+        if canvas != lastCanvas {
+            backend.draw(canvas)
+            lastCanvas = canvas
+        }
+        lastFrameAt = now
+        dirty = false
+    }
+
+    private func handle(_ key: Key) {
+        dirty = true
+        if key == .resize {
+            lastCanvas = nil
+            return
+        }
+        for effect in model.handle(key, keymap: keymap) {
+            perform(effect)
+        }
+    }
+
+    private func perform(_ effect: ConsoleEffect) {
+        switch effect {
+        case .send(let command):
+            let send = self.send
+            let inbox = self.inbox
+            Task {
+                let outcome = await send(command)
+                inbox.post(.outcome(outcome))
+            }
+        case .quit:
+            running = false
+        case .nextTheme:
+            themeIndex = (themeIndex + 1) % themes.count
+            model.status = StatusMessage("theme \(themes[themeIndex].name)")
+        case .redraw:
+            backend.invalidate()
+            lastCanvas = nil
+        }
+    }
+
+    private func fold(_ items: [EventInbox.Item]) {
+        guard !items.isEmpty else { return }
+        var events: [EngineEvent] = []
+        for item in items {
+            switch item {
+            case .event(let event): events.append(event)
+            case .outcome(let outcome): events.append(.commandCompleted(outcome))
+            case .streamEnded:
+                model.apply(contentsOf: events)
+                events.removeAll()
+                model.streamEnded = true
+                model.status = StatusMessage(
+                    "the engine's event stream ended; the view is frozen (q quits)", tone: .error)
+            case .stop:
+                running = false
+            }
+        }
+        model.apply(contentsOf: events)
+        dirty = true
+    }
+}

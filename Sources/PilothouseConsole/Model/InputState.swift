@@ -1,0 +1,57 @@
+import PilothouseCore
+
+/// A line the operator is typing on the status line, and what it is for.
+public struct Prompt: Hashable, Sendable {
+    public enum Purpose: Hashable, Sendable {
+        case filter
+        case command
+        /// The reason for rejecting these jobs' patches.
+        case rejectReason([JobID])
+    }
+
+    public var purpose: Purpose
+    public var text: String
+
+    public init(purpose: Purpose, text: String = "") {
+        self.purpose = purpose
+        self.text = text
+    }
+
+    public var label: String {
+        switch purpose {
+        case .filter: "/"
+        case .command: ":"
+        case .rejectReason(let ids):
+            ids.count == 1 ? "reject \(ids[0].short), reason: " : "reject \(ids.count) jobs, reason: "
+        }
+    }
+}
+
+/// A yes/no question that guards an action that cannot be undone.
+public struct Confirmation: Hashable, Sendable {
+    public var question: String
+    public var effects: [ConsoleEffect]
+
+    public init(question: String, effects: [ConsoleEffect]) {
+        self.question = question
+        self.effects = effects
+    }
+}
+
+/// What the status line says when no prompt is open.
+public struct StatusMessage: Hashable, Sendable {
+    public enum Tone: Hashable, Sendable { case info, ok, error, pending }
+    public var text: String
+    public var tone: Tone
+
+    public init(_ text: String, tone: Tone = .info) {
+        self.text = text
+        self.tone = tone
+    }
+}
+
+/// Views drawn over the panes; only one at a time.
+public enum Overlay: Hashable, Sendable {
+    case help(top: Int)
+    case quarantineRecord(JobID, top: Int)
+}

@@ -1,0 +1,185 @@
+import PilothouseCore
+
+/// Views drawn over the panes: the key help and a quarantined record in full.
+enum HelpOverlay {
+    static func render(
+        keymap: Keymap, readOnly: Bool, top: Int, into canvas: inout Canvas, area: Rect, theme: Theme
+    ) {
+        let lines = keymap.helpLines(readOnly: readOnly)
+        let rect = Layout.centered(
+            Size(width: min(96, area.width - 4), height: min(lines.count + 2, area.height - 2)), in: area)
+        let inner = PaneFrame.draw(
+            &canvas, rect, pane: nil, title: "Keys", focused: true, theme: theme,
+            note: "esc closes · j/k scroll")
+        guard inner.height > 0 else { return }
+        let start = min(max(0, top), max(0, lines.count - inner.height))
+        let keyWidth = 18
+        for (i, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            switch line {
+            case .heading(let text):
+                canvas.put(text, x: inner.x + 1, y: y, style: theme[.title], clip: inner)
+            case .binding(let keys, let summary):
+                canvas.put(
+                    Format.fit(keys, keyWidth), x: inner.x + 2, y: y, style: theme[.accent], clip: inner)
+                canvas.put(
+                    summary, x: inner.x + 3 + keyWidth, y: y, style: theme[.normal], clip: inner,
+                    overflow: .ellipsis)
+            case .blank:
+                break
+            }
+        }
+    }
+}
+
+enum QuarantineRecordOverlay {
+    static func render(
+        _ record: QuarantineRecord, model: ConsoleModel, top: Int, into canvas: inout Canvas, area: Rect,
+        theme: Theme
+    ) {
+        let rect = area.inset(top: 1, left: 2, bottom: 1, right: 2)
+        let inner = PaneFrame.draw(
+            &canvas, rect, pane: nil, title: "Quarantined \(record.id.short)", focused: true, theme: theme,
+            note: "R retry · u release · d drop · esc close")
+        guard inner.height > 0, inner.width > 4 else { return }
+        let width = inner.width - 2
+        var lines: [(String, ThemeRole)] = [
+            ("reason   \(record.reason.rawValue)", .error),
+            ("job      \(record.jobID?.rawValue ?? "-")", .normal),
+            ("age      \(Format.age(from: record.createdAt, to: model.now))", .normal),
+        ]
+        if let id = record.jobID, let job = model.jobs[id] {
+            lines.append(("title    \(job.title)", .normal))
+        }
+        lines.append(("", .normal))
+        for line in wrap(record.message, width: width) { lines.append((line, .normal)) }
+        lines.append(("", .normal))
+        lines.append(("payload (redacted):", .title))
+        for line in wrap(record.payload.isEmpty ? "(empty)" : record.payload, width: width) {
+            lines.append((line, .muted))
+        }
+        let start = min(max(0, top), max(0, lines.count - inner.height))
+        for (i, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+            canvas.put(
+                line.0, x: inner.x + 1, y: inner.y + i, style: theme[line.1], clip: inner, overflow: .ellipsis
+            )
+        }
+    }
+
+    /// Hard-wraps each line of `text` at `width` columns (payloads are code and logs, where
+    /// word wrapping would hide exact spacing).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var result: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var current = ""
+            var used = 0
+            for character in line {
+                let w = TextWidth.of(character)
+                if used + w > width {
+                    result.append(current)
+                    current = ""
+                    used = 0
+                }
+                current.append(character)
+                used += w
+            }
+            result.append(current)
+            if result.count > 10_000 { break }
+        }
+        return result
+    }
+}
+
+/// The top row: what the engine is doing and how much needs the operator, at a glance.
+enum HeaderBar {
+    static func render(
+        _ model: ConsoleModel, theme: Theme, themeName: String, into canvas: inout Canvas, row: Rect
+    ) {
+        let base = theme[.statusLine]
+        canvas.fill(row, style: base)
+        // The right end says what mode the console is in; it is placed first so counts give way to it.
+        var right = model.streamEnded ? "engine gone · " : ""
+        if model.readOnly { right += "READ-ONLY " }
+        if right.isEmpty || TextWidth.of(right) + TextWidth.of(themeName) + 70 <= row.width {
+            right += "\(themeName) "
+        }
+        let rightWidth = TextWidth.of(right)
+        canvas.put(
+            right, x: row.maxX - rightWidth, y: row.y,
+            style: theme.style(model.readOnly || model.streamEnded ? .warn : .muted, on: .statusLine),
+            clip: row)
+        let left = Rect(x: row.x, y: row.y, width: max(0, row.width - rightWidth - 1), height: 1)
+        var x = canvas.put(
+            " Pilothouse ", x: row.x, y: row.y, style: theme.style(.title, on: .statusLine), clip: left)
+        let (state, role) = GaugesPane.engineState(model.engineState)
+        x = canvas.put(" ", x: x, y: row.y, style: base, clip: left)
+        x = canvas.put(state, x: x, y: row.y, style: theme.style(role, on: .statusLine), clip: left)
+        let running = model.runningJobCount
+        let waiting = model.approvals.count
+        x = canvas.put(
+            " · \(model.jobs.count) jobs · \(running) running · ", x: x, y: row.y, style: base, clip: left)
+        x = canvas.put(
+            "\(waiting) awaiting", x: x, y: row.y,
+            style: theme.style(waiting > 0 ? .warn : .statusLine, on: .statusLine), clip: left)
+        x = canvas.put(" · ", x: x, y: row.y, style: base, clip: left)
+        canvas.put(
+            "\(model.quarantine.count) quarantined", x: x, y: row.y,
+            style: theme.style(model.quarantine.isEmpty ? .statusLine : .error, on: .statusLine), clip: left,
+            overflow: .ellipsis)
+    }
+}
+/// The bottom row: a prompt or confirmation while one is open, otherwise the last outcome or
+/// notice, with the most useful keys on the right.
+enum StatusBar {
+    static func render(_ model: ConsoleModel, theme: Theme, into canvas: inout Canvas, row: Rect) {
+        let base = theme[.statusLine]
+        canvas.fill(row, style: base)
+        if let confirmation = model.confirmation {
+            canvas.put(
+                " " + confirmation.question, x: row.x, y: row.y, style: theme.style(.warn, on: .statusLine),
+                clip: row, overflow: .ellipsis)
+            return
+        }
+        if let prompt = model.prompt {
+            let x = canvas.put(
+                " " + prompt.label, x: row.x, y: row.y, style: theme.style(.accent, on: .statusLine),
+                clip: row)
+            // Long input scrolls left so the cursor end stays visible.
+            let room = max(1, row.maxX - x - 1)
+            var text = prompt.text
+            while TextWidth.of(text) > room - 1, !text.isEmpty { text.removeFirst() }
+            let end = canvas.put(text, x: x, y: row.y, style: base, clip: row)
+            canvas.put("▏", x: end, y: row.y, style: theme.style(.accent, on: .statusLine), clip: row)
+            if prompt.purpose == .command && prompt.text.isEmpty {
+                canvas.put(
+                    "  action name (approve, next_theme…) or budget run|day AMOUNT", x: end + 1, y: row.y,
+                    style: theme.style(.muted, on: .statusLine), clip: row, overflow: .ellipsis)
+            }
+            return
+        }
+        let hints =
+            model.diff != nil
+            ? "n/N hunk · space exclude · a approve · r reject · esc close "
+            : "? help · / filter · : command · q quit "
+        let hintWidth = TextWidth.of(hints)
+        let role: ThemeRole =
+            switch model.status.tone {
+            case .info: .statusLine
+            case .ok: .ok
+            case .error: .error
+            case .pending: .accent
+            }
+        let showHints = row.width - hintWidth - 2 >= min(40, TextWidth.of(model.status.text) + 2)
+        let messageArea = Rect(
+            x: row.x, y: row.y, width: showHints ? row.width - hintWidth - 1 : row.width, height: 1)
+        canvas.put(
+            " " + model.status.text, x: row.x, y: row.y, style: theme.style(role, on: .statusLine),
+            clip: messageArea, overflow: .ellipsis)
+        if showHints {
+            canvas.put(
+                hints, x: row.maxX - hintWidth, y: row.y, style: theme.style(.muted, on: .statusLine),
+                clip: row)
+        }
+    }
+}
