@@ -13,7 +13,8 @@ struct Pilothouse: AsyncParsableCommand {
         version: PilothouseVersion.current,
         subcommands: [
             InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self, BeadsCommand.self,
-            QuarantineCommand.self, StatusCommand.self, RollbackCommand.self, CostCommand.self, CacheCommand.self,
+            QuarantineCommand.self, RunCommand.self, StatusCommand.self, RollbackCommand.self, CostCommand.self,
+            CacheCommand.self,
         ]
     )
 }

@@ -183,6 +183,27 @@ extension Engine {
 
     // MARK: Approval gate
 
+    /// Jobs left waiting by an earlier run get the current rule too (e.g. `run --auto-approve`).
+    func approveWaitingJobsByRule() {
+        guard configuration.autoApprove.enabled, let waiting = try? store.jobs(state: .awaitingApproval) else { return }
+        for job in waiting {
+            guard let outputs = try? store.finishedStages(job.id, attempt: job.attempts),
+                autoApproveRefusal(job, outputs: outputs) == nil,
+                let gate = template.stages.first(where: { $0.kind == "approve" })
+            else { continue }
+            do {
+                try store.recordApproval(job.id, stage: gate.name, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
+                let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+                let resumed = try store.resumeAfterApproval(job.id, owner: owner, leaseUntil: leaseUntil)
+                publish(.approvalResolved(job.id))
+                publishJob(job.id)
+                start(resumed, resuming: true)
+            } catch {
+                publish(.notice("could not auto-approve \(job.id.short): \(error)"))
+            }
+        }
+    }
+
     private func autoApproveRefusal(_ job: Job, outputs: [StageName: StageOutput]) -> String? {
         var review: ReviewScore?
         var tests: TestSummary?

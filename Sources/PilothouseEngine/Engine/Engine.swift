@@ -79,6 +79,12 @@ public actor Engine {
 
     func publish(_ event: EngineEvent) { hub.publish(event) }
 
+    /// Shows a line to every consumer (gateway warnings, configuration hints).
+    public func notify(_ text: String) { publish(.notice(text)) }
+
+    /// Ends every subscriber's stream; call after the last `run` returned.
+    public func closeEvents() { hub.finish() }
+
     /// Publishes beads appended since the last call, by this or any other process.
     func publishNewBeads() {
         guard let beads = try? store.beads(after: lastPublishedSeq) else { return }
@@ -109,6 +115,7 @@ public actor Engine {
         lastPublishedSeq = (try? store.lastBeadSeq()) ?? 0
         reclaimExpiredLeases()
         setState(.running)
+        approveWaitingJobsByRule()
         var lastHeartbeat = ContinuousClock.now
         var lastGauges = ContinuousClock.now
         while !stopping {

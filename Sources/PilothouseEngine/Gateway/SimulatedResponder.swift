@@ -210,6 +210,25 @@ public struct SimulatedResponder: Sendable {
             if !inFile && !isTitle { kept.append(line) }
             if line == "=== END FILE ===" { inFile = false }
         }
+        // Stage prompts put the goal under a `Goal:` header followed by other sections;
+        // take just that section when it is there.
+        let isGoalHeader = { (line: Substring) in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed.hasPrefix("Goal:") || trimmed == "# Goal"
+        }
+        if let start = kept.firstIndex(where: isGoalHeader) {
+            let stops = ["Analysis:", "Relevant files:", "Files named:", "Patch:", "Describe ", "The operator rejected", "# "]
+            var section: [Substring] = []
+            let header = kept[start].trimmingCharacters(in: .whitespaces)
+            let first = header == "# Goal" ? "" : header.dropFirst("Goal:".count)
+            if !first.trimmingCharacters(in: .whitespaces).isEmpty { section.append(Substring(first)) }
+            for line in kept[(start + 1)...] {
+                if stops.contains(where: { line.hasPrefix($0) }) { break }
+                section.append(line)
+            }
+            let text = section.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { return text }
+        }
         return kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -46,8 +46,6 @@ public struct CheckStage: PipelineStage {
         for file in diff.files where file.isBinary {
             flags.append("\(file.path): binary change, not scanned for secrets")
         }
-        let stats = diff.stats
-        flags.append("\(stats.filesChanged) file(s), +\(stats.linesAdded) -\(stats.linesRemoved)")
         return .policy(PolicyReport(violations: [], flags: flags))
     }
 }
