@@ -12,9 +12,12 @@ struct Pilothouse: AsyncParsableCommand {
             """,
         version: PilothouseVersion.current,
         subcommands: [
-            InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self, BeadsCommand.self,
-            QuarantineCommand.self, RunCommand.self, StatusCommand.self, RollbackCommand.self, CostCommand.self,
+            ConsoleCommand.self, InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self,
+            BeadsCommand.self,
+            QuarantineCommand.self, RunCommand.self, StatusCommand.self, RollbackCommand.self,
+            CostCommand.self,
             CacheCommand.self,
-        ]
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 }

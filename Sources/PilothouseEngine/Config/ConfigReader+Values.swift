@@ -91,7 +91,8 @@ extension ConfigReader.Section {
                 throw invalid(key, table[key]?.debugDescription ?? "", expected: "a [\(name).\(key)] table")
             }
             let quoted = key.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
-            var section = ConfigReader.Section(name: quoted ? "\(name).\"\(key)\"" : "\(name).\(key)", table: sub, reader: reader)
+            var section = ConfigReader.Section(
+                name: quoted ? "\(name).\"\(key)\"" : "\(name).\(key)", table: sub, reader: reader)
             try body(key, &section)
             for unknown in sub.keys.sorted() where !section.consumed.contains(unknown) {
                 throw .unknownKey(

@@ -7,6 +7,7 @@ import TOMLKit
 public struct PilothouseConfig: Sendable, Equatable {
     public var jobs = JobsSection()
     public var engine = EngineSettings()
+    public var console = ConsoleSettings()
     public var workspace = WorkspaceSection()
     public var policy = PolicySection()
     public var test = TestSection()
@@ -60,6 +61,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try config.engine.read(&reader, baseDirectory: (path as NSString).deletingLastPathComponent)
         try parseWorkspaceSections(&reader, into: &config)
         try GatewayConfig.read(&reader, into: &config.gateway)
+        try ConsoleSettings.read(&reader, into: &config.console)
         try reader.rejectUnknownSections()
         return config
     }

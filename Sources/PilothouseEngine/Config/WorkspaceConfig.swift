@@ -24,9 +24,12 @@ public struct WorkspaceSection: Sendable, Equatable {
 
     /// Makes sure the integration branch exists, creating it from HEAD (`git branch` moves
     /// no files). Fails plainly in a repository without commits.
-    public func ensureIntegrationBranch(in repository: Repository, git: GitRunner = GitRunner()) throws(GitError) -> String {
+    public func ensureIntegrationBranch(in repository: Repository, git: GitRunner = GitRunner())
+        throws(GitError) -> String
+    {
         let branch = resolvedIntegrationBranch(in: repository, git: git)
-        let exists = try git.run(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"], in: repository.root)
+        let exists = try git.run(
+            ["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"], in: repository.root)
         if exists.status == 0 { return branch }
         guard repository.head(git: git) != "unborn" else {
             throw .failed(

@@ -185,14 +185,16 @@ extension Engine {
 
     /// Jobs left waiting by an earlier run get the current rule too (e.g. `run --auto-approve`).
     func approveWaitingJobsByRule() {
-        guard configuration.autoApprove.enabled, let waiting = try? store.jobs(state: .awaitingApproval) else { return }
+        guard configuration.autoApprove.enabled, let waiting = try? store.jobs(state: .awaitingApproval)
+        else { return }
         for job in waiting {
             guard let outputs = try? store.finishedStages(job.id, attempt: job.attempts),
                 autoApproveRefusal(job, outputs: outputs) == nil,
                 let gate = template.stages.first(where: { $0.kind == "approve" })
             else { continue }
             do {
-                try store.recordApproval(job.id, stage: gate.name, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
+                try store.recordApproval(
+                    job.id, stage: gate.name, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
                 let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
                 let resumed = try store.resumeAfterApproval(job.id, owner: owner, leaseUntil: leaseUntil)
                 publish(.approvalResolved(job.id))
@@ -231,7 +233,8 @@ extension Engine {
         guard let job = try store.job(id), job.state == .awaitingApproval else { return nil }
         let outputs = try store.finishedStages(id, attempt: job.attempts)
         var request = ApprovalRequest(
-            jobID: id, attempt: job.attempts, title: job.title, diff: try store.latestPatch(id)?.diff ?? Data(),
+            jobID: id, attempt: job.attempts, title: job.title,
+            diff: try store.latestPatch(id)?.diff ?? Data(),
             requestedAt: job.updatedAt)
         request.apply(outputs.values)
         return request

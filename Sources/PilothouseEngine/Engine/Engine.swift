@@ -49,7 +49,8 @@ public actor Engine {
         models: any ModelClient,
         configuration: EngineConfiguration = EngineConfiguration(), repositoryRoot: String,
         runID: JobID = JobID(),
-        gaugeSource: (@Sendable () async -> Gauges)? = nil, redact: @escaping @Sendable (String) -> String = { $0 }
+        gaugeSource: (@Sendable () async -> Gauges)? = nil,
+        redact: @escaping @Sendable (String) -> String = { $0 }
     ) throws(PipelineError) {
         try template.validate()
         for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional

@@ -217,7 +217,10 @@ public struct SimulatedResponder: Sendable {
             return trimmed.hasPrefix("Goal:") || trimmed == "# Goal"
         }
         if let start = kept.firstIndex(where: isGoalHeader) {
-            let stops = ["Analysis:", "Relevant files:", "Files named:", "Patch:", "Describe ", "The operator rejected", "# "]
+            let stops = [
+                "Analysis:", "Relevant files:", "Files named:", "Patch:", "Describe ",
+                "The operator rejected", "# ",
+            ]
             var section: [Substring] = []
             let header = kept[start].trimmingCharacters(in: .whitespaces)
             let first = header == "# Goal" ? "" : header.dropFirst("Goal:".count)

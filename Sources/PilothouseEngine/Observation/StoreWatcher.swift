@@ -56,7 +56,8 @@ public actor StoreWatcher {
         gauges.daySpend = spend.today
         gauges.runSpend = spend.total
         return EngineSnapshot(
-            jobs: jobs, quarantine: quarantine, approvals: approvals, recentBeads: try store.recentBeads(limit: 500),
+            jobs: jobs, quarantine: quarantine, approvals: approvals,
+            recentBeads: try store.recentBeads(limit: 500),
             gauges: gauges, state: .running)
     }
 
@@ -71,7 +72,9 @@ public actor StoreWatcher {
         for id in touched.sorted() {
             guard let job = try? store.job(id) else { continue }
             hub.publish(.jobChanged(job))
-            if job.state == .awaitingApproval, !approvalIDs.contains(id), let request = try? approval(for: job) {
+            if job.state == .awaitingApproval, !approvalIDs.contains(id),
+                let request = try? approval(for: job)
+            {
                 approvalIDs.insert(id)
                 hub.publish(.approvalRequested(request))
             } else if job.state != .awaitingApproval, approvalIDs.remove(id) != nil {
@@ -80,7 +83,9 @@ public actor StoreWatcher {
         }
         if let records = try? store.quarantineRecords() {
             let current = Set(records.map(\.id))
-            for record in records where !quarantineIDs.contains(record.id) { hub.publish(.quarantineAdded(record)) }
+            for record in records where !quarantineIDs.contains(record.id) {
+                hub.publish(.quarantineAdded(record))
+            }
             for id in quarantineIDs.subtracting(current) { hub.publish(.quarantineRemoved(id)) }
             quarantineIDs = current
         }
@@ -89,7 +94,8 @@ public actor StoreWatcher {
     private func approval(for job: Job) throws -> ApprovalRequest? {
         let outputs = try store.finishedStages(job.id, attempt: job.attempts)
         var request = ApprovalRequest(
-            jobID: job.id, attempt: job.attempts, title: job.title, diff: try store.latestPatch(job.id)?.diff ?? Data(),
+            jobID: job.id, attempt: job.attempts, title: job.title,
+            diff: try store.latestPatch(job.id)?.diff ?? Data(),
             requestedAt: job.updatedAt)
         request.apply(outputs.values)
         return request

@@ -9,9 +9,12 @@ extension Store {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
             let midnight = Store.millis(calendar.startOfDay(for: now))
-            let total = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(cost_micros), 0) FROM llm_calls") ?? 0
-            let today = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(cost_micros), 0) FROM llm_calls WHERE created_at >= ?", arguments: [midnight]) ?? 0
+            let total =
+                try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(cost_micros), 0) FROM llm_calls") ?? 0
+            let today =
+                try Int64.fetchOne(
+                    db, sql: "SELECT COALESCE(SUM(cost_micros), 0) FROM llm_calls WHERE created_at >= ?",
+                    arguments: [midnight]) ?? 0
             return (Money(micros: total), Money(micros: today))
         }
     }

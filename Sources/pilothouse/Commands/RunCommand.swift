@@ -15,7 +15,8 @@ struct RunCommand: AsyncParsableCommand {
             3 stopped by budget, 130 interrupted.
             """)
 
-    @Flag(help: "Stop when nothing is queued or running (jobs waiting for approval do not keep the run alive).")
+    @Flag(
+        help: "Stop when nothing is queued or running (jobs waiting for approval do not keep the run alive).")
     var untilIdle = false
 
     @Flag(help: "One JSON event per line, even on a terminal.")
@@ -24,7 +25,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An enforced budget for this run, in USD (e.g. 2.50).", valueName: "usd"))
     var budget: String?
 
-    @Flag(help: "Approve patches that pass the auto-approve rule (review score, tests, policy) without asking.")
+    @Flag(
+        help: "Approve patches that pass the auto-approve rule (review score, tests, policy) without asking.")
     var autoApprove = false
 
     @Option(help: "Jobs worked on at once (default: [engine] swarm_size).")
@@ -33,10 +35,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulated provider, for reproducible runs.")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Fraction of simulated model calls that fail (0–1), to exercise retries and quarantine.", valueName: "rate"))
+    @Option(
+        help: ArgumentHelp(
+            "Fraction of simulated model calls that fail (0–1), to exercise retries and quarantine.",
+            valueName: "rate"))
     var injectFailures: Double?
 
-    @Option(help: ArgumentHelp("Lease length in seconds (how soon a crashed run's jobs come back).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Lease length in seconds (how soon a crashed run's jobs come back).", valueName: "seconds"))
     var leaseSeconds: Int?
 
     @OptionGroup var options: RepositoryOptions
@@ -58,7 +65,8 @@ struct RunCommand: AsyncParsableCommand {
         let assembly = try EngineAssembly.make(
             options: options,
             overrides: .init(
-                runBudget: budget.flatMap(Money.init(dollars:)), autoApprove: autoApprove ? true : nil, swarmSize: swarm,
+                runBudget: budget.flatMap(Money.init(dollars:)), autoApprove: autoApprove ? true : nil,
+                swarmSize: swarm,
                 seed: seed, injectFailures: injectFailures, leaseSeconds: leaseSeconds))
         let engine = assembly.engine
         let mode: HeadlessReporter.Mode = json || isatty(STDOUT_FILENO) == 0 ? .jsonLines : .progressLine
@@ -80,14 +88,17 @@ struct RunCommand: AsyncParsableCommand {
         forwarder.cancel()
 
         let code: Int32 =
-            summary.interrupted ? 130 : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
+            summary.interrupted
+            ? 130
+            : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
         try? assembly.store.endRun(assembly.runID, exitCode: code)
         await engine.closeEvents()
         let reporter = await printer.value
         reporter.finish(
             exitCode: code,
             summary: [
-                "merged": summary.merged.count, "failed": summary.failed.count, "quarantined": summary.quarantined.count,
+                "merged": summary.merged.count, "failed": summary.failed.count,
+                "quarantined": summary.quarantined.count,
                 "awaiting_approval": summary.awaitingApproval.count,
             ])
         if code != 0 { throw ExitCode(code) }
@@ -101,7 +112,8 @@ enum GatewayNotice {
         case .circuitChanged(let model, _, let to): "circuit for \(model) is now \(to)"
         case .budgetWarning(let scopes, _, let model):
             "over the warn limit of the \(scopes.map(\.rawValue).joined(separator: ", ")) budget (\(model))"
-        case .budgetDenied(let scope, let remaining, _, _): "the \(scope.rawValue) budget refused a call (\(remaining) left)"
+        case .budgetDenied(let scope, let remaining, _, _):
+            "the \(scope.rawValue) budget refused a call (\(remaining) left)"
         case .fellBack(let from, let to, let reason): "\(from) failed (\(reason)); using \(to)"
         case .cacheEntryPurged(let key): "purged a corrupt cache entry (\(key.prefix(12)))"
         case .notice(let text): text

@@ -5,7 +5,9 @@ import PilothouseEngine
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Summarize the store without running anything: jobs by state, spend, oldest waiting approval.")
+        commandName: "status",
+        abstract:
+            "Summarize the store without running anything: jobs by state, spend, oldest waiting approval.")
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -39,7 +41,9 @@ struct StatusCommand: ParsableCommand {
             jobs: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             totalJobs: counts.values.reduce(0, +), quarantined: try store.quarantineRecords().count,
             spendTotalUSD: spend.total.dollarsString, spendTodayUSD: spend.today.dollarsString,
-            oldestAwaitingApproval: oldest.map { .init(id: $0.id.rawValue, title: $0.title, waitingSince: $0.updatedAt) },
+            oldestAwaitingApproval: oldest.map {
+                .init(id: $0.id.rawValue, title: $0.title, waitingSince: $0.updatedAt)
+            },
             beads: Int(try store.lastBeadSeq()))
         if json {
             print(try JSONOutput.encode(report))
@@ -47,15 +51,19 @@ struct StatusCommand: ParsableCommand {
         }
         print("Pilothouse — \(repository.root)")
         let order: [JobState] = [
-            .queued, .running, .awaitingApproval, .merging, .merged, .needsRebase, .paused, .budgetHold, .quarantined,
+            .queued, .running, .awaitingApproval, .merging, .merged, .needsRebase, .paused, .budgetHold,
+            .quarantined,
             .failed, .rejected, .cancelled,
         ]
-        let line = order.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: " · ")
+        let line = order.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(
+            separator: " · ")
         print("jobs:       \(report.totalJobs == 0 ? "none" : line)")
         print("quarantine: \(report.quarantined) record\(report.quarantined == 1 ? "" : "s")")
         print("spend:      \(spend.total) total, \(spend.today) today (UTC)")
         if let oldest {
-            print("waiting:    \(oldest.id.short) \"\(oldest.title)\" since \(Age.text(since: oldest.updatedAt)) ago")
+            print(
+                "waiting:    \(oldest.id.short) \"\(oldest.title)\" since \(Age.text(since: oldest.updatedAt)) ago"
+            )
         }
         print("beads:      \(report.beads)")
     }

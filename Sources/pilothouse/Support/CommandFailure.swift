@@ -1,4 +1,5 @@
 import Foundation
+import PilothouseConsole
 import PilothouseCore
 import PilothouseEngine
 
@@ -24,6 +25,10 @@ struct CommandFailure: Error {
         case let error as JobStateError: error.description
         case let error as GatewayConfigurationError: error.description
         case let error as ModelClientError: error.description
+        case let error as PipelineError: "pipeline: \(error.description)"
+        case let error as TerminalError: "\(error)"
+        case let error as KeymapError: "[keys]: \(error)"
+        case let error as ThemeError: "theme: \(error)"
         default: nil
         }
     }

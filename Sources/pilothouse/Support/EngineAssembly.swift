@@ -25,7 +25,8 @@ struct EngineAssembly {
         var leaseSeconds: Int?
     }
 
-    static func make(options: RepositoryOptions, overrides: Overrides = Overrides()) throws -> EngineAssembly {
+    static func make(options: RepositoryOptions, overrides: Overrides = Overrides()) throws -> EngineAssembly
+    {
         let (repository, store) = try options.openStore()
         var config = try options.config(for: repository)
         if let seed = overrides.seed { config.gateway.simulated.seed = seed }
@@ -46,10 +47,13 @@ struct EngineAssembly {
         let stages: [String: any PipelineStage] = [
             "analyze": AnalyzeStage(),
             "plan": PlanStage(),
-            "implement": ImplementStage(worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents),
+            "implement": ImplementStage(
+                worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents),
             "check": CheckStage(worktrees: worktrees, policy: config.policy, redactor: redactor),
             "review": ReviewStage(),
-            "test": TestStage(worktrees: worktrees, settings: config.test, network: config.policy.network, redactor: redactor),
+            "test": TestStage(
+                worktrees: worktrees, settings: config.test, network: config.policy.network,
+                redactor: redactor),
             "merge": MergeStage(
                 worktrees: worktrees, settings: config.workspace, integrationBranch: branch,
                 approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash }),
@@ -71,7 +75,8 @@ struct EngineAssembly {
             try store.setBudget(scope: "run", key: runID.rawValue, limit: budget)
         }
         return EngineAssembly(
-            repository: repository, store: store, config: config, gateway: gateway, engine: engine, runID: runID,
+            repository: repository, store: store, config: config, gateway: gateway, engine: engine,
+            runID: runID,
             statusHint: GatewayFactory.statusHint(config: config))
     }
 }

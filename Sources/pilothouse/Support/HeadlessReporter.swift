@@ -35,7 +35,9 @@ struct HeadlessReporter {
     func finish(exitCode: Int32, summary: [String: Int]) {
         switch mode {
         case .jsonLines:
-            var object: [String: Any] = ["event": "run_finished", "exit_code": Int(exitCode), "at": Self.timestamp()]
+            var object: [String: Any] = [
+                "event": "run_finished", "exit_code": Int(exitCode), "at": Self.timestamp(),
+            ]
             for (key, value) in summary { object[key] = value }
             Self.write(Self.encode(object) + "\n")
         case .progressLine:
@@ -60,11 +62,14 @@ struct HeadlessReporter {
 
     func progressText() -> String {
         let shown: [(JobState, String)] = [
-            (.queued, "queued"), (.running, "running"), (.awaitingApproval, "awaiting approval"), (.merging, "merging"),
-            (.merged, "merged"), (.quarantined, "quarantined"), (.failed, "failed"), (.budgetHold, "on budget hold"),
+            (.queued, "queued"), (.running, "running"), (.awaitingApproval, "awaiting approval"),
+            (.merging, "merging"),
+            (.merged, "merged"), (.quarantined, "quarantined"), (.failed, "failed"),
+            (.budgetHold, "on budget hold"),
         ]
         let parts = shown.compactMap { state, label in counts[state].map { "\($0) \(label)" } }
-        return "pilothouse: " + (parts.isEmpty ? "no jobs" : parts.joined(separator: " · ")) + " · \(spend) spent"
+        return "pilothouse: " + (parts.isEmpty ? "no jobs" : parts.joined(separator: " · "))
+            + " · \(spend) spent"
     }
 
     // MARK: JSON lines
@@ -83,7 +88,8 @@ struct HeadlessReporter {
             object["event"] = "job_changed"
             object["job"] = [
                 "id": job.id.rawValue, "title": job.title, "state": job.state.rawValue,
-                "stage": job.currentStage?.rawValue as Any, "attempts": job.attempts, "max_attempts": job.maxAttempts,
+                "stage": job.currentStage?.rawValue as Any, "attempts": job.attempts,
+                "max_attempts": job.maxAttempts,
                 "priority": job.priority.description, "category": job.category.rawValue,
             ]
         case .beadAppended(let bead):
@@ -108,7 +114,8 @@ struct HeadlessReporter {
         case .quarantineAdded(let record):
             object["event"] = "quarantine_added"
             object["record"] = [
-                "id": record.id.rawValue, "job": record.jobID?.rawValue as Any, "reason": record.reason.rawValue,
+                "id": record.id.rawValue, "job": record.jobID?.rawValue as Any,
+                "reason": record.reason.rawValue,
                 "message": record.message,
             ]
         case .quarantineRemoved(let id):
@@ -141,7 +148,9 @@ struct HeadlessReporter {
 
     static func encode(_ object: [String: Any]) -> String {
         let cleaned = object.mapValues(clean)
-        guard let data = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys, .withoutEscapingSlashes])
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: cleaned, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return "{\"event\":\"error\",\"message\":\"unencodable event\"}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -157,7 +166,9 @@ struct HeadlessReporter {
         return value
     }
 
-    static func timestamp() -> String { Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) }
+    static func timestamp() -> String {
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
 
     static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
 }

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import PilothouseConsole
+import PilothouseCore
+import PilothouseEngine
+
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the console with the engine running in this process (the default command).",
+        discussion: """
+            With --read-only the console attaches to a store another process is running and only watches:
+            every key that would change something is disabled. Keys: press ? in the console, or see Docs/KEYS.md.
+            """)
+
+    @Flag(help: "Watch a store that another Pilothouse process runs; change nothing.")
+    var readOnly = false
+
+    @Option(
+        help: ArgumentHelp(
+            "dark, light, high-contrast, monochrome, or a theme file (.toml).", valueName: "name|path"))
+    var theme: String?
+
+    @Flag(help: "Approve patches that pass the auto-approve rule without asking.")
+    var autoApprove = false
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure(
+                "the console needs a terminal; for scripts use `pilothouse run --until-idle --json`")
+        }
+        if readOnly {
+            try await watch()
+        } else {
+            try await operate()
+        }
+    }
+
+    private func operate() async throws {
+        let repository = try options.repository()
+        try RepositorySetup.ensure(repository, options: options)
+        let assembly = try EngineAssembly.make(
+            options: options, overrides: .init(autoApprove: autoApprove ? true : nil))
+        let engine = assembly.engine
+        var consoleOptions = try makeOptions(assembly.config, repository: repository)
+        consoleOptions.statusHint = assembly.statusHint
+        let events = await engine.events()
+        let running = Task { await engine.run(untilIdle: false) }
+        let forwarder = Task {
+            for await event in assembly.gateway.events {
+                if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
+            }
+        }
+        do {
+            try await ConsoleApp.run(events: events, send: { await engine.send($0) }, options: consoleOptions)
+        } catch {
+            await shutDown(engine, running: running, assembly: assembly, code: 1)
+            forwarder.cancel()
+            throw error
+        }
+        forwarder.cancel()
+        await shutDown(engine, running: running, assembly: assembly, code: 0)
+    }
+
+    /// Stops claiming, gives running stages a moment to finish, and leaves the rest to lease
+    /// expiry: the next start reclaims them, so quitting never loses work.
+    private func shutDown(
+        _ engine: Engine, running: Task<Engine.RunSummary, Never>, assembly: EngineAssembly, code: Int32
+    ) async {
+        await engine.stop(interrupted: false)
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = await running.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !finished {
+            FileHandle.standardError.write(
+                Data("pilothouse: left running stages to their leases; the next start picks them up\n".utf8))
+        }
+        try? assembly.store.endRun(assembly.runID, exitCode: code)
+    }
+
+    private func watch() async throws {
+        let (repository, store) = try options.openStore()
+        let config = try options.config(for: repository)
+        var consoleOptions = try makeOptions(config, repository: repository)
+        consoleOptions.readOnly = true
+        let watcher = StoreWatcher(store: store)
+        let events = try await watcher.events()
+        try await ConsoleApp.run(
+            events: events,
+            send: { command in
+                CommandOutcome(
+                    command: command, succeeded: false, message: "read-only console: \(command) is disabled")
+            }, options: consoleOptions)
+        await watcher.stop()
+    }
+
+    private func makeOptions(_ config: PilothouseConfig, repository: Repository) throws -> ConsoleOptions {
+        var consoleOptions = ConsoleOptions()
+        consoleOptions.keyOverrides = config.console.keys
+        if let name = theme ?? config.console.theme {
+            consoleOptions.theme = try ThemeChoice.resolve(
+                name,
+                relativeTo: theme == nil ? repository.homeDirectory : FileManager.default.currentDirectoryPath
+            )
+        }
+        return consoleOptions
+    }
+}
+
+/// A theme by built-in name or file path; a broken file falls back to the default with a
+/// message instead of refusing to start.
+enum ThemeChoice {
+    static func resolve(_ name: String, relativeTo directory: String) throws -> Theme {
+        if !name.hasSuffix(".toml"), let builtin = try? Theme.builtin(named: name) { return builtin }
+        let path = name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure(
+                "unknown theme '\(name)'; use dark, light, high-contrast, monochrome or a .toml file")
+        }
+        do {
+            let contents = try ThemeFile.load(path: path)
+            return try Theme.parse(name: contents.name, roles: contents.roles)
+        } catch {
+            FileHandle.standardError.write(
+                Data("pilothouse: theme \(path): \(error); using the dark theme\n".utf8))
+            return .dark
+        }
+    }
+}
