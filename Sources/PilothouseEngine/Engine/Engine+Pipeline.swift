@@ -207,19 +207,7 @@ extension Engine {
     }
 
     private func autoApproveRefusal(_ job: Job, outputs: [StageName: StageOutput]) -> String? {
-        var review: ReviewScore?
-        var tests: TestSummary?
-        var policy: PolicyReport?
-        for output in outputs.values {
-            switch output {
-            case .review(let score): review = score
-            case .tests(let summary): tests = summary
-            case .policy(let report): policy = report
-            default: break
-            }
-        }
-        return configuration.autoApprove.refusal(
-            review: review, tests: tests, policy: policy, category: job.category)
+        configuration.autoApprove.refusal(StageEvidence(outputs.values), category: job.category)
     }
 
     private func recordAutoApproval(_ job: Job, stage: StageName) {

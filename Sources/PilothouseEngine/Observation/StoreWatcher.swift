@@ -105,13 +105,9 @@ public actor StoreWatcher {
 extension ApprovalRequest {
     /// Fills review, tests and policy flags from a job's stage outputs.
     mutating func apply(_ outputs: some Sequence<StageOutput>) {
-        for output in outputs {
-            switch output {
-            case .review(let score): review = score
-            case .tests(let summary): tests = summary
-            case .policy(let report): policyFlags = report.flags + report.violations
-            default: break
-            }
-        }
+        let evidence = StageEvidence(outputs)
+        review = evidence.review
+        tests = evidence.tests
+        policyFlags = evidence.policyFlags
     }
 }

@@ -56,35 +56,17 @@ extension Store {
 
     /// Moves a job through the state machine and records why, in one transaction.
     @discardableResult
-    public func transition(
-        _ id: JobID, to next: JobState, stage: StageName? = nil, message: String? = nil,
-        metadata: [String: String] = [:]
-    ) throws -> Job {
+    public func transition(_ id: JobID, to next: JobState, stage: StageName? = nil, message: String? = nil)
+        throws -> Job
+    {
         try write { db in
-            guard
-                var job = try Row.fetchOne(
-                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
-                ).map(Store.job(from:))
-            else { throw StoreError.unknownJob(id.rawValue) }
-            let previous = job.state
-            do throws(JobStateError) {
-                try job.transition(to: next)
-            } catch {
-                throw StoreError.illegalTransition(job: id.short, error.description)
+            if let stage {
+                try db.execute(
+                    sql: "UPDATE jobs SET stage = ? WHERE id = ?", arguments: [stage.rawValue, id.rawValue])
             }
-            if let stage { job.currentStage = stage }
-            try db.execute(
-                sql: "UPDATE jobs SET state = ?, stage = ?, updated_at = ? WHERE id = ?",
-                arguments: [
-                    job.state.rawValue, job.currentStage?.rawValue, Store.millis(job.updatedAt), id.rawValue,
-                ])
-            var facts = metadata
-            facts["from"] = previous.rawValue
-            facts["to"] = next.rawValue
-            try Store.appendBead(
-                db, jobID: id, kind: .stateChanged, stage: job.currentStage,
-                message: message ?? "\(previous) → \(next)", metadata: facts, at: job.updatedAt)
-            return job
+            let current = try String.fetchOne(
+                db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue])
+            return try Store.transition(db, id, to: next, message: message ?? "\(current ?? "?") → \(next)")
         }
     }
 

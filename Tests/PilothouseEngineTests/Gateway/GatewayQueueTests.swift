@@ -81,7 +81,7 @@ struct GatewayQueueTests {
     }
 
     @Test func priorityFirstThenRoundRobinBetweenJobsThenFIFO() async throws {
-        let provider = RecordingProvider(latency: .milliseconds(300))
+        let provider = RecordingProvider(latency: .milliseconds(500))
         var model = GatewayConfig.Model()
         model.concurrency = 1
         let gateway = Self.gateway(provider: provider, model: model)
@@ -98,8 +98,12 @@ struct GatewayQueueTests {
                         GatewayFixture.request(
                             model: "simulated:sim-1", content: content, jobID: job, priority: priority))
                 }
-                // Arrival order is part of what is tested; leave time for each to queue.
-                try await Task.sleep(for: .milliseconds(20))
+                // Arrival order is part of what is tested: wait until this call is queued (the
+                // first one is in flight) before the next arrives, however loaded the machine is.
+                let queued = plan.firstIndex { $0.0 == content }!
+                for _ in 0..<500 where await gateway.queueDepth < queued {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
             }
             try await group.waitForAll()
         }
@@ -107,19 +111,18 @@ struct GatewayQueueTests {
     }
 
     @Test func cancellingAWaitingCallRemovesIt() async throws {
-        let provider = RecordingProvider(latency: .milliseconds(300))
+        let provider = RecordingProvider(latency: .seconds(1))
         var model = GatewayConfig.Model()
         model.concurrency = 1
         let gateway = Self.gateway(provider: provider, model: model)
         let blocker = Task {
             try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1", content: "blocker"))
         }
-        try await Task.sleep(for: .milliseconds(30))
+        #expect(await eventually { await gateway.inFlight == 1 })
         let waiting = Task {
             try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1", content: "waiting"))
         }
-        try await Task.sleep(for: .milliseconds(30))
-        #expect(await gateway.queueDepth == 1)
+        #expect(await eventually { await gateway.queueDepth == 1 })
         waiting.cancel()
         await #expect(throws: ModelClientError.cancelled) { _ = try await waiting.value }
         #expect(await gateway.queueDepth == 0)
@@ -139,8 +142,7 @@ struct GatewayQueueTests {
                     GatewayFixture.request(model: "simulated:sim-1", content: "r\(index)"))
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(provider.order.count == 5)
+        #expect(await eventually { provider.order.count == 5 })
         let gauge = try #require(await gateway.modelGauges().first)
         #expect(gauge.requestsPerMinute == 5)
         #expect(gauge.requestsPerMinuteLimit == 5)
@@ -148,8 +150,7 @@ struct GatewayQueueTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(provider.order.count == 5)
         clock.advance(by: .seconds(1))
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(provider.order.count == 10)
+        #expect(await eventually { provider.order.count == 10 })
         clock.advance(by: .seconds(60))
         for task in tasks { _ = try await task.value }
         #expect(provider.order.count == 12)
