@@ -4,19 +4,33 @@ import Testing
 
 @testable import PilothouseEngine
 
-/// A provider that records the order calls start in and takes a fixed time.
+/// A provider that records the order calls start in and takes a fixed time. A call whose
+/// content is `blocker` is held until `release()`, so tests can fill the queue behind it
+/// without racing the clock.
 final class RecordingProvider: ModelProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var started: [String] = []
+    private var released = false
     let latency: Duration
 
     init(latency: Duration) { self.latency = latency }
 
     var order: [String] { lock.withLock { started } }
 
+    func release() { lock.withLock { released = true } }
+
     func send(_ call: ProviderCall) async throws(ProviderError) -> ProviderReply {
         let content = call.request.messages.last?.content ?? ""
         lock.withLock { started.append(content) }
+        if content == "blocker" {
+            while !lock.withLock({ released }) {
+                do {
+                    try await Task.sleep(for: .milliseconds(5))
+                } catch {
+                    throw .transport(.cancelled, message: "cancelled")
+                }
+            }
+        }
         if latency > .zero {
             do {
                 try await Task.sleep(for: latency)
@@ -81,7 +95,7 @@ struct GatewayQueueTests {
     }
 
     @Test func priorityFirstThenRoundRobinBetweenJobsThenFIFO() async throws {
-        let provider = RecordingProvider(latency: .milliseconds(500))
+        let provider = RecordingProvider(latency: .milliseconds(5))
         var model = GatewayConfig.Model()
         model.concurrency = 1
         let gateway = Self.gateway(provider: provider, model: model)
@@ -98,20 +112,19 @@ struct GatewayQueueTests {
                         GatewayFixture.request(
                             model: "simulated:sim-1", content: content, jobID: job, priority: priority))
                 }
-                // Arrival order is part of what is tested: wait until this call is queued (the
-                // first one is in flight) before the next arrives, however loaded the machine is.
+                // Arrival order is part of what is tested: each call is queued behind the held
+                // blocker before the next arrives.
                 let queued = plan.firstIndex { $0.0 == content }!
-                for _ in 0..<500 where await gateway.queueDepth < queued {
-                    try await Task.sleep(for: .milliseconds(2))
-                }
+                #expect(await eventually { await gateway.queueDepth == queued })
             }
+            provider.release()
             try await group.waitForAll()
         }
         #expect(provider.order == ["blocker", "urgent", "A1", "B1", "A2", "A3"])
     }
 
     @Test func cancellingAWaitingCallRemovesIt() async throws {
-        let provider = RecordingProvider(latency: .seconds(1))
+        let provider = RecordingProvider(latency: .zero)
         var model = GatewayConfig.Model()
         model.concurrency = 1
         let gateway = Self.gateway(provider: provider, model: model)
@@ -126,6 +139,7 @@ struct GatewayQueueTests {
         waiting.cancel()
         await #expect(throws: ModelClientError.cancelled) { _ = try await waiting.value }
         #expect(await gateway.queueDepth == 0)
+        provider.release()
         _ = try await blocker.value
         #expect(provider.order == ["blocker"])
     }
