@@ -169,6 +169,8 @@ extension Engine {
             }
         case .needsRebase(let message):
             try store.finishRun(id, to: .needsRebase, message: message)
+        case .modelUnavailable(let message):
+            try store.requeueRefundingAttempt(id, message: "\(stage) waits for a model: \(message)")
         case .cancelled:
             break
         case .retryable(let message), .fatal(let message):

@@ -79,11 +79,16 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case budgetHold(scope: String)
     /// The merge conflicts with the integration branch.
     case needsRebase(String)
+    /// Every model the stage may use is unavailable (circuits open): the job waits in the
+    /// queue without spending an attempt, since nothing about it was wrong.
+    case modelUnavailable(String)
     case cancelled
 
     public var description: String {
         switch self {
-        case .retryable(let message), .fatal(let message), .needsRebase(let message): message
+        case .retryable(let message), .fatal(let message), .needsRebase(let message),
+            .modelUnavailable(let message):
+            message
         case .quarantine(let reason, let message, _): "\(reason): \(message)"
         case .budgetHold(let scope): "waiting for the \(scope) budget"
         case .cancelled: "cancelled"
@@ -94,7 +99,8 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public init(_ error: ModelClientError) {
         switch error {
         case .budgetExceeded(let scope, _): self = .budgetHold(scope: scope)
-        case .exhausted, .circuitOpen: self = .retryable(error.description)
+        case .exhausted: self = .retryable(error.description)
+        case .circuitOpen: self = .modelUnavailable(error.description)
         case .permanent, .unknownModel: self = .fatal(error.description)
         case .cancelled: self = .cancelled
         }

@@ -66,6 +66,17 @@ extension Store {
         }
     }
 
+    /// Queues a job again and gives back the attempt its claim counted: the job did not
+    /// fail, its models were unavailable.
+    public func requeueRefundingAttempt(_ id: JobID, message: String) throws {
+        try write { db in
+            try Store.transition(db, id, to: .queued, message: message)
+            try Store.clearLease(id, in: db)
+            try db.execute(
+                sql: "UPDATE jobs SET attempts = MAX(0, attempts - 1) WHERE id = ?", arguments: [id.rawValue])
+        }
+    }
+
     /// Records an approval (by the operator or the auto-approve rule) as the gate stage's
     /// result, so a restart after approval resumes at the merge.
     @discardableResult

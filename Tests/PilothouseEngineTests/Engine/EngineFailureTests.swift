@@ -115,6 +115,21 @@ import Testing
         #expect(try store.job(job.id)?.state == .queued)
     }
 
+    @Test func unavailableModelsDoNotBurnAttempts() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
+        var stages = EngineFixture.passingStages()
+        stages["plan"] = FailFirstStage(failure: .modelUnavailable("circuit open for every model"), times: 2)
+        let engine = try Engine(
+            store: store, template: .standard, stages: stages, models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let summary = await engine.run(untilIdle: true)
+        // Two claims ended waiting for a model; with one attempt allowed the job still merged.
+        #expect(summary.merged == [job.id])
+        #expect(try store.job(job.id)?.attempts == 1)
+        #expect(try store.beads(jobID: job.id).filter { $0.message.contains("waits for a model") }.count == 2)
+    }
+
     @Test func expiredLeasesAreReclaimedAndCountAttempts() throws {
         let store = try Store.openOrCreate(path: directory.file("p.db"))
         let fresh = try store.enqueue(Job(title: "fresh", goal: "g", maxAttempts: 3))
@@ -146,6 +161,27 @@ import Testing
         #expect((await engine.send(.cancel(job.id))).succeeded)
         _ = await run.value
         #expect(try store.job(job.id)?.state == .cancelled)
+    }
+}
+
+/// Fails the first `times` runs, then succeeds.
+final class FailFirstStage: PipelineStage, @unchecked Sendable {
+    private let lock = NSLock()
+    private var remaining: Int
+    let failure: StageFailure
+
+    init(failure: StageFailure, times: Int) {
+        self.failure = failure
+        self.remaining = times
+    }
+
+    func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
+        let fail = lock.withLock {
+            remaining -= 1
+            return remaining >= 0
+        }
+        if fail { throw failure }
+        return .plan("1. do it")
     }
 }
 
