@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# End to end against a real OpenAI-compatible server written by others: the LiteLLM proxy
+# in mock mode serves a full pipeline run, once through /v1/chat/completions and once
+# through /v1/messages. Needs `litellm` (pip install 'litellm[proxy]'); .ci/run installs it.
+set -euo pipefail
+P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
+here="$(cd "$(dirname "$0")" && pwd)"
+if ! command -v litellm >/dev/null 2>&1; then
+    echo "SKIP: litellm is not installed (pip install 'litellm[proxy]'); the LiteLLM check did not run" >&2
+    exit 0
+fi
+work="$(mktemp -d)"
+port=$((20000 + RANDOM % 20000))
+export LITELLM_MASTER_KEY="sk-pilothouse-e2e"
+LITELLM_MASTER_KEY="$LITELLM_MASTER_KEY" litellm --config "$here/litellm/config.yaml" --host 127.0.0.1 --port "$port" \
+    > "$work/litellm.log" 2>&1 &
+proxy=$!
+trap 'kill $proxy 2>/dev/null; wait $proxy 2>/dev/null; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; tail -20 "$work/litellm.log" >&2; exit 1; }
+for _ in $(seq 1 90); do
+    curl -sf "127.0.0.1:$port/health/liveliness" >/dev/null 2>&1 && break
+    kill -0 $proxy 2>/dev/null || fail "litellm exited"
+    sleep 1
+done
+curl -sf "127.0.0.1:$port/health/liveliness" >/dev/null || fail "litellm did not come up on port $port"
+
+# One repository per endpoint; the pipeline's model stages all go to the proxy.
+run_case() {
+    local name="$1" analyze="$2" plan="$3" implement="$4" review="$5"
+    local repo="$work/$name"
+    git init -q "$repo"
+    printf 'def add(a, b):\n    return a - b\n' > "$repo/calc.py"
+    git -C "$repo" add . && git -C "$repo" commit -qm init
+    "$P" init "$repo" >/dev/null
+    cat >> "$repo/.pilothouse/pilothouse.toml" <<TOML
+
+[providers.litellm]
+type = "openai"
+base_url = "http://127.0.0.1:$port/v1"
+api_key_env = "LITELLM_MASTER_KEY"
+
+[providers.litellm-messages]
+type = "anthropic"
+base_url = "http://127.0.0.1:$port"
+api_key_env = "LITELLM_MASTER_KEY"
+
+[[pipeline.stages]]
+name = "analyze"
+model = "$analyze"
+
+[[pipeline.stages]]
+name = "plan"
+depends_on = ["analyze"]
+model = "$plan"
+
+[[pipeline.stages]]
+name = "implement"
+depends_on = ["plan"]
+model = "$implement"
+
+[[pipeline.stages]]
+name = "check"
+depends_on = ["implement"]
+
+[[pipeline.stages]]
+name = "review"
+depends_on = ["check"]
+model = "$review"
+
+[[pipeline.stages]]
+name = "test"
+depends_on = ["check"]
+
+[[pipeline.stages]]
+name = "approve"
+depends_on = ["review", "test"]
+
+[[pipeline.stages]]
+name = "merge"
+depends_on = ["approve"]
+TOML
+    "$P" enqueue "Make add add" --files calc.py --repo "$repo" >/dev/null
+    "$P" run --until-idle --auto-approve --json --repo "$repo" > "$work/$name.jsonl" || fail "$name: run exited $?"
+    python3 - "$work/$name.jsonl" <<'PY' || fail "$name: bad JSON lines"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert lines[-1]["event"] == "run_finished" and lines[-1]["merged"] == 1, lines[-1]
+PY
+    git -C "$repo" show pilothouse/integration:calc.py | grep -q "return a + b" || fail "$name: fix not merged"
+    local served
+    served=$(sqlite3 "$repo/.pilothouse/pilothouse.db" "SELECT provider || ':' || model FROM llm_calls WHERE outcome = 'ok' ORDER BY id" | sort -u | tr '\n' ' ')
+    echo "ok: $name merged through LiteLLM; served by: $served"
+    echo "$served" | grep -q "$6" || fail "$name: ledger does not show $6 serving"
+    "$P" beads verify --repo "$repo" >/dev/null || fail "$name: chain broken"
+}
+run_case chat "litellm:mock-text" "litellm:mock-text" "litellm:mock-edit" "litellm:mock-review" "litellm"
+run_case messages "litellm-messages:claude-mock" "litellm-messages:claude-mock" "litellm:mock-edit" "litellm-messages:claude-review" "litellm-messages"
+echo "litellm e2e: OK"
