@@ -42,38 +42,6 @@ final class RecordingProvider: ModelProvider, @unchecked Sendable {
     }
 }
 
-/// A clock tests move by hand, so minute-long rate windows take no time.
-final class ManualClock: GatewayClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = ContinuousClock.now
-    private var sleepers:
-        [(deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Never>)] = []
-
-    var now: ContinuousClock.Instant { lock.withLock { current } }
-
-    func sleep(until deadline: ContinuousClock.Instant) async throws {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let due: Bool = lock.withLock {
-                if deadline <= current { return true }
-                sleepers.append((deadline, continuation))
-                return false
-            }
-            if due { continuation.resume() }
-        }
-        try Task.checkCancellation()
-    }
-
-    func advance(by duration: Duration) {
-        let due: [CheckedContinuation<Void, Never>] = lock.withLock {
-            current += duration
-            let ready = sleepers.filter { $0.deadline <= current }.map(\.continuation)
-            sleepers.removeAll { $0.deadline <= current }
-            return ready
-        }
-        for continuation in due { continuation.resume() }
-    }
-}
-
 /// Queue order, fairness, cancellation and configured limits.
 @Suite("Gateway queue")
 struct GatewayQueueTests {
@@ -145,7 +113,7 @@ struct GatewayQueueTests {
     }
 
     @Test func requestsPerMinuteHoldInEverySixtySecondWindow() async throws {
-        let clock = ManualClock()
+        let clock = ManualGatewayClock()
         let provider = RecordingProvider(latency: .zero)
         var model = GatewayConfig.Model()
         model.requestsPerMinute = 5
@@ -171,7 +139,7 @@ struct GatewayQueueTests {
     }
 
     @Test func tokensPerMinuteChargeTheEstimateThenTheRealUsage() async throws {
-        let clock = ManualClock()
+        let clock = ManualGatewayClock()
         let provider = RecordingProvider(latency: .zero)
         var model = GatewayConfig.Model()
         // Each call is estimated at about 220 tokens (prompt + 200 output) but uses 15.
