@@ -16,13 +16,16 @@ extension Engine {
         var outputs: [StageName: StageOutput] = [:]
         if resuming { outputs = (try? store.finishedStages(job.id, attempt: job.attempts)) ?? [:] }
         let feedback = try? store.feedback(job.id)
+        let operatorPatch = try? store.operatorPatch(job.id)
         let outcome = await runStages(
-            job, outputs: outputs, feedback: feedback ?? nil, approvedHunks: approvedHunks)
+            job, outputs: outputs, feedback: feedback ?? nil, approvedHunks: approvedHunks,
+            operatorPatch: operatorPatch ?? nil)
         settle(job, outcome)
     }
 
     private func runStages(
-        _ job: Job, outputs initial: [StageName: StageOutput], feedback: String?, approvedHunks: [Int]?
+        _ job: Job, outputs initial: [StageName: StageOutput], feedback: String?, approvedHunks: [Int]?,
+        operatorPatch: Data?
     ) async -> PipelineOutcome {
         var outputs = initial
         var finished = Set(initial.keys)
@@ -59,7 +62,8 @@ extension Engine {
                     running.insert(name)
                     let context = StageContext(
                         job: job, attempt: job.attempts, spec: spec, outputs: outputs, feedback: feedback,
-                        approvedHunks: approvedHunks, repositoryRoot: repositoryRoot,
+                        approvedHunks: approvedHunks, operatorPatch: operatorPatch,
+                        repositoryRoot: repositoryRoot,
                         services: services(for: job, stage: name))
                     group.addTask { [self] in
                         (name, await self.runStage(implementation, context: context))

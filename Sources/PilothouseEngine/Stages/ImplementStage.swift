@@ -38,6 +38,9 @@ public struct ImplementStage: PipelineStage {
             if case .unknownCommit = error { throw .fatal(error.description) }
             throw .retryable("could not prepare the worktree: \(error)")
         }
+        if let operatorPatch = context.operatorPatch {
+            return try await applyOperatorPatch(operatorPatch, to: worktree, context: context)
+        }
         let files = promptFiles(for: job, in: worktree)
         var plan: String?
         switch context.outputs[.plan] {
@@ -135,17 +138,28 @@ public struct ImplementStage: PipelineStage {
         } catch {
             throw .retryable("could not store the patch: \(error)")
         }
-        await context.services.recordBead(
-            .patchProduced,
-            "\(stats.filesChanged) file(s), +\(stats.linesAdded) -\(stats.linesRemoved)",
-            [
-                "base": worktree.baseCommit, "files": "\(stats.filesChanged)", "added": "\(stats.linesAdded)",
-                "removed": "\(stats.linesRemoved)",
-            ])
         return .patch(
             PatchSummary(
                 attempt: context.attempt, filesChanged: stats.filesChanged, linesAdded: stats.linesAdded,
                 linesRemoved: stats.linesRemoved))
+    }
+
+    /// An operator's patch goes through the same path guard as a model's edits, and then
+    /// through check, review, test and approval like any other.
+    private func applyOperatorPatch(_ patch: Data, to worktree: Worktree, context: StageContext)
+        async throws(StageFailure)
+        -> StageOutput
+    {
+        do {
+            try applier.apply(.unifiedDiff(Array(patch)), in: worktree)
+        } catch {
+            _ = try? worktrees.prepare(job: context.job.id, base: worktree.baseCommit)
+            throw Self.failure(
+                for: error, output: redactor.redact(String(decoding: patch.prefix(16 * 1024), as: UTF8.self)))
+        }
+        await context.services.recordBead(
+            "operator_patch_applied", "applied the operator's patch (\(patch.count) bytes)", [:])
+        return try await storePatch(of: worktree, context: context)
     }
 
     static func failure(for error: EditApplierError, output: String) -> StageFailure {

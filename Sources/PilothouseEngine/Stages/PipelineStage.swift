@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 
 /// One step of a job's pipeline. Implementations are constructed with what they need
@@ -20,13 +21,16 @@ public struct StageContext: Sendable {
     public var feedback: String?
     /// Hunk indices the operator approved, when only part of the patch was approved.
     public var approvedHunks: [Int]?
+    /// A ready patch the operator submitted (`enqueue --patch`); `implement` applies it
+    /// instead of asking a model.
+    public var operatorPatch: Data?
     public var repositoryRoot: String
     public var services: StageServices
 
     public init(
         job: Job, attempt: Int, spec: PipelineTemplate.StageSpec, outputs: [StageName: StageOutput],
         feedback: String?,
-        approvedHunks: [Int]?, repositoryRoot: String, services: StageServices
+        approvedHunks: [Int]?, operatorPatch: Data? = nil, repositoryRoot: String, services: StageServices
     ) {
         self.job = job
         self.attempt = attempt
@@ -34,6 +38,7 @@ public struct StageContext: Sendable {
         self.outputs = outputs
         self.feedback = feedback
         self.approvedHunks = approvedHunks
+        self.operatorPatch = operatorPatch
         self.repositoryRoot = repositoryRoot
         self.services = services
     }

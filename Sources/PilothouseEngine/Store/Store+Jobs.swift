@@ -3,16 +3,30 @@ import GRDB
 import PilothouseCore
 
 extension Store {
-    /// Adds a job and its `job_created` bead in one transaction.
+    /// Adds a job and its `job_created` bead in one transaction. An operator's ready patch
+    /// (`enqueue --patch`) is stored with it and replaces the model in `implement`.
     @discardableResult
-    public func enqueue(_ job: Job) throws -> Job {
+    public func enqueue(_ job: Job, operatorPatch: Data? = nil) throws -> Job {
         try write { db in
             try Store.insert(job, contentHash: nil, in: db)
+            if let operatorPatch {
+                try db.execute(
+                    sql: "UPDATE jobs SET operator_patch = ? WHERE id = ?",
+                    arguments: [operatorPatch, job.id.rawValue])
+            }
             try Store.appendBead(
                 db, jobID: job.id, kind: .jobCreated, message: job.title,
                 metadata: ["priority": job.priority.description, "category": job.category.rawValue],
                 at: job.createdAt)
             return job
+        }
+    }
+
+    /// The patch an operator submitted with the job, if any.
+    public func operatorPatch(_ id: JobID) throws -> Data? {
+        try read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT operator_patch FROM jobs WHERE id = ?", arguments: [id.rawValue])
         }
     }
 

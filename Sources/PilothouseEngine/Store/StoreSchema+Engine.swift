@@ -8,6 +8,7 @@ extension StoreSchema {
                 sql: """
                     ALTER TABLE jobs ADD COLUMN feedback TEXT;
                     ALTER TABLE jobs ADD COLUMN approved_hunks TEXT;
+                    ALTER TABLE jobs ADD COLUMN operator_patch BLOB;
                     CREATE INDEX jobs_by_lease ON jobs(state, lease_expires_at);
                     CREATE UNIQUE INDEX stage_results_finished_once
                         ON stage_results(job_id, stage, attempt) WHERE status = 'finished';

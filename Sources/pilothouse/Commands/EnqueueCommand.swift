@@ -7,8 +7,14 @@ struct EnqueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enqueue", abstract: "Add one job to the queue.")
 
-    @Argument(help: "What the job should achieve, in plain words.")
-    var goal: String
+    @Argument(help: "What the job should achieve, in plain words (optional with --patch).")
+    var goal: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A ready patch (unified diff) to submit: it skips implement and goes through check, review, test and approval.",
+            valueName: "file.diff"))
+    var patch: String?
 
     @Option(help: "A short title (default: the goal's first line, shortened).")
     var title: String?
@@ -33,7 +39,7 @@ struct EnqueueCommand: ParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func validate() throws {
-        if goal.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if patch == nil, (goal ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError("the goal is empty; say what the job should achieve")
         }
         if let priority, Priority(label: priority) == nil {
@@ -49,7 +55,23 @@ struct EnqueueCommand: ParsableCommand {
     func run() throws {
         let (repository, store) = try options.openStore()
         let config = try options.config(for: repository)
-        let cleanGoal = goal.trimmingCharacters(in: .whitespacesAndNewlines)
+        let operatorPatch = try patch.map(Self.readPatch)
+        if let operatorPatch, let patch {
+            // A secret must never reach the store, not even inside a job waiting to be checked.
+            let added = ((try? UnifiedDiff(parsing: operatorPatch))?.files ?? [])
+                .flatMap(\.hunks).flatMap(\.lines).filter { $0.kind == .added }.map(\.text).joined(
+                    separator: "\n")
+            let kinds = Set(config.redactor.findings(in: added).map(\.kind)).sorted()
+            if !kinds.isEmpty {
+                throw CommandFailure(
+                    "\(patch): the patch adds what looks like a secret (\(kinds.joined(separator: ", "))); remove it and submit again",
+                    code: 1)
+            }
+        }
+        var cleanGoal = (goal ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if cleanGoal.isEmpty, let patch {
+            cleanGoal = "Apply the operator's patch \((patch as NSString).lastPathComponent)."
+        }
         let job = Job(
             title: title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
                 $0.isEmpty ? nil : $0
@@ -61,12 +83,38 @@ struct EnqueueCommand: ParsableCommand {
             filesHint: (files ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty },
             maxAttempts: config.jobs.maxAttempts)
-        try store.enqueue(job)
+        try store.enqueue(job, operatorPatch: operatorPatch)
         if json {
             print(try JSONOutput.encode(job))
         } else {
             print("queued \(job.id.short) \(job.priority) \(job.category) \(job.title)")
         }
+    }
+}
+
+extension EnqueueCommand {
+    /// Reads and checks a patch before it is queued, so a broken file is reported now with
+    /// its line, not later as a quarantined job.
+    static func readPatch(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: (path as NSString).expandingTildeInPath) else {
+            throw CommandFailure("\(path): cannot be read; give the path of a unified diff")
+        }
+        do {
+            let diff = try UnifiedDiff(parsing: data)
+            guard !diff.files.isEmpty else { throw CommandFailure("\(path): holds no changes") }
+            for file in diff.files {
+                for name in [file.oldPath, file.newPath].compactMap({ $0 }) {
+                    do {
+                        _ = try PathRules.validate(relativePath: name)
+                    } catch {
+                        throw CommandFailure("\(path): \(error)")
+                    }
+                }
+            }
+        } catch let error as DiffParseError {
+            throw CommandFailure("\(path): not a unified diff: \(error)")
+        }
+        return data
     }
 }
 
