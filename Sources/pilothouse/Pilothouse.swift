@@ -14,7 +14,8 @@ struct Pilothouse: AsyncParsableCommand {
         subcommands: [
             ConsoleCommand.self, InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self,
             BeadsCommand.self,
-            QuarantineCommand.self, RunCommand.self, StatusCommand.self, RollbackCommand.self,
+            QuarantineCommand.self, RunCommand.self, ApproveCommand.self, RejectCommand.self,
+            StatusCommand.self, RollbackCommand.self,
             CostCommand.self,
             CacheCommand.self, DoctorCommand.self, BenchGatewayCommand.self,
         ],

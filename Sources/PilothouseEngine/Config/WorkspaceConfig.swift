@@ -14,6 +14,11 @@ public struct WorkspaceSection: Sendable, Equatable {
     /// Whether a merge may fast-forward the operator's own checkout when it has the
     /// integration branch checked out (only ever when that tree is clean).
     public var allowCheckedOutMerge = false
+    /// Push the integration branch to this remote after each merge (nil: never push).
+    public var pushRemote: String?
+    /// Open a pull request (with `gh`) from the integration branch into this branch after a
+    /// push (nil: no pull request).
+    public var pullRequestBase: String?
 
     public init() {}
 
@@ -151,6 +156,24 @@ extension PilothouseConfig {
             }
             if let value = try section.bool("allow_checked_out_merge") {
                 config.workspace.allowCheckedOutMerge = value
+            }
+            if let remote = try section.string("push_remote") {
+                guard !remote.isEmpty, !remote.hasPrefix("-") else {
+                    throw section.invalid("push_remote", remote, expected: "a remote name such as \"origin\"")
+                }
+                config.workspace.pushRemote = remote
+            }
+            if let base = try section.string("pull_request_base") {
+                guard !base.isEmpty, !base.hasPrefix("-") else {
+                    throw section.invalid(
+                        "pull_request_base", base, expected: "a branch name such as \"main\"")
+                }
+                guard config.workspace.pushRemote != nil else {
+                    throw section.invalid(
+                        "pull_request_base", base,
+                        expected: "push_remote to be set too (a pull request needs a pushed branch)")
+                }
+                config.workspace.pullRequestBase = base
             }
         }
         try reader.section("policy") { (section: inout ConfigReader.Section) throws(ConfigError) in

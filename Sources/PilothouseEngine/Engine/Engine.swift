@@ -114,11 +114,12 @@ public actor Engine {
     /// and report them; the console keeps its engine alive itself.
     public func run(untilIdle: Bool) async -> RunSummary {
         lastPublishedSeq = (try? store.lastBeadSeq()) ?? 0
-        reclaimExpiredLeases()
         setState(.running)
+        reclaimExpiredLeases()
         approveWaitingJobsByRule()
         var lastHeartbeat = ContinuousClock.now
         var lastGauges = ContinuousClock.now
+        var lastReclaim = ContinuousClock.now
         while !stopping {
             if state == .running { claimJobs() }
             if untilIdle && active.isEmpty && !hasClaimableWork() { break }
@@ -127,6 +128,12 @@ public actor Engine {
             if now - lastHeartbeat >= configuration.leaseDuration / 3 {
                 renewLeases()
                 lastHeartbeat = now
+            }
+            // Another engine sharing the store may have died, or `pilothouse approve` may
+            // have approved a job: look for orphans about once a lease.
+            if now - lastReclaim >= configuration.leaseDuration {
+                reclaimExpiredLeases()
+                lastReclaim = now
             }
             if now - lastGauges >= .seconds(1) {
                 await publishGauges()
@@ -202,6 +209,13 @@ public actor Engine {
     }
 
     private func reclaimExpiredLeases() {
+        let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+        if !stopping, let merges = try? store.claimOrphanedMerges(owner: owner, leaseUntil: leaseUntil) {
+            for job in merges where active[job.id] == nil {
+                publishJob(job.id)
+                start(job, resuming: true, approvedHunks: (try? store.approvedHunks(job.id)) ?? nil)
+            }
+        }
         guard let (requeued, quarantined) = try? store.reclaimExpiredLeases() else { return }
         for job in quarantined {
             summary.quarantined.insert(job.id)

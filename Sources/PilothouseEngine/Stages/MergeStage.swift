@@ -11,6 +11,8 @@ public struct MergeStage: PipelineStage {
     /// The bead that authorised the merge (usually the approval), for the trailer. When nil or
     /// returning nil, the trailer names the job's attempt instead.
     public let approvalBead: (@Sendable (JobID) async -> String?)?
+    /// Pushes (and opens a pull request) after each merge when configured.
+    public let publisher: IntegrationPublisher?
 
     public init(
         worktrees: WorktreeManager, settings: WorkspaceSection, integrationBranch: String,
@@ -21,6 +23,11 @@ public struct MergeStage: PipelineStage {
             allowCheckedOutMerge: settings.allowCheckedOutMerge)
         self.retention = settings.retention
         self.approvalBead = approvalBead
+        self.publisher = settings.pushRemote.map { remote in
+            IntegrationPublisher(
+                remote: remote, pullRequestBase: settings.pullRequestBase,
+                repositoryRoot: worktrees.repository.root)
+        }
     }
 
     public func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
@@ -52,6 +59,12 @@ public struct MergeStage: PipelineStage {
                     "partial": "\(context.approvedHunks != nil)",
                 ])
             try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
+            if let publisher {
+                for step in await publisher.publish(branch: merger.integrationBranch, title: job.title) {
+                    await context.services.recordBead(
+                        step.succeeded ? "published" : "publish_failed", step.message, [:])
+                }
+            }
             return .merged(commit: merge)
         } catch {
             switch error {

@@ -107,6 +107,15 @@ extension Store {
         }
     }
 
+    /// Moves an approved job to `merging` without a lease, for an engine to take over
+    /// (`claimOrphanedMerges`): how a decision made outside the engine reaches it.
+    public func markApproved(_ id: JobID) throws {
+        try write { db in
+            try Store.transition(db, id, to: .merging, message: "approved; waiting for an engine to merge")
+            try Store.clearLease(id, in: db)
+        }
+    }
+
     /// Moves an approved job to `merging` under a fresh lease.
     public func resumeAfterApproval(_ id: JobID, owner: String, leaseUntil: Date) throws -> Job {
         try write { db in

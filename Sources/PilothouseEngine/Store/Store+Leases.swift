@@ -58,6 +58,61 @@ extension Store {
             arguments: [id.rawValue])
     }
 
+    /// Takes over approved jobs whose merge was interrupted (the engine died in `merging`,
+    /// or `pilothouse approve` approved them while no engine ran). The operator's decision
+    /// stands: they resume at the merge, which is idempotent, under `owner`'s lease. One
+    /// that keeps dying there is quarantined after `max_attempts` takeovers.
+    public func claimOrphanedMerges(owner: String, leaseUntil: Date, now: Date = Date()) throws -> [Job] {
+        try write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM jobs WHERE state = 'merging'
+                    AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY priority, id
+                    """,
+                arguments: [Store.millis(now)])
+            var resumed: [Job] = []
+            for job in try rows.map(Store.job(from:)) {
+                let takeovers =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM beads WHERE job_id = ? AND kind = ? AND stage = 'merge'",
+                        arguments: [job.id.rawValue, BeadKind.leaseReclaimed.rawValue]) ?? 0
+                if takeovers >= job.maxAttempts {
+                    try Store.clearLease(job.id, in: db)
+                    try Store.quarantine(
+                        QuarantineRecord(
+                            jobID: job.id, reason: .maxAttempts,
+                            message:
+                                "its merge was interrupted \(takeovers) times; check the integration branch",
+                            payload: "last state: merging", createdAt: now),
+                        in: db)
+                    continue
+                }
+                try db.execute(
+                    sql:
+                        "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, stage = 'merge' WHERE id = ?",
+                    arguments: [owner, Store.millis(leaseUntil), job.id.rawValue])
+                try Store.appendBead(
+                    db, jobID: job.id, kind: .leaseReclaimed, stage: .merge,
+                    message: "resuming the approved merge",
+                    metadata: ["owner": owner, "attempt": String(job.attempts)], at: now)
+                resumed.append(job)
+            }
+            return resumed
+        }
+    }
+
+    /// Hunks the operator approved, when the approval was partial.
+    public func approvedHunks(_ id: JobID) throws -> [Int]? {
+        try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT approved_hunks FROM jobs WHERE id = ?", arguments: [id.rawValue]
+            )
+            .map { Store.decodeList($0).compactMap(Int.init) }
+        }
+    }
+
     /// Takes back jobs whose owner stopped renewing (crashed, killed, lost power).
     ///
     /// A job with attempts left is queued again; one out of attempts is quarantined with
@@ -67,7 +122,7 @@ extension Store {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM jobs WHERE state IN ('running', 'merging')
+                    SELECT * FROM jobs WHERE state = 'running'
                     AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY id
                     """,
                 arguments: [Store.millis(now)])

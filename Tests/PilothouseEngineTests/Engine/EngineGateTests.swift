@@ -36,6 +36,22 @@ import Testing
         #expect(try store.verifyBeads() == .ok(count: try store.beads().count))
     }
 
+    @Test func approvalMadeWhileNoEngineRanIsMergedByTheNextRun() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        _ = await (try engine(store)).run(untilIdle: true)
+        // As `pilothouse approve` does: record the decision, leave the merge to an engine.
+        try store.recordApproval(
+            job.id, stage: .approve, attempt: 1, by: "operator (command line)", hunks: [0])
+        try store.markApproved(job.id)
+        let summary = await (try engine(store)).run(untilIdle: true)
+        #expect(summary.merged == [job.id])
+        #expect(try store.approvedHunks(job.id) == [0])
+        let kinds = try store.beads(jobID: job.id).map(\.kind)
+        #expect(kinds.filter { $0 == .stageStarted }.count == 7)  // analyze…test once, then merge once
+        #expect(kinds.contains(.leaseReclaimed))
+    }
+
     @Test func approvingTwiceOrAQueuedJobIsRefused() async throws {
         let store = try Store.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
