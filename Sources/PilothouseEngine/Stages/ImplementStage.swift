@@ -75,29 +75,25 @@ public struct ImplementStage: PipelineStage {
                 throw error.isConfiguration ? .fatal(error.description) : .retryable(error.description)
             }
         } else {
-            let response: ModelResponse
-            do {
-                response = try await context.services.models.complete(
-                    ModelRequest(
-                        jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "implementer",
-                        model: model,
-                        messages: messages, priority: job.priority, attempt: context.attempt))
-            } catch {
-                throw StageFailure(error)
-            }
+            let text = try await ModelStageDefaults.complete(
+                ModelRequest(
+                    jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "implementer",
+                    model: model,
+                    messages: messages, priority: job.priority, attempt: context.attempt),
+                context: context)
             let edits: ModelEdits
             do {
-                edits = try ModelEdits.parse(response.text)
+                edits = try ModelEdits.parse(text)
             } catch {
                 throw .quarantine(
                     .malformedOutput, message: "the model's answer holds no usable edits: \(error)",
-                    payload: redactor.redact(response.text))
+                    payload: redactor.redact(text))
             }
             do {
                 try applier.apply(edits, in: worktree)
             } catch {
                 _ = try? worktrees.prepare(job: job.id, base: worktree.baseCommit)
-                throw Self.failure(for: error, output: redactor.redact(response.text))
+                throw Self.failure(for: error, output: redactor.redact(text))
             }
         }
         return try await storePatch(of: worktree, context: context)

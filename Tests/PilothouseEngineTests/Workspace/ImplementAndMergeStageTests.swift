@@ -19,8 +19,9 @@ import Testing
         let patch = try #require(await recorder.latest)
         #expect(patch.baseCommit == (try sandbox.git("rev-parse", "main")))
         #expect(String(decoding: patch.diff, as: UTF8.self).contains("-    return OLD\n+    return NEW\n"))
-        // The patch_produced bead is the store's, written with the patch (Store.savePatch).
-        #expect(await recorder.beads.isEmpty)
+        // The model call is recorded (with its cost, for the console); patch_produced is the
+        // store's bead, written with the patch (Store.savePatch).
+        #expect(await recorder.beads.map(\.0) == [.modelCalled])
     }
 
     @Test func promptShowsGoalAndFiles() throws {
