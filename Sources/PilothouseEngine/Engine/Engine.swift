@@ -29,6 +29,7 @@ public actor Engine {
     var wakeContinuation: CheckedContinuation<Void, Never>?
     var lastPublishedSeq: Int64 = 0
     var summary = RunSummary()
+    var lastGauges: Gauges?
 
     /// What a run did, for the exit code and the final report.
     public struct RunSummary: Sendable, Equatable {
@@ -173,10 +174,13 @@ public actor Engine {
 
     private func hasClaimableWork() -> Bool {
         guard state == .running else { return false }
-        return ((try? store.jobs(state: .queued)) ?? []).contains { active[$0.id] == nil }
+        return (try? store.hasQueuedJobs(excluding: Set(active.keys))) == true
     }
 
     private func claimJobs() {
+        // A read first: polling an empty queue must not take SQLite's write lock.
+        guard active.count < configuration.swarmSize, (try? store.hasQueuedJobs(excluding: Set(active.keys))) == true
+        else { return }
         while active.count < configuration.swarmSize && state == .running && !stopping {
             let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
             guard
@@ -226,10 +230,14 @@ public actor Engine {
         for job in requeued + quarantined { publishJob(job.id) }
     }
 
+    /// Publishes the gauges when they changed: an idle swarm sends nothing, so an idle
+    /// console has nothing to redraw.
     private func publishGauges() async {
         var gauges = await gaugeSource?() ?? Gauges()
         gauges.queueDepth = ((try? store.jobCounts()) ?? [:])[.queued] ?? 0
         gauges.inFlight = active.count
+        guard gauges != lastGauges else { return }
+        lastGauges = gauges
         publish(.gauges(gauges))
     }
 }

@@ -39,6 +39,15 @@ extension Store {
         }
     }
 
+    /// Whether any queued job other than `excluding` exists (a cheap read before a claim).
+    public func hasQueuedJobs(excluding: Set<JobID> = []) throws -> Bool {
+        try read { db in
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM jobs WHERE state = 'queued' LIMIT ?", arguments: [excluding.count + 1])
+            return ids.contains { id in JobID(id).map { !excluding.contains($0) } ?? false }
+        }
+    }
+
     /// Extends the leases of the jobs `owner` is working on.
     public func renewLeases(owner: String, jobs: [JobID], until: Date) throws {
         guard !jobs.isEmpty else { return }
