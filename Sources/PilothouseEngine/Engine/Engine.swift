@@ -118,6 +118,7 @@ public actor Engine {
         setState(.running)
         approveWaitingJobsByRule()
         var lastHeartbeat = ContinuousClock.now
+        var lastReclaim = ContinuousClock.now
         var lastGauges = ContinuousClock.now
         while !stopping {
             if state == .running { claimJobs() }
@@ -127,6 +128,12 @@ public actor Engine {
             if now - lastHeartbeat >= configuration.leaseDuration / 3 {
                 renewLeases()
                 lastHeartbeat = now
+            }
+            // Not only at start: an engine that runs for hours next to one that crashed
+            // should get the crashed one's jobs back without a restart of its own.
+            if now - lastReclaim >= configuration.leaseDuration / 2 {
+                reclaimExpiredLeases()
+                lastReclaim = now
             }
             if now - lastGauges >= .seconds(1) {
                 await publishGauges()
@@ -202,7 +209,7 @@ public actor Engine {
     }
 
     private func reclaimExpiredLeases() {
-        guard let (requeued, quarantined) = try? store.reclaimExpiredLeases() else { return }
+        guard let (requeued, quarantined) = try? store.reclaimExpiredLeases(sparing: owner) else { return }
         for job in quarantined {
             summary.quarantined.insert(job.id)
             if let record = try? store.quarantineRecords().last(where: { $0.jobID == job.id }) {

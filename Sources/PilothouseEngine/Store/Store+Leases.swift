@@ -62,15 +62,20 @@ extension Store {
     ///
     /// A job with attempts left is queued again; one out of attempts is quarantined with
     /// `max_attempts`, so a job that crashes its engine every time cannot loop forever.
-    public func reclaimExpiredLeases(now: Date = Date()) throws -> (requeued: [Job], quarantined: [Job]) {
+    /// A running engine passes its own `owner`: its jobs are alive even if a busy moment
+    /// delayed a heartbeat, and only another engine may declare them lost.
+    public func reclaimExpiredLeases(now: Date = Date(), sparing owner: String? = nil) throws -> (
+        requeued: [Job], quarantined: [Job]
+    ) {
         try write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM jobs WHERE state IN ('running', 'merging')
-                    AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY id
+                    AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+                    AND (? IS NULL OR lease_owner IS NULL OR lease_owner != ?) ORDER BY id
                     """,
-                arguments: [Store.millis(now)])
+                arguments: [Store.millis(now), owner, owner])
             var requeued: [Job] = []
             var quarantined: [Job] = []
             for var job in try rows.map(Store.job(from:)) {
