@@ -16,7 +16,7 @@ struct Pilothouse: AsyncParsableCommand {
             BeadsCommand.self,
             QuarantineCommand.self, RunCommand.self, StatusCommand.self, RollbackCommand.self,
             CostCommand.self,
-            CacheCommand.self,
+            CacheCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )
