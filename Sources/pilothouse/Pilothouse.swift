@@ -17,7 +17,7 @@ struct Pilothouse: AsyncParsableCommand {
             QuarantineCommand.self, RunCommand.self, ApproveCommand.self, RejectCommand.self,
             StatusCommand.self, RollbackCommand.self,
             CostCommand.self,
-            CacheCommand.self, DoctorCommand.self, BenchGatewayCommand.self,
+            CacheCommand.self, DoctorCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

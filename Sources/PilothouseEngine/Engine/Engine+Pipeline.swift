@@ -8,11 +8,17 @@ extension Engine {
         case merged
         case failure(StageName, StageFailure)
         case cancelled
+        /// The engine was told to stop (SIGINT/SIGTERM) before the job's next stage began.
+        case interrupted(next: [StageName])
     }
 
     /// Runs the job's stages as a DAG: every stage whose dependencies are done starts, up
     /// to the per-stage caps; the approval gate stops the run until an operator decides.
     func runPipeline(_ job: Job, resuming: Bool, approvedHunks: [Int]?) async {
+        if !resuming, job.attempts > 1, await finishedByEarlierAttempt(job) {
+            settle(job, .merged)
+            return
+        }
         var outputs: [StageName: StageOutput] = [:]
         if resuming { outputs = (try? store.finishedStages(job.id, attempt: job.attempts)) ?? [:] }
         let feedback = try? store.feedback(job.id)
@@ -35,7 +41,9 @@ extension Engine {
 
         return await withTaskGroup(of: (StageName, Result<StageOutput, StageFailure>).self) { group in
             func launchReady() {
-                guard failure == nil, !Task.isCancelled else { return }
+                // A stopping engine lets running stages finish but starts no new ones, so an
+                // interrupt ends within one stage's time, not one pipeline's.
+                guard failure == nil, !Task.isCancelled, !stopping else { return }
                 for name in template.ready(finished: finished, running: running) {
                     guard let spec = template.spec(name) else { continue }
                     if spec.kind == "approve" {
@@ -89,8 +97,34 @@ extension Engine {
             if Task.isCancelled { return .cancelled }
             if let failure { return .failure(failure.0, failure.1) }
             if gateHeld { return .awaitingApproval }
+            let unfinished = template.ready(finished: finished, running: running)
+            if !unfinished.isEmpty { return .interrupted(next: unfinished) }
             return .merged
         }
+    }
+
+    /// Whether every final stage of the template (usually just `merge`) reports that an
+    /// earlier attempt already completed it; if so, records that under this attempt.
+    private func finishedByEarlierAttempt(_ job: Job) async -> Bool {
+        let dependedOn = Set(template.stages.flatMap(\.dependsOn))
+        let finals = template.stages.filter { !dependedOn.contains($0.name) }
+        var found: [(StageName, StageOutput)] = []
+        for spec in finals {
+            // An optional stage nobody implements would be skipped anyway.
+            guard let stage = stages[spec.kind] else {
+                if spec.optional { continue }
+                return false
+            }
+            guard let output = await stage.completedEarlier(job) else { return false }
+            found.append((spec.name, output))
+        }
+        guard !found.isEmpty else { return false }
+        for (name, output) in found {
+            recordFinished(
+                job.id, stage: name, attempt: job.attempts, output: output,
+                message: "\(name) already done by an earlier attempt; not repeated")
+        }
+        return true
     }
 
     /// One stage with its slot, retries, deadline and beads.
@@ -147,6 +181,11 @@ extension Engine {
                 // Cancellation comes from an operator command or shutdown, which already
                 // wrote the job's next state; a shutdown leaves the lease to expire.
                 break
+            case .interrupted(let next):
+                // Queued again at once rather than left to its lease, so a restart picks it up
+                // without waiting; its finished stages stay recorded under this attempt.
+                let names = next.map(\.rawValue).joined(separator: ", ")
+                try store.finishRun(id, to: .queued, message: "run interrupted before \(names); queued again")
             case .failure(let stage, let failure):
                 try settleFailure(job, stage: stage, failure: failure)
             }
@@ -259,9 +298,11 @@ extension Engine {
         publishJob(id)
     }
 
-    private func recordFinished(_ id: JobID, stage: StageName, attempt: Int, output: StageOutput) {
+    private func recordFinished(
+        _ id: JobID, stage: StageName, attempt: Int, output: StageOutput, message: String? = nil
+    ) {
         _ = try? store.recordStageFinished(
-            id, stage: stage, attempt: attempt, output: output, message: "\(stage) finished")
+            id, stage: stage, attempt: attempt, output: output, message: message ?? "\(stage) finished")
         publish(
             .stageProgress(
                 StageProgress(jobID: id, stage: stage, attempt: attempt, status: .finished, output: output)))

@@ -119,8 +119,8 @@ public actor Engine {
         reclaimExpiredLeases()
         approveWaitingJobsByRule()
         var lastHeartbeat = ContinuousClock.now
-        var lastGauges = ContinuousClock.now
         var lastReclaim = ContinuousClock.now
+        var lastGauges = ContinuousClock.now
         while !stopping {
             if state == .running { claimJobs() }
             if untilIdle && active.isEmpty && !hasClaimableWork() { break }
@@ -130,9 +130,9 @@ public actor Engine {
                 renewLeases()
                 lastHeartbeat = now
             }
-            // Another engine sharing the store may have died, or `pilothouse approve` may
-            // have approved a job: look for orphans about once a lease.
-            if now - lastReclaim >= configuration.leaseDuration {
+            // Not only at start: another engine sharing the store may have died, or
+            // `pilothouse approve` may have approved a job while no engine ran.
+            if now - lastReclaim >= configuration.leaseDuration / 2 {
                 reclaimExpiredLeases()
                 lastReclaim = now
             }
@@ -179,7 +179,8 @@ public actor Engine {
 
     private func claimJobs() {
         // A read first: polling an empty queue must not take SQLite's write lock.
-        guard active.count < configuration.swarmSize, (try? store.hasQueuedJobs(excluding: Set(active.keys))) == true
+        guard active.count < configuration.swarmSize,
+            (try? store.hasQueuedJobs(excluding: Set(active.keys))) == true
         else { return }
         while active.count < configuration.swarmSize && state == .running && !stopping {
             let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
@@ -220,7 +221,7 @@ public actor Engine {
                 start(job, resuming: true, approvedHunks: (try? store.approvedHunks(job.id)) ?? nil)
             }
         }
-        guard let (requeued, quarantined) = try? store.reclaimExpiredLeases() else { return }
+        guard let (requeued, quarantined) = try? store.reclaimExpiredLeases(sparing: owner) else { return }
         for job in quarantined {
             summary.quarantined.insert(job.id)
             if let record = try? store.quarantineRecords().last(where: { $0.jobID == job.id }) {

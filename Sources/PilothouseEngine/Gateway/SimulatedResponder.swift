@@ -193,7 +193,10 @@ public struct SimulatedResponder: Sendable {
             }
             if path.hasSuffix(".") { path.removeLast() }
             guard !old.isEmpty, !path.isEmpty else { continue }
-            fixes.append(ScriptedFix(old: String(old), new: String(new), path: path))
+            // The prompt shows the title above the goal, and a title derived from the goal
+            // repeats its first line: the same fix must not become a second, failing edit.
+            let fix = ScriptedFix(old: String(old), new: String(new), path: path)
+            if !fixes.contains(fix) { fixes.append(fix) }
         }
         return fixes
     }

@@ -77,6 +77,15 @@ public struct MergeStage: PipelineStage {
         }
     }
 
+    /// Git, not the store, is the authority here: the merge is published before the engine
+    /// writes `merged`, and a crash in between must not make a new attempt merge (or fail on)
+    /// a change the integration branch already has.
+    public func completedEarlier(_ job: Job) async -> StageOutput? {
+        guard let merge = try? merger.existingMerge(of: job.id) else { return nil }
+        try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
+        return .merged(commit: merge)
+    }
+
     /// The diff holding only the approved hunks; indices count hunks across files, in order.
     static func selecting(_ approved: [Int], from data: Data) throws(StageFailure) -> Data {
         let parsed: UnifiedDiff

@@ -8,6 +8,15 @@ import PilothouseCore
 /// deadline, and a stage that runs processes must kill their process group when cancelled.
 public protocol PipelineStage: Sendable {
     func run(_ context: StageContext) async throws(StageFailure) -> StageOutput
+
+    /// The output of this stage when an earlier attempt of `job` already had its lasting
+    /// effect before its engine died (a merge that landed on the integration branch just
+    /// before a SIGKILL), so a new attempt ends the job instead of doing the work again.
+    func completedEarlier(_ job: Job) async -> StageOutput?
+}
+
+extension PipelineStage {
+    public func completedEarlier(_ job: Job) async -> StageOutput? { nil }
 }
 
 /// Everything a stage may read about its job, and the narrow ways it may write back.

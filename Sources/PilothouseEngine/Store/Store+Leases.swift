@@ -43,7 +43,8 @@ extension Store {
     public func hasQueuedJobs(excluding: Set<JobID> = []) throws -> Bool {
         try read { db in
             let ids = try String.fetchAll(
-                db, sql: "SELECT id FROM jobs WHERE state = 'queued' LIMIT ?", arguments: [excluding.count + 1])
+                db, sql: "SELECT id FROM jobs WHERE state = 'queued' LIMIT ?",
+                arguments: [excluding.count + 1])
             return ids.contains { id in JobID(id).map { !excluding.contains($0) } ?? false }
         }
     }
@@ -126,15 +127,20 @@ extension Store {
     ///
     /// A job with attempts left is queued again; one out of attempts is quarantined with
     /// `max_attempts`, so a job that crashes its engine every time cannot loop forever.
-    public func reclaimExpiredLeases(now: Date = Date()) throws -> (requeued: [Job], quarantined: [Job]) {
+    /// A running engine passes its own `owner`: its jobs are alive even if a busy moment
+    /// delayed a heartbeat, and only another engine may declare them lost.
+    public func reclaimExpiredLeases(now: Date = Date(), sparing owner: String? = nil) throws -> (
+        requeued: [Job], quarantined: [Job]
+    ) {
         try write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM jobs WHERE state = 'running'
-                    AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY id
+                    AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+                    AND (? IS NULL OR lease_owner IS NULL OR lease_owner != ?) ORDER BY id
                     """,
-                arguments: [Store.millis(now)])
+                arguments: [Store.millis(now), owner, owner])
             var requeued: [Job] = []
             var quarantined: [Job] = []
             for var job in try rows.map(Store.job(from:)) {

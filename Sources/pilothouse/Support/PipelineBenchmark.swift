@@ -1,0 +1,99 @@
+import Foundation
+import PilothouseCore
+import PilothouseEngine
+
+/// Jobs per second through the full default pipeline, built by `EngineAssembly` exactly as
+/// `run` builds it, so the number includes what a real run pays: SQLite transactions and beads,
+/// git worktrees, policy checks, a spawned test process and merges into the integration branch.
+/// Only the model is free: the simulated provider with zero latency, so what is measured is
+/// Pilothouse's own overhead per job.
+struct PipelineBenchmark {
+    let directory: String
+    let jobs: Int
+    let swarm: Int
+
+    func run() async throws {
+        let root = directory + "/repo"
+        let repository = try makeRepository(at: root)
+        var options = RepositoryOptions()
+        options.repo = root
+        try RepositorySetup.ensure(repository, options: options)
+        // `true` as the test command: the test stage still spawns and waits for a process.
+        let config = """
+            [jobs]
+            max_attempts = 3
+
+            [approval]
+            min_score = 1
+
+            [test]
+            command = ["true"]
+
+            [simulated]
+            latency_ms_p50 = 0
+            latency_ms_p99 = 0
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: repository.configPath))
+
+        let store = try Store.open(path: repository.databasePath)
+        for index in 0..<jobs {
+            let file = Self.fileName(index)
+            _ = try store.enqueue(
+                Job(
+                    title: "bench \(index)", goal: "Fix: replace `old\(index)` with `new\(index)` in \(file)",
+                    filesHint: [file]))
+        }
+        let beadsBefore = try store.lastBeadSeq()
+
+        let assembly = try EngineAssembly.make(
+            options: options, overrides: .init(autoApprove: true, swarmSize: swarm, seed: 1))
+        // Nobody reads the gateway's events here; draining them keeps the comparison with
+        // `run`, which does, fair.
+        let drain = Task { for await _ in assembly.gateway.events {} }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = await assembly.engine.run(untilIdle: true)
+        let elapsed = (clock.now - start).seconds
+        drain.cancel()
+        try? assembly.store.endRun(assembly.runID, exitCode: 0)
+        await assembly.engine.closeEvents()
+
+        let beads = try store.lastBeadSeq() - beadsBefore
+        print(
+            String(
+                format:
+                    "pipeline: %d jobs (swarm %d) in %.2f s = %.2f jobs/s, %.0f beads/s during the run (%d beads)",
+                jobs, swarm, elapsed, Double(jobs) / elapsed, Double(beads) / elapsed, beads))
+        print(
+            "pipeline: \(summary.merged.count) merged, \(summary.failed.count) failed, "
+                + "\(summary.quarantined.count) quarantined, \(summary.awaitingApproval.count) awaiting approval"
+        )
+        if summary.merged.count != jobs {
+            throw CommandFailure(
+                "only \(summary.merged.count) of \(jobs) jobs merged; the measurement is not of the full pipeline",
+                code: 1)
+        }
+    }
+
+    static func fileName(_ index: Int) -> String { "file\(index).txt" }
+
+    /// One file per job, so every merge is clean and no job waits on a rebase.
+    private func makeRepository(at root: String) throws -> Repository {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for index in 0..<jobs {
+            try Data("value = old\(index)\n".utf8).write(
+                to: URL(fileURLWithPath: root + "/" + Self.fileName(index)))
+        }
+        let git = GitRunner()
+        let identity = ["-c", "user.email=bench@pilothouse.invalid", "-c", "user.name=Pilothouse bench"]
+        for arguments in [
+            ["init", "-q", "-b", "main"], ["add", "-A"], identity + ["commit", "-q", "-m", "bench"],
+        ] {
+            let result = try git.run(arguments, in: root)
+            guard result.status == 0 else {
+                throw CommandFailure("git \(arguments.joined(separator: " ")) failed: \(result.errorText)")
+            }
+        }
+        return try Repository.locate(from: root)
+    }
+}
