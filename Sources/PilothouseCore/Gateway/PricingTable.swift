@@ -55,6 +55,19 @@ public struct PricingTable: Sendable, Equatable {
         return best?.price
     }
 
+    /// The price for the first of `ids` (e.g. `provider:model`, then `model`) that has one,
+    /// exact matches of all of them before any prefix match: an operator's
+    /// `[pricing."sim-1"]` beats the built-in price of the `simulated` provider prefix.
+    public func price(forAnyOf ids: [String]) -> ModelPrice? {
+        for id in ids {
+            if let exact = prices[id.lowercased()] { return exact }
+        }
+        for id in ids {
+            if let match = price(for: id) { return match }
+        }
+        return nil
+    }
+
     /// Cost of a call, or `nil` when the model has no price.
     public func cost(model: String, tokens: TokenCounts) -> Money? {
         price(for: model)?.cost(of: tokens)

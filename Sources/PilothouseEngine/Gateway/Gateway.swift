@@ -156,7 +156,7 @@ public actor Gateway: ModelClient {
         guard let provider = providers[route.provider] else { throw .unknownModel(route.id) }
         let reservation = options.estimator.reservation(
             messages: request.messages.map(\.content), maxOutputTokens: request.maxOutputTokens)
-        let price = options.pricing.price(for: route.id) ?? options.pricing.price(for: route.model)
+        let price = options.pricing.price(forAnyOf: [route.id, route.model])
         if price == nil { await reportUnpriced(route) }
         let estimatedCost = price?.cost(of: reservation) ?? .zero
         let timeout = options.timeouts[route.provider] ?? options.defaultTimeout

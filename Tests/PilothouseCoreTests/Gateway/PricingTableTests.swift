@@ -7,6 +7,13 @@ extension GatewayTests {
     struct PricingTableTests {
         let table = PricingTable.defaults
 
+        @Test func anOverrideOfTheModelNameBeatsTheProviderPrefix() {
+            let table = PricingTable.defaults.merging(["sim-1": ModelPrice("1.00", "2.00")])
+            #expect(table.price(forAnyOf: ["simulated:sim-1", "sim-1"]) == ModelPrice("1.00", "2.00"))
+            #expect(PricingTable.defaults.price(forAnyOf: ["simulated:sim-1", "sim-1"]) == .free)
+            #expect(table.price(forAnyOf: ["nobody:unknown", "unknown"]) == nil)
+        }
+
         @Test func millionTokensCostTheListPrice() {
             #expect(
                 table.cost(model: "gpt-4o", tokens: TokenCounts(input: 1_000_000)) == Money(dollars: "2.50"))
