@@ -41,6 +41,16 @@ out=$("$P" enqueue --patch "$work/escape.diff" 2>&1 || true)
 echo "$out" | grep -q "'..'" || fail "escaping patch not refused: $out"
 echo "ok: malformed and escaping patches refused"
 
+# The optional generate_tests and update_docs stages run when turned on, edit the same
+# worktree after implement, and the stored patch holds their edits too.
+printf '\n[pipeline]\ngenerate_tests = true\nupdate_docs = true\n' >> .pilothouse/pilothouse.toml
+"$P" enqueue "Tidy add" --files calc.py >/dev/null
+"$P" run --until-idle --auto-approve --json > "$work/run2.jsonl" || fail "run with follow-up stages exited $?"
+for stage in generate_tests update_docs; do
+    grep -q "\"stage\":\"$stage\",\"status\":\"finished\"" "$work/run2.jsonl" || fail "$stage did not run"
+done
+echo "ok: generate_tests and update_docs ran"
+
 "$P" doctor > "$work/doctor.txt" || fail "doctor failed: $(cat "$work/doctor.txt")"
 grep -q "^ok    database: integrity ok" "$work/doctor.txt" || fail "doctor did not check the database"
 echo "workspace e2e: OK"

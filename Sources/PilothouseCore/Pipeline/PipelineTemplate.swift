@@ -40,15 +40,22 @@ public struct PipelineTemplate: Sendable, Hashable, Codable {
         self.stages = stages
     }
 
-    /// analyze → plan → implement → check → review → test → approve → merge, with
-    /// `review` and `test` both after `check` (they run in parallel).
+    /// analyze → plan → implement → (generate_tests → update_docs) → check → review ∥ test →
+    /// approve → merge. `review` and `test` both follow `check` and run in parallel; the two
+    /// optional stages pass straight through unless they are turned on.
     public static let standard = PipelineTemplate(
         name: "default",
         stages: [
             StageSpec(.analyze, timeoutSeconds: 300, role: "analyst"),
             StageSpec(.plan, dependsOn: [.analyze], timeoutSeconds: 300, role: "planner"),
             StageSpec(.implement, dependsOn: [.plan], timeoutSeconds: 900, role: "implementer"),
-            StageSpec(.check, dependsOn: [.implement], timeoutSeconds: 60),
+            StageSpec(
+                .generateTests, dependsOn: [.implement], timeoutSeconds: 600, role: "test_writer",
+                optional: true),
+            StageSpec(
+                .updateDocs, dependsOn: [.generateTests], timeoutSeconds: 600, role: "doc_writer",
+                optional: true),
+            StageSpec(.check, dependsOn: [.updateDocs], timeoutSeconds: 60),
             StageSpec(.review, dependsOn: [.check], timeoutSeconds: 300, role: "reviewer"),
             StageSpec(.test, dependsOn: [.check], timeoutSeconds: 900),
             StageSpec(.approve, dependsOn: [.review, .test], timeoutSeconds: 0, maxRetries: 0),

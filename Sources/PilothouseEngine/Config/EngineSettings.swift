@@ -5,6 +5,9 @@ import PilothouseCore
 public struct EngineSettings: Sendable, Equatable {
     public var engine = EngineConfiguration()
     public var pipeline = PipelineTemplate.standard
+    /// Whether the optional `generate_tests` and `update_docs` stages run.
+    public var generateTests = false
+    public var updateDocs = false
 
     public init() {}
 
@@ -54,6 +57,8 @@ public struct EngineSettings: Sendable, Equatable {
         var pipelineFile: String?
         try reader.section("pipeline") { (section: inout ConfigReader.Section) throws(ConfigError) in
             pipelineFile = try section.string("file")
+            if let value = try section.bool("generate_tests") { self.generateTests = value }
+            if let value = try section.bool("update_docs") { self.updateDocs = value }
             if pipelineFile == nil, let stages = try Self.readStages(&section) {
                 pipeline = PipelineTemplate(name: "custom", stages: stages)
             }

@@ -28,7 +28,7 @@ public struct SimulatedResponder: Sendable {
             return analysis(goal: goal, files: files, random: &random)
         case "planner", "plan":
             return plan(goal: goal, files: files, random: &random)
-        case "implementer", "implement", "coder":
+        case "implementer", "implement", "coder", "test_writer", "doc_writer":
             return edits(goal: goal, prompt: prompt, files: files)
         case "reviewer", "review":
             return review(goal: goal, random: &random)

@@ -44,11 +44,12 @@ struct EngineAssembly {
         let branch = try config.workspace.ensureIntegrationBranch(in: repository)
         let worktrees = WorktreeManager(repository: repository)
         let agents = CLIAgentRunner(agents: config.agents, network: config.policy.network)
-        let stages: [String: any PipelineStage] = [
+        let implement = ImplementStage(
+            worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents)
+        var stages: [String: any PipelineStage] = [
             "analyze": AnalyzeStage(),
             "plan": PlanStage(),
-            "implement": ImplementStage(
-                worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents),
+            "implement": implement,
             "check": CheckStage(worktrees: worktrees, policy: config.policy, redactor: redactor),
             "review": ReviewStage(),
             "test": TestStage(
@@ -58,6 +59,13 @@ struct EngineAssembly {
                 worktrees: worktrees, settings: config.workspace, integrationBranch: branch,
                 approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash }),
         ]
+        // Optional stages left unregistered are passed through by the engine.
+        if config.engine.generateTests {
+            stages["generate_tests"] = FollowUpEditStage(.generateTests, implement: implement)
+        }
+        if config.engine.updateDocs {
+            stages["update_docs"] = FollowUpEditStage(.updateDocs, implement: implement)
+        }
         var template = config.engine.pipeline
         for index in template.stages.indices where template.stages[index].model == nil {
             template.stages[index].model = config.gateway.gateway.defaultModel
