@@ -8,7 +8,8 @@ struct Pilothouse: AsyncParsableCommand {
         abstract: "A control room for an autonomous code-improvement swarm.",
         discussion: """
             Pilothouse keeps its state in .pilothouse/ of the target git repository.
-            Start with `pilothouse init`, then `pilothouse import PLAN.md` or `pilothouse enqueue "goal"`.
+            New here? `pilothouse demo` sets up a sample repository and opens the console on it.
+            In your own repository: `pilothouse init`, then `pilothouse import PLAN.md` or `pilothouse enqueue "goal"`.
             """,
         version: PilothouseVersion.current,
         subcommands: [
@@ -16,7 +17,7 @@ struct Pilothouse: AsyncParsableCommand {
             BeadsCommand.self,
             QuarantineCommand.self, RunCommand.self, StatusCommand.self, RollbackCommand.self,
             CostCommand.self,
-            CacheCommand.self,
+            CacheCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )
