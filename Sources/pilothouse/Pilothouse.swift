@@ -8,7 +8,8 @@ struct Pilothouse: AsyncParsableCommand {
         abstract: "A control room for an autonomous code-improvement swarm.",
         discussion: """
             Pilothouse keeps its state in .pilothouse/ of the target git repository.
-            Start with `pilothouse init`, then `pilothouse import PLAN.md` or `pilothouse enqueue "goal"`.
+            New here? `pilothouse demo` sets up a sample repository and opens the console on it.
+            In your own repository: `pilothouse init`, then `pilothouse import PLAN.md` or `pilothouse enqueue "goal"`.
             """,
         version: PilothouseVersion.current,
         subcommands: [
@@ -17,7 +18,7 @@ struct Pilothouse: AsyncParsableCommand {
             QuarantineCommand.self, RunCommand.self, ApproveCommand.self, RejectCommand.self,
             StatusCommand.self, RollbackCommand.self,
             CostCommand.self,
-            CacheCommand.self, DoctorCommand.self, BenchCommand.self,
+            CacheCommand.self, DoctorCommand.self, BenchCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

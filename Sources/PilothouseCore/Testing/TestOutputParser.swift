@@ -15,7 +15,8 @@ public struct TestCounts: Hashable, Sendable, Codable {
     }
 }
 
-/// Reads the summaries of common test runners (pytest, swift test, go test, cargo test, jest).
+/// Reads the summaries of common test runners (pytest, swift test, go test, cargo test, jest,
+/// Python's unittest).
 ///
 /// The exit status decides pass or fail; counts are only for display, so an output no parser
 /// recognises gives nil instead of a guess. Each parser looks for the runner's own summary
@@ -26,7 +27,29 @@ public enum TestOutputParser {
             stripEscapes(String($0)).trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
         }
         return cargo(lines) ?? jest(lines) ?? pytest(lines) ?? swiftTesting(lines) ?? xctest(lines)
-            ?? goTest(lines)
+            ?? goTest(lines) ?? unittest(lines)
+    }
+
+    /// Python's unittest: `Ran 7 tests in 0.002s`, then `OK`, `OK (skipped=1)` or
+    /// `FAILED (failures=1, errors=2, skipped=1)`. Errors count as failures, and expected
+    /// failures as passes, as unittest itself judges them.
+    static func unittest(_ lines: [String]) -> TestCounts? {
+        guard
+            let ranIndex = lines.lastIndex(where: {
+                $0.range(of: #"^Ran \d+ tests? in [0-9.]+s$"#, options: .regularExpression) != nil
+            }), let total = number(after: "Ran ", in: lines[ranIndex])
+        else { return nil }
+        guard
+            let verdict = lines[(ranIndex + 1)...].first(where: {
+                $0.hasPrefix("OK") || $0.hasPrefix("FAILED")
+            })
+        else { return nil }
+        let failed =
+            (number(after: "failures=", in: verdict) ?? 0) + (number(after: "errors=", in: verdict) ?? 0)
+            + (number(after: "unexpected successes=", in: verdict) ?? 0)
+        let skipped = number(after: "skipped=", in: verdict) ?? 0
+        return TestCounts(
+            runner: "unittest", passed: max(0, total - failed - skipped), failed: failed, skipped: skipped)
     }
 
     /// `test result: FAILED. 3 passed; 1 failed; 2 ignored; 0 measured; 0 filtered out`

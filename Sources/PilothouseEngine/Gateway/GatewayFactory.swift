@@ -70,7 +70,7 @@ public enum GatewayFactory {
         let real = config.gateway.providers.filter { $0.value.kind != .simulated }
         if real.isEmpty {
             return
-                "simulated provider: set [providers.openai] in .pilothouse/pilothouse.toml to use a real model"
+                "simulated provider: add [providers.openai] to .pilothouse/pilothouse.toml"
         }
         let missing = real.sorted { $0.key < $1.key }.compactMap { name, provider -> String? in
             guard let variable = provider.apiKeyEnv, environment[variable] == nil else { return nil }

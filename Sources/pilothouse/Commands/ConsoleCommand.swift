@@ -24,6 +24,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(help: "Approve patches that pass the auto-approve rule without asking.")
     var autoApprove = false
 
+    @Option(help: "Seed of the simulated provider, for reproducible runs.")
+    var seed: UInt64?
+
     @OptionGroup var options: RepositoryOptions
 
     func run() async throws {
@@ -42,7 +45,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let repository = try options.repository()
         try RepositorySetup.ensure(repository, options: options)
         let assembly = try EngineAssembly.make(
-            options: options, overrides: .init(autoApprove: autoApprove ? true : nil))
+            options: options, overrides: .init(autoApprove: autoApprove ? true : nil, seed: seed))
         let engine = assembly.engine
         var consoleOptions = try makeOptions(assembly.config, repository: repository)
         consoleOptions.statusHint = assembly.statusHint

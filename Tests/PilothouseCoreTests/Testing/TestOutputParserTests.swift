@@ -20,6 +20,28 @@ import Testing
                 == TestCounts(runner: "pytest", passed: 3, failed: 0))
     }
 
+    @Test func unittest() {
+        let failing = """
+            test_discount (tests.test_pricing.PricingTests.test_discount) ... FAIL
+            ======================================================================
+            FAIL: test_discount (tests.test_pricing.PricingTests.test_discount)
+            ----------------------------------------------------------------------
+            AssertionError: 0 != 900
+
+            ----------------------------------------------------------------------
+            Ran 7 tests in 0.002s
+
+            FAILED (failures=1, errors=1, skipped=1)
+            """
+        #expect(
+            TestOutputParser.parse(failing)
+                == TestCounts(runner: "unittest", passed: 4, failed: 2, skipped: 1))
+        #expect(
+            TestOutputParser.parse("Ran 1 test in 0.000s\n\nOK\n")
+                == TestCounts(runner: "unittest", passed: 1, failed: 0))
+        #expect(TestOutputParser.parse("Ran 3 tests in 0.1s\n") == nil)
+    }
+
     @Test func swiftTesting() {
         let output = """
             \u{1B}[1;32m✔\u{1B}[0m Test a() passed after 0.001 seconds.
