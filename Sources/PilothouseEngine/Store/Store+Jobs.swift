@@ -52,20 +52,11 @@ extension Store {
 
     /// Finds a job by its full id or by an unambiguous prefix or suffix, as operators type them.
     public func resolveJob(_ text: String) throws -> Job {
-        let needle = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard !needle.isEmpty, needle.allSatisfy({ $0.isLetter || $0.isNumber }) else {
-            throw StoreError.unknownJob(text)
+        switch try resolve(text, in: "jobs", decode: Store.job(from:)) {
+        case .found(let job): return job
+        case .none: throw StoreError.unknownJob(text)
+        case .ambiguous(let count): throw StoreError.ambiguousJob(text, matches: count)
         }
-        let matches = try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM jobs WHERE id = ? OR id LIKE ? OR id LIKE ? LIMIT 3",
-                arguments: [needle, needle + "%", "%" + needle]
-            ).map(Store.job(from:))
-        }
-        if let exact = matches.first(where: { $0.id.rawValue == needle }) { return exact }
-        guard let first = matches.first else { throw StoreError.unknownJob(text) }
-        guard matches.count == 1 else { throw StoreError.ambiguousJob(text, matches: matches.count) }
-        return first
     }
 
     /// Moves a job through the state machine and records why, in one transaction.

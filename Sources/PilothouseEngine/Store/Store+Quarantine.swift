@@ -46,21 +46,10 @@ extension Store {
 
     /// Finds a record by full id or an unambiguous prefix / suffix.
     public func resolveQuarantineRecord(_ text: String) throws -> QuarantineRecord {
-        let needle = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard !needle.isEmpty, needle.allSatisfy({ $0.isLetter || $0.isNumber }) else {
-            throw StoreError.unknownQuarantineRecord(text)
+        switch try resolve(text, in: "quarantine", decode: Store.quarantineRecord(from:)) {
+        case .found(let record): return record
+        case .none, .ambiguous: throw StoreError.unknownQuarantineRecord(text)
         }
-        let matches = try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM quarantine WHERE id = ? OR id LIKE ? OR id LIKE ? LIMIT 3",
-                arguments: [needle, needle + "%", "%" + needle]
-            ).compactMap(Store.quarantineRecord(from:))
-        }
-        if let exact = matches.first(where: { $0.id.rawValue == needle }) { return exact }
-        guard matches.count == 1, let only = matches.first else {
-            throw StoreError.unknownQuarantineRecord(text)
-        }
-        return only
     }
 
     /// Drops a record for good, leaving a bead that says who dropped what and why.
