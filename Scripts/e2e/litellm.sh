@@ -95,4 +95,28 @@ PY
 }
 run_case chat "litellm:mock-text" "litellm:mock-text" "litellm:mock-edit" "litellm:mock-review" "litellm"
 run_case messages "litellm-messages:claude-mock" "litellm-messages:claude-mock" "litellm:mock-edit" "litellm-messages:claude-review" "litellm-messages"
+# A model that writes a secret into its edit: the job is quarantined as secret_detected and
+# the secret appears nowhere under .pilothouse/ (database, WAL, worktrees, transcripts).
+leak="wJalrXUtnFEMI/K7MDENG/bPxRfiCYLEAKEDKEY1"
+repo="$work/leak"
+git init -q "$repo"
+printf 'def add(a, b):\n    return a - b\n' > "$repo/calc.py"
+git -C "$repo" add . && git -C "$repo" commit -qm init
+"$P" init "$repo" >/dev/null
+cat >> "$repo/.pilothouse/pilothouse.toml" <<TOML
+
+[providers.litellm]
+type = "openai"
+base_url = "http://127.0.0.1:$port/v1"
+api_key_env = "LITELLM_MASTER_KEY"
+
+[gateway]
+default_model = "litellm:mock-leak"
+transcripts = true
+TOML
+"$P" enqueue "Make add add" --files calc.py --repo "$repo" >/dev/null
+"$P" run --until-idle --json --repo "$repo" > "$work/leak.jsonl" && fail "a leaking patch did not fail the run"
+grep -q '"reason":"secret_detected"' "$work/leak.jsonl" || fail "the leaking patch was not quarantined as secret_detected"
+if grep -rqa "$leak" "$repo/.pilothouse"; then fail "the secret reached .pilothouse/"; fi
+echo "ok: a model's secret was quarantined and appears nowhere under .pilothouse/"
 echo "litellm e2e: OK"

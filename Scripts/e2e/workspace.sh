@@ -51,6 +51,17 @@ for stage in generate_tests update_docs; do
 done
 echo "ok: generate_tests and update_docs ran"
 
+# With push_remote set, each merge publishes the integration branch (a local bare remote).
+git init -q --bare "$work/remote.git"
+git remote add origin "$work/remote.git"
+printf '\n[workspace]\npush_remote = "origin"\n' >> .pilothouse/pilothouse.toml
+"$P" enqueue "Tidy add again" --files calc.py >/dev/null
+"$P" run --until-idle --auto-approve --json > "$work/run3.jsonl" || fail "run with push exited $?"
+[ "$(git -C "$work/remote.git" rev-parse pilothouse/integration)" = "$(git rev-parse pilothouse/integration)" ] \
+    || fail "the integration branch was not pushed"
+"$P" beads ls | grep -q "published.*pushed pilothouse/integration to origin" || fail "no bead for the push"
+echo "ok: the integration branch was pushed after the merge"
+
 "$P" doctor > "$work/doctor.txt" || fail "doctor failed: $(cat "$work/doctor.txt")"
 grep -q "^ok    database: integrity ok" "$work/doctor.txt" || fail "doctor did not check the database"
 echo "workspace e2e: OK"
