@@ -3,6 +3,7 @@
 # in mock mode serves a full pipeline run, once through /v1/chat/completions and once
 # through /v1/messages. Needs `litellm` (pip install 'litellm[proxy]'); .ci/run installs it.
 set -euo pipefail
+[ -n "${DEBUG_E2E:-}" ] && set -x
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 here="$(cd "$(dirname "$0")" && pwd)"
 if ! command -v litellm >/dev/null 2>&1; then
@@ -12,10 +13,13 @@ fi
 work="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
 export LITELLM_MASTER_KEY="sk-pilothouse-e2e"
-LITELLM_MASTER_KEY="$LITELLM_MASTER_KEY" litellm --config "$here/litellm/config.yaml" --host 127.0.0.1 --port "$port" \
-    > "$work/litellm.log" 2>&1 &
-proxy=$!
-trap 'kill $proxy 2>/dev/null; wait $proxy 2>/dev/null; rm -rf "$work"' EXIT
+# Detached in a session of its own: on shutdown the proxy signals its process group and its
+# parent, neither of which may be this script (or CI).
+( setsid sh -c 'echo $$ > "$0"; exec litellm --config "$1" --host 127.0.0.1 --port "$2"' \
+    "$work/litellm.pid" "$here/litellm/config.yaml" "$port" > "$work/litellm.log" 2>&1 & )
+for _ in $(seq 1 50); do [ -s "$work/litellm.pid" ] && break; sleep 0.1; done
+proxy=$(cat "$work/litellm.pid")
+trap 'rc=$?; kill -- -$proxy 2>/dev/null; rm -rf "$work"; exit $rc' EXIT
 fail() { echo "FAIL: $*" >&2; tail -20 "$work/litellm.log" >&2; exit 1; }
 for _ in $(seq 1 90); do
     curl -sf "127.0.0.1:$port/health/liveliness" >/dev/null 2>&1 && break
