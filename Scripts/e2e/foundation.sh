@@ -86,7 +86,8 @@ cp "$work/clean.db" "$db"; sqlite3 "$db" "INSERT INTO grdb_migrations VALUES ('v
 before=$(sha256sum "$db"); bad newer-schema; [ "$before" = "$(sha256sum "$db")" ] || fail "newer-schema file changed"
 
 # Every command answers --help.
-for cmd in "" init enqueue import "jobs ls" "jobs show" "beads ls" "beads verify" "beads export" "quarantine ls" "quarantine show" "quarantine rm"; do
+for cmd in "" console demo init enqueue import run approve reject status "jobs ls" "jobs show" "beads ls" "beads verify" \
+    "beads export" "quarantine ls" "quarantine show" "quarantine rm" rollback cost "cache validate" "cache purge" doctor bench; do
     "$P" $cmd --help >/dev/null || fail "pilothouse $cmd --help failed"
 done
 echo "foundation e2e: OK"
