@@ -528,8 +528,12 @@ public actor Gateway: ModelClient {
         }
     }
 
+    /// A response the redactor would change holds something secret-looking: it is not
+    /// cached, because the cache lives under `.pilothouse/` and must never hold a secret.
     private nonisolated func storeInCache(key: String, request: ModelRequest, response: ModelResponse) async {
-        guard let store, let data = try? JSONEncoder().encode(response) else { return }
+        guard let store, options.redact(response.text) == response.text,
+            let data = try? JSONEncoder().encode(response)
+        else { return }
         let maxBytes = options.cache.maxBytes
         _ = try? await offload {
             try store.cacheStore(

@@ -39,6 +39,23 @@ struct GatewayCacheTests {
         #expect(log.events.contains(.cacheEntryPurged(key: key)))
     }
 
+    @Test func responsesHoldingSecretsAreNotCached() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        var config = GatewayFixture.config()
+        config.gateway.cache.enabled = true
+        config.gateway.cache.stages = ["plan"]
+        // A redactor that finds "secret" in every simulated answer stands in for a model that
+        // leaks a key: such an answer must not be kept under .pilothouse/.
+        let gateway = try GatewayFactory.make(
+            config: config, store: store, runID: "run-test", redact: { $0.isEmpty ? $0 : "[REDACTED:test]" },
+            environment: [:])
+        let request = GatewayFixture.request(model: "simulated:sim-1")
+        _ = try await gateway.complete(request)
+        _ = try await gateway.complete(request)
+        #expect(try store.ledgerEntries().map(\.outcome) == ["ok", "ok"])
+        #expect(try store.cacheValidate().checked == 0)
+    }
+
     @Test func validateAndPurgeCountAccurately() throws {
         let store = try Store.openOrCreate(path: directory.file("p.db"))
         let old = Date(timeIntervalSince1970: 1_700_000_000)
