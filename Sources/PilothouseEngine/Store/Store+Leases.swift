@@ -146,7 +146,11 @@ extension Store {
             for var job in try rows.map(Store.job(from:)) {
                 let previous = job.state
                 try Store.clearLease(job.id, in: db)
-                if job.attempts >= job.maxAttempts {
+                // A job that died in its merge on its last attempt may well be merged already:
+                // it gets one more claim, whose first step asks git (`finishedByEarlierAttempt`)
+                // instead of redoing the work. Beyond that, it is out of attempts.
+                let mayBeMerged = job.attempts == job.maxAttempts && job.currentStage == .merge
+                if job.attempts >= job.maxAttempts && !mayBeMerged {
                     try Store.quarantine(
                         QuarantineRecord(
                             jobID: job.id, reason: .maxAttempts,

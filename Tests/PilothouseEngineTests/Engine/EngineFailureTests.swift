@@ -146,6 +146,18 @@ import Testing
         #expect(try store.reclaimExpiredLeases().requeued.isEmpty)
     }
 
+    @Test func aJobThatDiedInItsLastMergeGetsOneMoreClaim() throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
+        _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
+        _ = try store.recordStageStarted(job.id, stage: .merge, attempt: 1)
+        #expect(try store.reclaimExpiredLeases().requeued.map(\.id) == [job.id])
+        // The extra claim dies in the merge too: now it is out of attempts.
+        _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
+        _ = try store.recordStageStarted(job.id, stage: .merge, attempt: 2)
+        #expect(try store.reclaimExpiredLeases().quarantined.map(\.id) == [job.id])
+    }
+
     @Test func cancelStopsARunningJob() async throws {
         let store = try Store.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
