@@ -109,12 +109,7 @@ extension Engine {
         guard let gate = template.stages.first(where: { $0.kind == "approve" }) else {
             throw CommandError("the pipeline has no approve stage")
         }
-        try store.recordApproval(id, stage: gate.name, attempt: job.attempts, by: "operator", hunks: hunks)
-        publish(.approvalResolved(id))
-        let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        let resumed = try store.resumeAfterApproval(id, owner: owner, leaseUntil: leaseUntil)
-        publishJob(id)
-        start(resumed, resuming: true, approvedHunks: hunks)
+        try approveAndMerge(job, gate: gate.name, by: "operator", hunks: hunks)
         return hunks.map { "approved \($0.count) hunk\($0.count == 1 ? "" : "s") of \(id.short); merging" }
             ?? "approved \(id.short); merging"
     }
@@ -134,6 +129,17 @@ extension Engine {
         try store.reject(id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: false)
         publishJob(id)
         return "rejected \(id.short)"
+    }
+
+    /// Approves a waiting job and starts its merge under this engine's lease.
+    func approveAndMerge(_ job: Job, gate: StageName, by who: String, hunks: [Int]?) throws {
+        let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+        let resumed = try store.approve(
+            job.id, stage: gate, attempt: job.attempts, by: who, hunks: hunks, owner: owner,
+            leaseUntil: leaseUntil)
+        publish(.approvalResolved(job.id))
+        publishJob(job.id)
+        start(resumed, resuming: true, approvedHunks: hunks)
     }
 
     private func releaseQuarantine(_ recordID: JobID, resetAttempts: Bool) throws -> String {

@@ -173,7 +173,9 @@ extension Engine {
             case .awaitingApproval:
                 try store.finishRun(id, to: .awaitingApproval, message: "patch waiting for approval")
                 publishJob(id)
-                if let request = try approvalRequest(for: id) { publish(.approvalRequested(request)) }
+                if let job = try store.job(id), let request = try store.approvalRequest(for: job) {
+                    publish(.approvalRequested(request))
+                }
             case .merged:
                 try store.finishMerged(id)
                 summary.merged.insert(id)
@@ -238,13 +240,7 @@ extension Engine {
                 let gate = template.stages.first(where: { $0.kind == "approve" })
             else { continue }
             do {
-                try store.recordApproval(
-                    job.id, stage: gate.name, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
-                let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-                let resumed = try store.resumeAfterApproval(job.id, owner: owner, leaseUntil: leaseUntil)
-                publish(.approvalResolved(job.id))
-                publishJob(job.id)
-                start(resumed, resuming: true)
+                try approveAndMerge(job, gate: gate.name, by: "auto-approve rule", hunks: nil)
             } catch {
                 publish(.notice("could not auto-approve \(job.id.short): \(error)"))
             }
@@ -259,18 +255,6 @@ extension Engine {
         _ = try? store.recordApproval(
             job.id, stage: stage, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
         publishNewBeads()
-    }
-
-    /// What the operator needs to decide on a waiting job.
-    func approvalRequest(for id: JobID) throws -> ApprovalRequest? {
-        guard let job = try store.job(id), job.state == .awaitingApproval else { return nil }
-        let outputs = try store.finishedStages(id, attempt: job.attempts)
-        var request = ApprovalRequest(
-            jobID: id, attempt: job.attempts, title: job.title,
-            diff: try store.latestPatch(id)?.diff ?? Data(),
-            requestedAt: job.updatedAt)
-        request.apply(outputs.values)
-        return request
     }
 
     // MARK: Recording

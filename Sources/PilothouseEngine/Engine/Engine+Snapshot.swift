@@ -8,7 +8,7 @@ extension Engine {
         let jobs = try store.jobs()
         var approvals: [ApprovalRequest] = []
         for job in jobs where job.state == .awaitingApproval {
-            if let request = try approvalRequest(for: job.id) { approvals.append(request) }
+            if let request = try store.approvalRequest(for: job) { approvals.append(request) }
         }
         var gauges = await gaugeSource?() ?? Gauges()
         gauges.queueDepth = jobs.filter { $0.state == .queued }.count

@@ -45,7 +45,9 @@ public actor StoreWatcher {
     private func makeSnapshot() throws -> EngineSnapshot {
         let jobs = try store.jobs()
         let quarantine = try store.quarantineRecords()
-        let approvals = try jobs.filter { $0.state == .awaitingApproval }.compactMap { try approval(for: $0) }
+        let approvals = try jobs.filter { $0.state == .awaitingApproval }.compactMap {
+            try store.approvalRequest(for: $0)
+        }
         lastSeq = try store.lastBeadSeq()
         quarantineIDs = Set(quarantine.map(\.id))
         approvalIDs = Set(approvals.map(\.jobID))
@@ -73,7 +75,7 @@ public actor StoreWatcher {
             guard let job = try? store.job(id) else { continue }
             hub.publish(.jobChanged(job))
             if job.state == .awaitingApproval, !approvalIDs.contains(id),
-                let request = try? approval(for: job)
+                let request = try? store.approvalRequest(for: job)
             {
                 approvalIDs.insert(id)
                 hub.publish(.approvalRequested(request))
@@ -89,25 +91,5 @@ public actor StoreWatcher {
             for id in quarantineIDs.subtracting(current) { hub.publish(.quarantineRemoved(id)) }
             quarantineIDs = current
         }
-    }
-
-    private func approval(for job: Job) throws -> ApprovalRequest? {
-        let outputs = try store.finishedStages(job.id, attempt: job.attempts)
-        var request = ApprovalRequest(
-            jobID: job.id, attempt: job.attempts, title: job.title,
-            diff: try store.latestPatch(job.id)?.diff ?? Data(),
-            requestedAt: job.updatedAt)
-        request.apply(outputs.values)
-        return request
-    }
-}
-
-extension ApprovalRequest {
-    /// Fills review, tests and policy flags from a job's stage outputs.
-    mutating func apply(_ outputs: some Sequence<StageOutput>) {
-        let evidence = StageEvidence(outputs)
-        review = evidence.review
-        tests = evidence.tests
-        policyFlags = evidence.policyFlags
     }
 }

@@ -33,6 +33,18 @@ extension Store {
         }
     }
 
+    /// What an operator needs to decide on a waiting job: its patch and the evidence of its
+    /// stages. `nil` unless the job is waiting for approval.
+    public func approvalRequest(for job: Job) throws -> ApprovalRequest? {
+        guard job.state == .awaitingApproval else { return nil }
+        let evidence = StageEvidence(try finishedStages(job.id, attempt: job.attempts).values)
+        return ApprovalRequest(
+            jobID: job.id, attempt: job.attempts, title: job.title,
+            diff: try latestPatch(job.id)?.diff ?? Data(),
+            review: evidence.review, tests: evidence.tests, policyFlags: evidence.policyFlags,
+            requestedAt: job.updatedAt)
+    }
+
     /// Ends a job's run in `state` (releasing its lease) with a bead saying why.
     public func finishRun(_ id: JobID, to state: JobState, message: String) throws {
         try write { db in
@@ -78,53 +90,61 @@ extension Store {
     }
 
     /// Records an approval (by the operator or the auto-approve rule) as the gate stage's
-    /// result, so a restart after approval resumes at the merge.
+    /// result, so a restart after approval resumes at the merge. For a job that is still
+    /// running (the auto-approve rule, mid-pipeline).
     @discardableResult
     public func recordApproval(_ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?)
         throws -> Bead
     {
         try write { db in
-            let output = StageOutput.text(
-                hunks.map { "approved by \(who): hunks \($0.map(String.init).joined(separator: ","))" }
-                    ?? "approved by \(who)")
-            try db.execute(
-                sql: """
-                    INSERT INTO stage_results (job_id, stage, attempt, status, output, started_at, finished_at)
-                    VALUES (?, ?, ?, 'finished', ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, stage.rawValue, attempt, Store.encodeOutput(output), Store.millis(Date()),
-                    Store.millis(Date()),
-                ])
-            try db.execute(
-                sql: "UPDATE jobs SET approved_hunks = ? WHERE id = ?",
-                arguments: [hunks.map { Store.encodeList($0.map(String.init)) }, id.rawValue])
-            var metadata = ["by": who, "attempt": String(attempt)]
-            if let hunks { metadata["hunks"] = hunks.map(String.init).joined(separator: ",") }
-            return try Store.appendBead(
-                db, jobID: id, kind: .patchApproved, stage: stage, message: "approved by \(who)",
-                metadata: metadata)
+            try Store.insertApproval(db, id, stage: stage, attempt: attempt, by: who, hunks: hunks)
         }
     }
 
-    /// Moves an approved job to `merging` without a lease, for an engine to take over
-    /// (`claimOrphanedMerges`): how a decision made outside the engine reaches it.
-    public func markApproved(_ id: JobID) throws {
+    /// Approves a job waiting at the gate and moves it to `merging`, in one transaction, so
+    /// a crash cannot leave an approval recorded on a job still waiting. With an `owner` the
+    /// caller (an engine) holds the lease and merges; without, the job waits for an engine
+    /// to take it over (`claimOrphanedMerges`), which is how `pilothouse approve` works.
+    @discardableResult
+    public func approve(
+        _ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?, owner: String? = nil,
+        leaseUntil: Date? = nil
+    ) throws -> Job {
         try write { db in
-            try Store.transition(db, id, to: .merging, message: "approved; waiting for an engine to merge")
-            try Store.clearLease(id, in: db)
-        }
-    }
-
-    /// Moves an approved job to `merging` under a fresh lease.
-    public func resumeAfterApproval(_ id: JobID, owner: String, leaseUntil: Date) throws -> Job {
-        try write { db in
-            let job = try Store.transition(db, id, to: .merging, message: "merging approved patch")
+            _ = try Store.insertApproval(db, id, stage: stage, attempt: attempt, by: who, hunks: hunks)
+            let job = try Store.transition(
+                db, id, to: .merging,
+                message: owner == nil ? "approved; waiting for an engine to merge" : "merging approved patch")
             try db.execute(
                 sql: "UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-                arguments: [owner, Store.millis(leaseUntil), id.rawValue])
+                arguments: [owner, leaseUntil.map(Store.millis), id.rawValue])
             return job
         }
+    }
+
+    private static func insertApproval(
+        _ db: Database, _ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?
+    ) throws -> Bead {
+        let output = StageOutput.text(
+            hunks.map { "approved by \(who): hunks \($0.map(String.init).joined(separator: ","))" }
+                ?? "approved by \(who)")
+        try db.execute(
+            sql: """
+                INSERT INTO stage_results (job_id, stage, attempt, status, output, started_at, finished_at)
+                VALUES (?, ?, ?, 'finished', ?, ?, ?)
+                """,
+            arguments: [
+                id.rawValue, stage.rawValue, attempt, Store.encodeOutput(output), Store.millis(Date()),
+                Store.millis(Date()),
+            ])
+        try db.execute(
+            sql: "UPDATE jobs SET approved_hunks = ? WHERE id = ?",
+            arguments: [hunks.map { Store.encodeList($0.map(String.init)) }, id.rawValue])
+        var metadata = ["by": who, "attempt": String(attempt)]
+        if let hunks { metadata["hunks"] = hunks.map(String.init).joined(separator: ",") }
+        return try Store.appendBead(
+            db, jobID: id, kind: .patchApproved, stage: stage, message: "approved by \(who)",
+            metadata: metadata)
     }
 
     /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.

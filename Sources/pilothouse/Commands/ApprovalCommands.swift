@@ -42,9 +42,8 @@ struct ApproveCommand: ParsableCommand {
             $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         }
         let gate = config.engine.pipeline.stages.first { $0.kind == "approve" }?.name ?? .approve
-        try store.recordApproval(
+        try store.approve(
             job.id, stage: gate, attempt: job.attempts, by: "operator (command line)", hunks: chosen)
-        try store.markApproved(job.id)
         print(
             "approved \(job.id.short)\(chosen.map { " (hunks \($0.map(String.init).joined(separator: ",")))" } ?? ""); the engine merges it"
         )

@@ -41,9 +41,8 @@ import Testing
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         _ = await (try engine(store)).run(untilIdle: true)
         // As `pilothouse approve` does: record the decision, leave the merge to an engine.
-        try store.recordApproval(
+        try store.approve(
             job.id, stage: .approve, attempt: 1, by: "operator (command line)", hunks: [0])
-        try store.markApproved(job.id)
         let summary = await (try engine(store)).run(untilIdle: true)
         #expect(summary.merged == [job.id])
         #expect(try store.approvedHunks(job.id) == [0])
