@@ -3,7 +3,6 @@
 # in mock mode serves a full pipeline run, once through /v1/chat/completions and once
 # through /v1/messages. Needs `litellm` (pip install 'litellm[proxy]'); .ci/run installs it.
 set -euo pipefail
-[ -n "${DEBUG_E2E:-}" ] && set -x
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 here="$(cd "$(dirname "$0")" && pwd)"
 if ! command -v litellm >/dev/null 2>&1; then
@@ -28,10 +27,9 @@ for _ in $(seq 1 90); do
 done
 curl -sf "127.0.0.1:$port/health/liveliness" >/dev/null || fail "litellm did not come up on port $port"
 
-# One repository per endpoint; the pipeline's model stages all go to the proxy.
-run_case() {
-    local name="$1" analyze="$2" plan="$3" implement="$4" review="$5"
-    local repo="$work/$name"
+# A sample repository whose configuration points both provider types at the proxy.
+new_repo() {
+    local repo="$work/$1"
     git init -q "$repo"
     printf 'def add(a, b):\n    return a - b\n' > "$repo/calc.py"
     git -C "$repo" add . && git -C "$repo" commit -qm init
@@ -47,6 +45,15 @@ api_key_env = "LITELLM_MASTER_KEY"
 type = "anthropic"
 base_url = "http://127.0.0.1:$port"
 api_key_env = "LITELLM_MASTER_KEY"
+TOML
+}
+
+# One repository per endpoint; the pipeline's model stages all go to the proxy.
+run_case() {
+    local name="$1" analyze="$2" plan="$3" implement="$4" review="$5"
+    local repo="$work/$name"
+    new_repo "$name"
+    cat >> "$repo/.pilothouse/pilothouse.toml" <<TOML
 
 [[pipeline.stages]]
 name = "analyze"
@@ -103,16 +110,8 @@ run_case messages "litellm-messages:claude-mock" "litellm-messages:claude-mock" 
 # the secret appears nowhere under .pilothouse/ (database, WAL, worktrees, transcripts).
 leak="wJalrXUtnFEMI/K7MDENG/bPxRfiCYLEAKEDKEY1"
 repo="$work/leak"
-git init -q "$repo"
-printf 'def add(a, b):\n    return a - b\n' > "$repo/calc.py"
-git -C "$repo" add . && git -C "$repo" commit -qm init
-"$P" init "$repo" >/dev/null
+new_repo leak
 cat >> "$repo/.pilothouse/pilothouse.toml" <<TOML
-
-[providers.litellm]
-type = "openai"
-base_url = "http://127.0.0.1:$port/v1"
-api_key_env = "LITELLM_MASTER_KEY"
 
 [gateway]
 default_model = "litellm:mock-leak"
