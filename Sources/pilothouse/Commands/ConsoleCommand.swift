@@ -51,11 +51,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         consoleOptions.statusHint = assembly.statusHint
         let events = await engine.events()
         let running = Task { await engine.run(untilIdle: false) }
-        let forwarder = Task {
-            for await event in assembly.gateway.events {
-                if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
-            }
-        }
+        let forwarder = assembly.forwardGatewayNotices()
         do {
             try await ConsoleApp.run(events: events, send: { await engine.send($0) }, options: consoleOptions)
         } catch {

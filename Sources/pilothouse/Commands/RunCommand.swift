@@ -76,11 +76,7 @@ struct RunCommand: AsyncParsableCommand {
             for await event in events { reporter.handle(event) }
             return reporter
         }
-        let forwarder = Task {
-            for await event in assembly.gateway.events {
-                if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
-            }
-        }
+        let forwarder = assembly.forwardGatewayNotices()
         if let hint = assembly.statusHint, mode == .progressLine { await engine.notify(hint) }
         let signals = SignalWatcher { _ in Task { await engine.stop(interrupted: true) } }
         let summary = await engine.run(untilIdle: untilIdle)
@@ -102,22 +98,5 @@ struct RunCommand: AsyncParsableCommand {
                 "awaiting_approval": summary.awaitingApproval.count,
             ])
         if code != 0 { throw ExitCode(code) }
-    }
-}
-
-/// Gateway happenings worth a line for the operator.
-enum GatewayNotice {
-    static func text(for event: GatewayEvent) -> String? {
-        switch event {
-        case .circuitChanged(let model, _, let to): "circuit for \(model) is now \(to)"
-        case .budgetWarning(let scopes, _, let model):
-            "over the warn limit of the \(scopes.map(\.rawValue).joined(separator: ", ")) budget (\(model))"
-        case .budgetDenied(let scope, let remaining, _, _):
-            "the \(scope.rawValue) budget refused a call (\(remaining) left)"
-        case .fellBack(let from, let to, let reason): "\(from) failed (\(reason)); using \(to)"
-        case .cacheEntryPurged(let key): "purged a corrupt cache entry (\(key.prefix(12)))"
-        case .notice(let text): text
-        case .retrying: nil
-        }
     }
 }

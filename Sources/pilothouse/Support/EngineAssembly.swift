@@ -87,4 +87,14 @@ struct EngineAssembly {
             runID: runID,
             statusHint: GatewayFactory.statusHint(config: config))
     }
+
+    /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) into engine
+    /// notices, for the console's status line and `run`'s output. Cancel it when done.
+    func forwardGatewayNotices() -> Task<Void, Never> {
+        Task { [gateway, engine] in
+            for await event in gateway.events {
+                if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
+            }
+        }
+    }
 }
