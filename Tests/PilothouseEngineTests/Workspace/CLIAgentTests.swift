@@ -24,7 +24,6 @@ import Testing
     }
 
     @Test func agentChangesBecomeThePatchWithAScrubbedEnvironment() async throws {
-        setenv("PILOTHOUSE_TEST_LEAK", "should-not-pass", 1)
         let sandbox = try GitSandbox()
         let job = Job(title: "t", goal: "add agent.txt")
         let recorder = StageRecorder()
@@ -38,7 +37,18 @@ import Testing
         let patch = try #require(await recorder.latest)
         #expect(String(decoding: patch.diff, as: UTF8.self).contains("+made by agent"))
         let environment = String(decoding: sandbox.read("env.txt", in: sandbox.outside) ?? [], as: UTF8.self)
-        #expect(!environment.contains("PILOTHOUSE_TEST_LEAK"))
+        // Only allowlisted variables reach the agent (plus what `sh` itself sets). Nothing is
+        // set with setenv here: changing the environment while other tests spawn processes
+        // races Foundation's Process and can crash the test run.
+        let allowed = Set(ProcessRunner.environment(allowing: try fakeAgent(sandbox).envAllowlist).keys)
+            .union(["PWD", "SHLVL", "_", "OLDPWD"])
+        let names = environment.split(separator: "\n").compactMap {
+            $0.split(separator: "=", maxSplits: 1).first
+        }
+        .map(String.init)
+        #expect(!names.isEmpty)
+        #expect(names.filter { !allowed.contains($0) } == [])
+        #expect(ProcessInfo.processInfo.environment.keys.contains { !allowed.contains($0) })
         #expect(
             String(decoding: sandbox.read("tools.txt", in: sandbox.outside) ?? [], as: UTF8.self)
                 == "tools=Read,Write\n")
