@@ -16,7 +16,7 @@ enum Entry {
                 try command.run()
             }
         } catch let error as CommandFailure {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            printError("error: \(error.message)")
             exit(error.code)
         } catch let error as ExitCode {
             exit(error.rawValue)
@@ -27,11 +27,11 @@ enum Entry {
                 exit(0)
             }
             if let message = CommandFailure.describe(error) {
-                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                printError("error: \(message)")
                 exit(CommandFailure.code(for: error))
             }
             // Argument parsing problems: argument-parser's message and usage, exit 2.
-            FileHandle.standardError.write(Data((Pilothouse.fullMessage(for: error) + "\n").utf8))
+            printError(Pilothouse.fullMessage(for: error))
             exit(2)
         }
     }

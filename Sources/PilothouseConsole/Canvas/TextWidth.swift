@@ -1,3 +1,5 @@
+import PilothouseCore
+
 /// Terminal column widths computed from Unicode data alone.
 ///
 /// The canvas must agree with the terminal about how many columns each character takes, or every
@@ -7,7 +9,7 @@
 public enum TextWidth {
     /// Shown in place of control characters so escape sequences in model output or file names can
     /// never reach the terminal.
-    public static let replacement: Character = "\u{FFFD}"
+    public static let replacement = Character(TerminalText.replacement)
     public static let ellipsis: Character = "…"
 
     /// Columns `character` occupies once made displayable: 0, 1 or 2.
@@ -22,20 +24,15 @@ public enum TextWidth {
         return total
     }
 
-    /// `character` itself, or a replacement when it is a control or separator character that
-    /// would move the cursor or change terminal state. Tabs become a single space because the
-    /// canvas has no tab stops.
+    /// `character` itself, or a replacement when it would move the cursor, change terminal state
+    /// or reorder text (`TerminalText.isUnsafe`, shared with the CLI). Tabs become a single
+    /// space because the canvas has no tab stops.
     public static func displayable(_ character: Character) -> Character {
         guard let first = character.unicodeScalars.first else { return replacement }
         if first == "\t" { return " " }
-        switch first.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator:
-            return replacement
-        default:
-            // Grapheme clusters that merely start with a newline ("\r\n") fall here too.
-            if character.isNewline { return replacement }
-            return character
-        }
+        // Grapheme clusters that merely start with a newline ("\r\n") are caught by `isNewline`.
+        if TerminalText.isUnsafe(first) || character.isNewline { return replacement }
+        return character
     }
 
     /// `text` cut to at most `width` columns, ending in `…` when something was cut.

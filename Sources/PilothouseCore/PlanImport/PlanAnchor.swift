@@ -30,11 +30,14 @@ enum PlanAnchor {
     }
 
     /// "section/item"; the section is the item's enclosing heading without its parenthetical note,
-    /// which plans reword more often than the heading itself.
+    /// which plans reword more often than the heading itself. Both are slugged after redaction:
+    /// a slug turns `Bearer abc…` into `bearer-abc…`, which no pattern recognises any more, so
+    /// a secret in a heading would otherwise be stored in the clear inside the anchor.
     static func base(section: String?, item: String) -> String {
-        let leaf = slug(item).isEmpty ? "item" : slug(item)
+        let itemSlug = slug(Redactor.standard.redact(item))
+        let leaf = itemSlug.isEmpty ? "item" : itemSlug
         guard let section else { return leaf }
-        let sectionSlug = slug(withoutParentheticals(section))
+        let sectionSlug = slug(Redactor.standard.redact(withoutParentheticals(section)))
         return sectionSlug.isEmpty ? leaf : sectionSlug + "/" + leaf
     }
 

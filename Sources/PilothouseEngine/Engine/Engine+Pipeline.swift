@@ -203,9 +203,9 @@ extension Engine {
         case .quarantine(let reason, let message, let payload):
             let record = QuarantineRecord(
                 jobID: id, reason: reason, message: "\(stage): \(message)", payload: payload)
-            try store.quarantine(record, clearingLease: true)
+            let stored = try store.quarantine(record, clearingLease: true)
             summary.quarantined.insert(id)
-            publish(.quarantineAdded(record))
+            publish(.quarantineAdded(stored))
         case .budgetHold(let scope):
             try store.finishRun(id, to: .budgetHold, message: "waiting for the \(scope) budget")
             if scope == "run" || scope == "day" {
@@ -289,7 +289,9 @@ extension Engine {
             id, stage: stage, attempt: attempt, output: output, message: message ?? "\(stage) finished")
         publish(
             .stageProgress(
-                StageProgress(jobID: id, stage: stage, attempt: attempt, status: .finished, output: output)))
+                StageProgress(
+                    jobID: id, stage: stage, attempt: attempt, status: .finished, output: store.stored.output(output))
+            ))
         publishNewBeads()
     }
 
@@ -300,7 +302,8 @@ extension Engine {
         _ = try? store.recordStageFailed(id, stage: stage, attempt: attempt, message: message)
         publish(
             .stageProgress(
-                StageProgress(jobID: id, stage: stage, attempt: attempt, status: .failed, message: message)))
+                StageProgress(
+                    jobID: id, stage: stage, attempt: attempt, status: .failed, message: store.stored(message))))
         publishNewBeads()
     }
 

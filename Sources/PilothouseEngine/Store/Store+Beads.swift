@@ -7,6 +7,8 @@ extension Store {
     ///
     /// Callers are already inside `write`, whose `BEGIN IMMEDIATE` holds SQLite's write lock,
     /// so reading the head and inserting after it cannot interleave with another process.
+    /// Callers pass text already through `stored`; NUL is replaced here once more, before
+    /// hashing, because a NUL the database cuts off would break the chain for good.
     @discardableResult
     static func appendBead(
         _ db: Database, jobID: JobID?, kind: BeadKind, stage: StageName? = nil, message: String,
@@ -21,7 +23,10 @@ extension Store {
         let lastHash: String = head["last_hash"]
         let bead = BeadHasher.seal(
             Bead(
-                seq: count + 1, jobID: jobID, kind: kind, stage: stage, message: message, metadata: metadata,
+                seq: count + 1, jobID: jobID, kind: kind, stage: stage, message: StoredText.withoutNUL(message),
+                metadata: Dictionary(
+                    metadata.map { (StoredText.withoutNUL($0.key), StoredText.withoutNUL($0.value)) },
+                    uniquingKeysWith: { first, _ in first }),
                 createdAtMillis: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), prevHash: lastHash
             ))
         try db.execute(
@@ -48,7 +53,8 @@ extension Store {
     ) throws -> Bead {
         try write { db in
             try Store.appendBead(
-                db, jobID: jobID, kind: kind, stage: stage, message: message, metadata: metadata)
+                db, jobID: jobID, kind: kind, stage: stage, message: stored(message),
+                metadata: stored.metadata(metadata))
         }
     }
 

@@ -47,6 +47,7 @@ extension Store {
 
     /// Ends a job's run in `state` (releasing its lease) with a bead saying why.
     public func finishRun(_ id: JobID, to state: JobState, message: String) throws {
+        let message = stored(message)
         try write { db in
             try Store.transition(db, id, to: state, message: message)
             try Store.clearLease(id, in: db)
@@ -69,6 +70,7 @@ extension Store {
 
     /// Puts a job back in the queue; an operator's retry gives it a fresh set of attempts.
     public func requeue(_ id: JobID, resetAttempts: Bool, message: String) throws {
+        let message = stored(message)
         try write { db in
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
@@ -81,6 +83,7 @@ extension Store {
     /// Queues a job again and gives back the attempt its claim counted: the job did not
     /// fail, its models were unavailable.
     public func requeueRefundingAttempt(_ id: JobID, message: String) throws {
+        let message = stored(message)
         try write { db in
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
@@ -96,7 +99,8 @@ extension Store {
     public func recordApproval(_ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?)
         throws -> Bead
     {
-        try write { db in
+        let who = stored(who)
+        return try write { db in
             try Store.insertApproval(db, id, stage: stage, attempt: attempt, by: who, hunks: hunks)
         }
     }
@@ -110,7 +114,8 @@ extension Store {
         _ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?, owner: String? = nil,
         leaseUntil: Date? = nil
     ) throws -> Job {
-        try write { db in
+        let who = stored(who)
+        return try write { db in
             _ = try Store.insertApproval(db, id, stage: stage, attempt: attempt, by: who, hunks: hunks)
             let job = try Store.transition(
                 db, id, to: .merging,
@@ -149,6 +154,7 @@ extension Store {
 
     /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
     public func reject(_ id: JobID, reason: String, retry: Bool) throws {
+        let reason = stored(reason)
         try write { db in
             try Store.appendBead(
                 db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
@@ -163,10 +169,13 @@ extension Store {
     }
 
     /// Quarantines a job's record and releases its lease in one transaction.
-    public func quarantine(_ record: QuarantineRecord, clearingLease: Bool) throws {
-        try write { db in
+    @discardableResult
+    public func quarantine(_ record: QuarantineRecord, clearingLease: Bool) throws -> QuarantineRecord {
+        let record = stored.record(record)
+        return try write { db in
             try Store.quarantine(record, in: db)
             if clearingLease, let jobID = record.jobID { try Store.clearLease(jobID, in: db) }
+            return record
         }
     }
 
@@ -199,6 +208,7 @@ extension Store {
 
     /// Sets or removes an enforced budget.
     public func setBudget(scope: String, key: String, limit: Money?) throws {
+        let key = stored(key)
         try write { db in
             if let limit {
                 try db.execute(

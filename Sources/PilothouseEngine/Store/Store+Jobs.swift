@@ -4,10 +4,12 @@ import PilothouseCore
 
 extension Store {
     /// Adds a job and its `job_created` bead in one transaction. An operator's ready patch
-    /// (`enqueue --patch`) is stored with it and replaces the model in `implement`.
+    /// (`enqueue --patch`) is stored with it and replaces the model in `implement`. Returns
+    /// the job as stored (secrets redacted), which is what callers should show.
     @discardableResult
     public func enqueue(_ job: Job, operatorPatch: Data? = nil) throws -> Job {
-        try write { db in
+        let job = stored.job(job)
+        return try write { db in
             try Store.insert(job, contentHash: nil, in: db)
             if let operatorPatch {
                 try db.execute(
@@ -71,7 +73,8 @@ extension Store {
             }
             let current = try String.fetchOne(
                 db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue])
-            return try Store.transition(db, id, to: next, message: message ?? "\(current ?? "?") → \(next)")
+            return try Store.transition(
+                db, id, to: next, message: message.map { stored($0) } ?? "\(current ?? "?") → \(next)")
         }
     }
 

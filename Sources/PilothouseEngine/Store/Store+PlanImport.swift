@@ -22,27 +22,29 @@ extension Store {
     public func importPlan(_ items: [PlanItem], plan: String, maxAttempts: Int, now: Date = Date()) throws
         -> PlanImportSummary
     {
-        try write { db in
+        let plan = stored(plan)
+        return try write { db in
             var summary = PlanImportSummary()
             for item in items {
                 let row = try Row.fetchOne(
                     db,
                     sql:
                         "SELECT id, state, content_hash FROM jobs WHERE source_plan = ? AND source_anchor = ?",
-                    arguments: [plan, item.anchor])
+                    arguments: [plan, stored(item.anchor)])
                 guard let row else {
-                    let job = Job(
-                        id: JobID(date: now), title: item.title, goal: item.goal, category: item.category,
-                        priority: item.priority, sourcePlan: plan, sourceAnchor: item.anchor,
-                        filesHint: item.files,
-                        maxAttempts: maxAttempts, createdAt: now)
+                    let job = stored.job(
+                        Job(
+                            id: JobID(date: now), title: item.title, goal: item.goal, category: item.category,
+                            priority: item.priority, sourcePlan: plan, sourceAnchor: item.anchor,
+                            filesHint: item.files,
+                            maxAttempts: maxAttempts, createdAt: now))
                     try Store.insert(job, contentHash: item.contentHash, in: db)
                     try Store.appendBead(
                         db, jobID: job.id, kind: .jobCreated, message: job.title,
                         metadata: [
                             "priority": job.priority.description, "category": job.category.rawValue,
                             "plan": plan,
-                            "anchor": item.anchor,
+                            "anchor": job.sourceAnchor ?? "",
                         ], at: now)
                     summary.added.append(job.id)
                     continue
@@ -64,15 +66,15 @@ extension Store {
                             updated_at = ? WHERE id = ?
                         """,
                     arguments: [
-                        item.title, item.goal, item.category.rawValue, item.priority.rawValue,
-                        Store.encodeList(item.files),
+                        stored(item.title), stored(item.goal), item.category.rawValue, item.priority.rawValue,
+                        Store.encodeList(item.files.map { stored($0) }),
                         item.contentHash, Store.millis(now), id.rawValue,
                     ])
                 try Store.appendBead(
                     db, jobID: id, kind: .jobUpdated, message: "updated from \(plan)",
                     metadata: [
                         "priority": item.priority.description, "category": item.category.rawValue,
-                        "anchor": item.anchor,
+                        "anchor": stored(item.anchor),
                     ],
                     at: now)
                 summary.updated.append(id)

@@ -4,10 +4,12 @@ import PilothouseCore
 
 extension Store {
     /// Puts a record into quarantine; its job (if any) moves to `quarantined` in the same
-    /// transaction, so a record is never in quarantine while its job still runs.
+    /// transaction, so a record is never in quarantine while its job still runs. Returns the
+    /// record as stored (secrets redacted).
     @discardableResult
     public func quarantine(_ record: QuarantineRecord) throws -> QuarantineRecord {
-        try write { db in
+        let record = stored.record(record)
+        return try write { db in
             try Store.quarantine(record, in: db)
             return record
         }
@@ -54,6 +56,7 @@ extension Store {
 
     /// Drops a record for good, leaving a bead that says who dropped what and why.
     public func dropQuarantineRecord(_ id: JobID, reason: String = "dropped by operator") throws {
+        let reason = stored(reason)
         try write { db in
             let record = try Row.fetchOne(
                 db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id.rawValue]

@@ -29,8 +29,9 @@ extension Store {
         _ id: JobID, stage: StageName, attempt: Int, output: StageOutput, message: String,
         at date: Date = Date()
     ) throws -> Bead {
-        try write { db in
-            let encoded = Store.encodeOutput(output)
+        let message = stored(message)
+        return try write { db in
+            let encoded = Store.encodeOutput(stored.output(output))
             let updated = try Store.updateLatestStageRow(
                 db, id: id, stage: stage, attempt: attempt, status: "finished", output: encoded, at: date)
             if !updated {
@@ -55,7 +56,8 @@ extension Store {
         _ id: JobID, stage: StageName, attempt: Int, kind: BeadKind = .stageFailed, message: String,
         at date: Date = Date()
     ) throws -> Bead {
-        try write { db in
+        let message = stored(message)
+        return try write { db in
             _ = try Store.updateLatestStageRow(
                 db, id: id, stage: stage, attempt: attempt, status: kind == .stageSlow ? "running" : "failed",
                 output: Store.encodeOutput(.text(message)), at: date)

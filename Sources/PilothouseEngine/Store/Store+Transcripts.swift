@@ -3,11 +3,14 @@ import GRDB
 import PilothouseCore
 
 extension Store {
-    /// Stores a prompt and response that the caller has already passed through the redactor.
+    /// Stores a prompt and response, through `stored` like every other text (the gateway
+    /// redacts them too, with its own redactor, before they get here).
     public func appendTranscript(
         callID: Int64?, jobID: JobID?, stage: StageName?, model: String, prompt: String, response: String,
         at date: Date = Date()
     ) throws {
+        let prompt = stored(prompt)
+        let response = stored(response)
         try write { db in
             try db.execute(
                 sql: """

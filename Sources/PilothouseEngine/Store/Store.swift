@@ -10,27 +10,31 @@ import PilothouseCore
 public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// Applied to every operator- or model-supplied text before it is written (see
+    /// `StoredText`): the configuration's redactor, so its extra patterns hold here too.
+    public let stored: StoredText
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = 10
 
     /// Opens an existing store. The file is checked before SQLite touches it, so a garbage,
     /// read-only or newer-schema file is reported and left byte-for-byte unchanged.
-    public static func open(path: String) throws(StoreError) -> Store {
+    public static func open(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store {
         try StorePreflight.check(path: path)
-        return try Store(path: path)
+        return try Store(path: path, redactor: redactor)
     }
 
     /// Creates the store if it does not exist yet, otherwise opens it.
-    public static func openOrCreate(path: String) throws(StoreError) -> Store {
+    public static func openOrCreate(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store {
         if FileManager.default.fileExists(atPath: path) {
-            return try open(path: path)
+            return try open(path: path, redactor: redactor)
         }
-        return try Store(path: path)
+        return try Store(path: path, redactor: redactor)
     }
 
-    private init(path: String) throws(StoreError) {
+    private init(path: String, redactor: Redactor) throws(StoreError) {
         self.path = path
+        self.stored = StoredText(redactor: redactor)
         var configuration = Configuration()
         configuration.busyMode = .timeout(Store.busyTimeout)
         configuration.foreignKeysEnabled = true

@@ -83,8 +83,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             return first
         }
         if !finished {
-            FileHandle.standardError.write(
-                Data("pilothouse: left running stages to their leases; the next start picks them up\n".utf8))
+            printError("pilothouse: left running stages to their leases; the next start picks them up")
         }
         try? assembly.store.endRun(assembly.runID, exitCode: code)
     }
@@ -132,8 +131,7 @@ enum ThemeChoice {
             let contents = try ThemeFile.load(path: path)
             return try Theme.parse(name: contents.name, roles: contents.roles)
         } catch {
-            FileHandle.standardError.write(
-                Data("pilothouse: theme \(path): \(error); using the dark theme\n".utf8))
+            printError("pilothouse: theme \(path): \(error); using the dark theme")
             return .dark
         }
     }

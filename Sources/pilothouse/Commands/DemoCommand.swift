@@ -51,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
         // In headless mode stdout may carry JSON lines; the demo's own words go to stderr then.
         let say: (String) -> Void =
             headless && isatty(STDOUT_FILENO) == 0
-            ? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } : { print($0) }
+            ? { printError($0) } : { print($0) }
         let created = try DemoSetup.prepare(at: root, seed: seed ?? DemoSetup.defaultSeed)
         say(
             created

@@ -83,11 +83,11 @@ struct EnqueueCommand: ParsableCommand {
             filesHint: (files ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty },
             maxAttempts: config.jobs.maxAttempts)
-        try store.enqueue(job, operatorPatch: operatorPatch)
+        let queued = try store.enqueue(job, operatorPatch: operatorPatch)
         if json {
-            print(try JSONOutput.encode(job))
+            print(try JSONOutput.encode(queued))
         } else {
-            print("queued \(job.id.short) \(job.priority) \(job.category) \(job.title)")
+            print("queued \(queued.id.short) \(queued.priority) \(queued.category) \(queued.title)")
         }
     }
 }

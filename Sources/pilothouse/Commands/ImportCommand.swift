@@ -37,7 +37,8 @@ struct ImportCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw CommandFailure("\(plan): cannot be read; check its permissions")
         }
-        let items = PlanParser.parse(String(decoding: data, as: UTF8.self))
+        // Redacted before parsing, so nothing derived from the text (titles, anchors) keeps a secret.
+        let items = PlanParser.parse(store.stored(String(decoding: data, as: UTF8.self)))
         if items.isEmpty {
             // A description without actionable items (an architecture document, say) is not an
             // error, but the operator should know nothing was queued and why.

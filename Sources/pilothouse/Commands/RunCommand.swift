@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         let mode: HeadlessReporter.Mode = json || isatty(STDOUT_FILENO) == 0 ? .jsonLines : .progressLine
         let events = await engine.events()
         let printer = Task {
-            var reporter = HeadlessReporter(mode: mode)
+            var reporter = HeadlessReporter(mode: mode, text: assembly.store.stored)
             for await event in events { reporter.handle(event) }
             return reporter
         }

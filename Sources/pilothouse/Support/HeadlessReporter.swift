@@ -5,29 +5,38 @@ import PilothouseCore
 /// (`--json`, or whenever stdout is not a terminal), or a live one-line summary on a TTY.
 ///
 /// The JSON schema is documented in Docs/OPERATIONS.md ("Headless runs"); keys are stable.
+/// Free text in an event (titles, messages, notices) passes through the store's `StoredText`
+/// once more, since some events carry text that was never stored, and JSON lines escape
+/// every character a terminal would obey.
 struct HeadlessReporter {
     enum Mode { case jsonLines, progressLine }
 
     let mode: Mode
+    let text: StoredText
     private var counts: [JobState: Int] = [:]
     private var jobStates: [JobID: JobState] = [:]
     private var spend = Money.zero
     private var lastDraw = ContinuousClock.now - .seconds(1)
 
-    init(mode: Mode) { self.mode = mode }
+    init(mode: Mode, text: StoredText) {
+        self.mode = mode
+        self.text = text
+    }
 
     mutating func handle(_ event: EngineEvent) {
         fold(event)
         switch mode {
         case .jsonLines:
-            if let line = Self.json(for: event) { Self.write(line + "\n") }
+            Self.write(json(for: event) + "\n")
         case .progressLine:
             let now = ContinuousClock.now
             if now - lastDraw >= .milliseconds(100) {
                 lastDraw = now
                 Self.write("\r\u{1B}[K" + progressText())
             }
-            if case .notice(let text) = event { Self.write("\r\u{1B}[K" + text + "\n" + progressText()) }
+            if case .notice(let notice) = event {
+                Self.write("\r\u{1B}[K" + TerminalText.neutralised(text(notice)) + "\n" + progressText())
+            }
         }
     }
 
@@ -74,8 +83,8 @@ struct HeadlessReporter {
 
     // MARK: JSON lines
 
-    static func json(for event: EngineEvent) -> String? {
-        var object: [String: Any] = ["at": timestamp()]
+    func json(for event: EngineEvent) -> String {
+        var object: [String: Any] = ["at": Self.timestamp()]
         switch event {
         case .snapshot(let snapshot):
             object["event"] = "snapshot"
@@ -87,7 +96,7 @@ struct HeadlessReporter {
         case .jobChanged(let job):
             object["event"] = "job_changed"
             object["job"] = [
-                "id": job.id.rawValue, "title": job.title, "state": job.state.rawValue,
+                "id": job.id.rawValue, "title": text(job.title), "state": job.state.rawValue,
                 "stage": job.currentStage?.rawValue as Any, "attempts": job.attempts,
                 "max_attempts": job.maxAttempts,
                 "priority": job.priority.description, "category": job.category.rawValue,
@@ -96,7 +105,7 @@ struct HeadlessReporter {
             object["event"] = "bead"
             object["bead"] = [
                 "seq": bead.seq, "kind": bead.kind.rawValue, "job": bead.jobID?.rawValue as Any,
-                "stage": bead.stage?.rawValue as Any, "message": bead.message, "hash": bead.hash,
+                "stage": bead.stage?.rawValue as Any, "message": text(bead.message), "hash": bead.hash,
             ]
         case .stageProgress(let progress):
             object["event"] = "stage"
@@ -104,7 +113,7 @@ struct HeadlessReporter {
             object["stage"] = progress.stage.rawValue
             object["attempt"] = progress.attempt
             object["status"] = progress.status.rawValue
-            object["message"] = progress.message
+            object["message"] = text(progress.message)
         case .gauges(let gauges):
             object["event"] = "gauges"
             object["run_spend_usd"] = gauges.runSpend.dollarsString
@@ -116,7 +125,7 @@ struct HeadlessReporter {
             object["record"] = [
                 "id": record.id.rawValue, "job": record.jobID?.rawValue as Any,
                 "reason": record.reason.rawValue,
-                "message": record.message,
+                "message": text(record.message),
             ]
         case .quarantineRemoved(let id):
             object["event"] = "quarantine_removed"
@@ -124,7 +133,7 @@ struct HeadlessReporter {
         case .approvalRequested(let request):
             object["event"] = "approval_requested"
             object["job"] = request.jobID.rawValue
-            object["title"] = request.title
+            object["title"] = text(request.title)
             object["review_score"] = request.review?.overall as Any
             object["tests_passed"] = request.tests?.passed as Any
             object["diff_bytes"] = request.diff.count
@@ -138,12 +147,12 @@ struct HeadlessReporter {
             object["event"] = "command"
             object["command"] = outcome.command.description
             object["succeeded"] = outcome.succeeded
-            object["message"] = outcome.message
-        case .notice(let text):
+            object["message"] = text(outcome.message)
+        case .notice(let notice):
             object["event"] = "notice"
-            object["message"] = text
+            object["message"] = text(notice)
         }
-        return encode(object)
+        return Self.encode(object)
     }
 
     static func encode(_ object: [String: Any]) -> String {
@@ -152,7 +161,7 @@ struct HeadlessReporter {
             let data = try? JSONSerialization.data(
                 withJSONObject: cleaned, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return "{\"event\":\"error\",\"message\":\"unencodable event\"}" }
-        return String(decoding: data, as: UTF8.self)
+        return TerminalText.escapedJSON(String(decoding: data, as: UTF8.self))
     }
 
     /// `Optional.none` inside `Any` must become JSON null.

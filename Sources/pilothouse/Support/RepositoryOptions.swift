@@ -15,14 +15,16 @@ struct RepositoryOptions: ParsableArguments {
         return try Repository.locate(from: start)
     }
 
-    /// The repository's store; a clear refusal when `init` has not been run.
+    /// The repository's store; a clear refusal when `init` has not been run. The store
+    /// redacts with the configuration's patterns, so the configuration must load.
     func openStore() throws -> (Repository, Store) {
         let repository = try repository()
         guard FileManager.default.fileExists(atPath: repository.databasePath) else {
             throw CommandFailure(
                 "no Pilothouse store in \(repository.root); run `pilothouse init` there first")
         }
-        return (repository, try Store.open(path: repository.databasePath))
+        let redactor = try config(for: repository).redactor
+        return (repository, try Store.open(path: repository.databasePath, redactor: redactor))
     }
 
     func config(for repository: Repository) throws -> PilothouseConfig {
