@@ -290,7 +290,8 @@ extension Engine {
         publish(
             .stageProgress(
                 StageProgress(
-                    jobID: id, stage: stage, attempt: attempt, status: .finished, output: store.stored.output(output))
+                    jobID: id, stage: stage, attempt: attempt, status: .finished,
+                    output: store.stored.output(output))
             ))
         publishNewBeads()
     }
@@ -303,7 +304,8 @@ extension Engine {
         publish(
             .stageProgress(
                 StageProgress(
-                    jobID: id, stage: stage, attempt: attempt, status: .failed, message: store.stored(message))))
+                    jobID: id, stage: stage, attempt: attempt, status: .failed, message: store.stored(message)
+                )))
         publishNewBeads()
     }
 

@@ -23,7 +23,8 @@ extension Store {
         let lastHash: String = head["last_hash"]
         let bead = BeadHasher.seal(
             Bead(
-                seq: count + 1, jobID: jobID, kind: kind, stage: stage, message: StoredText.withoutNUL(message),
+                seq: count + 1, jobID: jobID, kind: kind, stage: stage,
+                message: StoredText.withoutNUL(message),
                 metadata: Dictionary(
                     metadata.map { (StoredText.withoutNUL($0.key), StoredText.withoutNUL($0.value)) },
                     uniquingKeysWith: { first, _ in first }),

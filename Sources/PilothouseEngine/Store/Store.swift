@@ -25,7 +25,8 @@ public final class Store: Sendable {
     }
 
     /// Creates the store if it does not exist yet, otherwise opens it.
-    public static func openOrCreate(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store {
+    public static func openOrCreate(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store
+    {
         if FileManager.default.fileExists(atPath: path) {
             return try open(path: path, redactor: redactor)
         }

@@ -20,7 +20,9 @@ import Testing
     @Test(arguments: hostile)
     func neutralisedTextHoldsNothingATerminalObeys(name: String, text: String) {
         let shown = TerminalText.neutralised(text)
-        #expect(!shown.unicodeScalars.contains { TerminalText.isUnsafe($0) }, "\(name): \(shown.debugDescription)")
+        #expect(
+            !shown.unicodeScalars.contains { TerminalText.isUnsafe($0) }, "\(name): \(shown.debugDescription)"
+        )
         #expect(shown.unicodeScalars.contains(TerminalText.replacement), "\(name)")
     }
 
@@ -61,9 +63,11 @@ import Testing
         let stored = StoredText()
         let job = stored.job(
             Job(title: secret, goal: secret, sourcePlan: secret, sourceAnchor: secret, filesHint: [secret]))
-        #expect(!"\(job.title)\(job.goal)\(job.sourcePlan!)\(job.sourceAnchor!)\(job.filesHint)".contains(secret))
+        #expect(
+            !"\(job.title)\(job.goal)\(job.sourcePlan!)\(job.sourceAnchor!)\(job.filesHint)".contains(secret))
         let outputs: [StageOutput] = [
-            .text(secret), .plan(secret), .review(ReviewScore(overall: 5, dimensions: [secret: 3], summary: secret)),
+            .text(secret), .plan(secret),
+            .review(ReviewScore(overall: 5, dimensions: [secret: 3], summary: secret)),
             .tests(TestSummary(passed: false, outputTail: secret)),
             .policy(PolicyReport(violations: [secret], flags: [secret])),
         ]
@@ -71,7 +75,8 @@ import Testing
             let encoded = String(decoding: try! JSONEncoder().encode(stored.output(output)), as: UTF8.self)
             #expect(!encoded.contains(secret), "\(encoded)")
         }
-        let record = stored.record(QuarantineRecord(jobID: nil, reason: .stageFailed, message: secret, payload: secret))
+        let record = stored.record(
+            QuarantineRecord(jobID: nil, reason: .stageFailed, message: secret, payload: secret))
         #expect(!(record.message + record.payload).contains(secret))
     }
 }

@@ -13,7 +13,10 @@ enum SecretSamples {
             "aws_secret_key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
         ),
-        ("github_token", "token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+        (
+            "github_token", "token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+            "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+        ),
         (
             "github_token", "pat github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
             "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"
@@ -21,7 +24,8 @@ enum SecretSamples {
         ("gitlab_token", "GITLAB=glpat-xY12abCD34efGH56ijKL", "glpat-xY12abCD34efGH56ijKL"),
         ("slack_token", "slack xoxb-123456789012-abcdefghijkl", "xoxb-123456789012-abcdefghijkl"),
         (
-            "slack_webhook", "hook https://hooks.slack.com/services/T0AAAA000/B0BBBB000/cccccccccccccccccccccccc",
+            "slack_webhook",
+            "hook https://hooks.slack.com/services/T0AAAA000/B0BBBB000/cccccccccccccccccccccccc",
             "T0AAAA000/B0BBBB000/cccccccccccccccccccccccc"
         ),
         (
@@ -33,7 +37,8 @@ enum SecretSamples {
             "sk-proj-abc123DEF456ghi789JKL012mno345PQR678"
         ),
         (
-            "jwt", "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "jwt",
+            "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
         ),
         ("bearer_token", "Authorization: Bearer abcdefghijklmnop1234567890", "abcdefghijklmnop1234567890"),
@@ -42,7 +47,8 @@ enum SecretSamples {
         ("email", "contact jane.doe@acme-corp.io for access", "jane.doe@acme-corp.io"),
         ("high_entropy_assignment", "db_password = \"Zx9!qR2#vL7mK4pW\"", "Zx9!qR2#vL7mK4pW"),
         (
-            "private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7Qz\n-----END RSA PRIVATE KEY-----",
+            "private_key",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7Qz\n-----END RSA PRIVATE KEY-----",
             "MIIEpAIBAAKCAQEA7Qz"
         ),
     ]
@@ -75,7 +81,8 @@ enum SecretSamples {
         let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
         for sample in SecretSamples.all {
             let text = sample.text
-            let job = try store.enqueue(Job(title: "fix \(text)", goal: "goal with \(text)", filesHint: [text]))
+            let job = try store.enqueue(
+                Job(title: "fix \(text)", goal: "goal with \(text)", filesHint: [text]))
             #expect(job.title.contains("[REDACTED:"), "\(sample.kind): \(job.title)")
             let plan = "# Plan\n\n## P1\n\n### 1. Rotate \(text.split(separator: "\n")[0])\n\(text)\n"
             let items = PlanParser.parse(plan)
@@ -98,7 +105,8 @@ enum SecretSamples {
             try store.transition(job.id, to: .awaitingApproval)
             try store.reject(job.id, reason: "no: \(text)", retry: true)
             try store.quarantine(
-                QuarantineRecord(jobID: nil, reason: .malformedOutput, message: text, payload: "model: \(text)"))
+                QuarantineRecord(
+                    jobID: nil, reason: .malformedOutput, message: text, payload: "model: \(text)"))
         }
         for sample in SecretSamples.all {
             let hits = Self.files(under: directory.path, containing: sample.secret)
@@ -128,7 +136,9 @@ enum SecretSamples {
     @Test func randomBytesInEveryInputLeaveAChainThatVerifies() throws {
         let store = try Store.openOrCreate(path: directory.file("fuzz.db"))
         var random = SplitMix64(seed: 0x5EED_0010)
-        let interesting: [UInt8] = [0x00, 0x1B, 0x07, 0x0A, 0x0D, 0x7F, 0x80, 0x9B, 0xC0, 0xE2, 0xED, 0xF0, 0xFF]
+        let interesting: [UInt8] = [
+            0x00, 0x1B, 0x07, 0x0A, 0x0D, 0x7F, 0x80, 0x9B, 0xC0, 0xE2, 0xED, 0xF0, 0xFF,
+        ]
         func bytes() -> [UInt8] {
             (0..<Int.random(in: 0...48, using: &random)).map { _ in
                 Bool.random(using: &random)
