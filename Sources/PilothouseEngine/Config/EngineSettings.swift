@@ -23,6 +23,9 @@ public struct EngineSettings: Sendable, Equatable {
             if let value = try section.int("poll_ms", range: 10...60_000) {
                 engine.pollInterval = .milliseconds(value)
             }
+            if let value = try section.int("disk_full_wait_seconds", range: 0...86_400) {
+                engine.diskFullPatience = .seconds(value)
+            }
             if let limits = try section.intTable("stage_limits", range: 1...1024) {
                 engine.stageLimits = Dictionary(
                     uniqueKeysWithValues: limits.map { (StageName($0.key), $0.value) })

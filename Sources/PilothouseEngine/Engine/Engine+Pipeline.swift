@@ -147,10 +147,12 @@ extension Engine {
             }
             switch result {
             case .success(let output):
+                storagePause = nil
                 recordFinished(id, stage: spec.name, attempt: context.attempt, output: output)
                 await slots.release(spec.name)
                 return .success(output)
-            case .failure(let error):
+            case .failure(let reported):
+                let error = reported.classifyingStorageFaults
                 recordFailed(
                     id, stage: spec.name, attempt: context.attempt, error: error, try: tries,
                     of: spec.maxRetries + 1)
@@ -216,6 +218,12 @@ extension Engine {
             try store.finishRun(id, to: .needsRebase, message: message)
         case .modelUnavailable(let message):
             try store.requeueRefundingAttempt(id, message: "\(stage) waits for a model: \(message)")
+        case .storageFull(let message):
+            try store.requeueRefundingAttempt(
+                id,
+                message:
+                    "\(stage) could not write to disk (\(message)); queued again without spending an attempt")
+            pauseClaimsForStorage(message)
         case .cancelled:
             break
         case .retryable(let message), .fatal(let message):

@@ -30,6 +30,8 @@ public actor Engine {
     var lastPublishedSeq: Int64 = 0
     var summary = RunSummary()
     var lastGauges: Gauges?
+    /// Claims wait until then after a stage met a full disk; the pause doubles while it lasts.
+    var storagePause: (until: ContinuousClock.Instant, length: Duration)?
 
     /// What a run did, for the exit code and the final report.
     public struct RunSummary: Sendable, Equatable {
@@ -39,6 +41,8 @@ public actor Engine {
         public var awaitingApproval: Set<JobID> = []
         public var budgetStopped = false
         public var interrupted = false
+        /// The store refused writes for longer than the configured patience (disk full).
+        public var storageFailed = false
     }
 
     /// - Parameters:
@@ -115,6 +119,12 @@ public actor Engine {
     /// and report them; the console keeps its engine alive itself.
     public func run(untilIdle: Bool) async -> RunSummary {
         lastPublishedSeq = (try? store.lastBeadSeq()) ?? 0
+        store.setWritePatience(StoreWritePatience(maxWait: configuration.diskFullPatience))
+        let healthToken = store.observeWriteHealth { [weak self, hub, path = store.path] health in
+            hub.publish(.notice(health.describe(path: path)))
+            if case .gaveUp = health { Task { await self?.stopForStorage() } }
+        }
+        defer { store.removeWriteHealthObserver(healthToken) }
         setState(.running)
         reclaimExpiredLeases()
         approveWaitingJobsByRule()
@@ -122,7 +132,9 @@ public actor Engine {
         var lastReclaim = ContinuousClock.now
         var lastGauges = ContinuousClock.now
         while !stopping {
-            if state == .running { claimJobs() }
+            // While writes fail (disk full) nothing new is claimed; the failing write is being
+            // retried and either goes through or gives up, which stops the run.
+            if state == .running, store.writeHealth == .ok, !storagePaused() { claimJobs() }
             if untilIdle && active.isEmpty && !hasClaimableWork() { break }
             await waitForWake(timeout: configuration.pollInterval)
             let now = ContinuousClock.now
@@ -156,6 +168,27 @@ public actor Engine {
         summary.interrupted = summary.interrupted || interrupted
         stopping = true
         wake()
+    }
+
+    /// A stage met a full disk: claim nothing for a while (1 s, doubling to 30 s while it
+    /// keeps happening), so a full disk is not a hot loop of claims that fail at once.
+    func pauseClaimsForStorage(_ detail: String) {
+        let length = min((storagePause?.length ?? .milliseconds(500)) * 2, .seconds(30))
+        storagePause = (ContinuousClock.now + length, length)
+        publish(.notice("disk full: a stage could not write (\(detail)); pausing claims for \(length)"))
+    }
+
+    private func storagePaused() -> Bool {
+        guard let storagePause else { return false }
+        if ContinuousClock.now < storagePause.until { return true }
+        return false
+    }
+
+    /// A write could not be made within the patience: stop claiming and end the run, which
+    /// exits with its own code; jobs still held come back at the next start.
+    func stopForStorage() {
+        summary.storageFailed = true
+        stop(interrupted: false)
     }
 
     func wake() {

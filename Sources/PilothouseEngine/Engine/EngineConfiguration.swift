@@ -15,6 +15,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var onReject: RejectPolicy = .retryWithFeedback
     /// Identifies this engine's leases; empty means host, process id and a random part.
     public var ownerID: String = ""
+    /// How long a write that hits a full disk is retried before the run stops (exit code 4).
+    public var diskFullPatience: Duration = .seconds(120)
     /// Beads kept in a snapshot for the console.
     public var recentBeadLimit = 500
 

@@ -493,7 +493,13 @@ public actor Gateway: ModelClient {
                 try store.settleBudget(keys: keys, reserved: reserved, actual: actual, entry: entry)
             }
         } catch {
-            emit(.notice("could not record a model call in the ledger: \(error)"))
+            // The spend happened: when even the store's retries could not record it, the
+            // notice carries the row itself, so the operator's output still holds it.
+            let unrecorded =
+                entry.map {
+                    "; unrecorded call: model \($0.model), job \($0.jobID?.rawValue ?? "-"), \($0.tokens.input) in / \($0.tokens.output) out tokens, \($0.cost)"
+                } ?? ""
+            emit(.notice("could not record a model call in the ledger: \(error)\(unrecorded)"))
             return nil
         }
     }

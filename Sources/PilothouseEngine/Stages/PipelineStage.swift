@@ -96,16 +96,32 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Every model the stage may use is unavailable (circuits open): the job waits in the
     /// queue without spending an attempt, since nothing about it was wrong.
     case modelUnavailable(String)
+    /// The disk under the repository or the store is full: the job waits in the queue without
+    /// spending an attempt, and the engine pauses claims until space may be back.
+    case storageFull(String)
     case cancelled
 
     public var description: String {
         switch self {
         case .retryable(let message), .fatal(let message), .needsRebase(let message),
-            .modelUnavailable(let message):
+            .modelUnavailable(let message), .storageFull(let message):
             message
         case .quarantine(let reason, let message, _): "\(reason): \(message)"
         case .budgetHold(let scope): "waiting for the \(scope) budget"
         case .cancelled: "cancelled"
+        }
+    }
+
+    /// This failure, or `.storageFull` when what it reports is a full disk (a git or test
+    /// command that could not write). Model answers and policy findings are never
+    /// reinterpreted: only failures that come from running tools.
+    public var classifyingStorageFaults: StageFailure {
+        switch self {
+        case .retryable(let message), .fatal(let message), .needsRebase(let message):
+            StorageFault.matches(message) ? .storageFull(message) : self
+        case .quarantine(.patchDoesNotApply, let message, _):
+            StorageFault.matches(message) ? .storageFull(message) : self
+        default: self
         }
     }
 

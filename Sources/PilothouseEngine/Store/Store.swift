@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PilothouseCore
+import Synchronization
 
 /// The durable state of one repository's swarm: jobs, beads, patches, quarantine, ledger.
 ///
@@ -13,6 +14,15 @@ public final class Store: Sendable {
     /// Applied to every operator- or model-supplied text before it is written (see
     /// `StoredText`): the configuration's redactor, so its extra patterns hold here too.
     public let stored: StoredText
+    private let writes = Mutex(WriteState())
+
+    /// Write health, retry patience and who wants to hear when the health changes.
+    private struct WriteState {
+        var health = StoreWriteHealth.ok
+        var patience = StoreWritePatience.none
+        var observers: [Int: @Sendable (StoreWriteHealth) -> Void] = [:]
+        var nextObserver = 0
+    }
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = 10
@@ -64,19 +74,74 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` in one IMMEDIATE write transaction, mapping database errors to `StoreError`.
+    ///
+    /// A storage fault (disk full, I/O error) rolls the transaction back and, within the
+    /// configured patience, retries it with backoff: the write is delayed, never dropped.
+    /// Observers hear when writes start failing and when they go through again.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+        let patience = writes.withLock { $0.patience }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var delay = patience.firstDelay
+        while true {
+            do {
+                let result = try pool.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                    return result!
                 }
-                return result!
+                setWriteHealth(.ok)
+                return result
+            } catch let error as DatabaseError where StoreWritePatience.isStorageFault(error) {
+                let detail = error.message ?? "\(error.resultCode)"
+                guard clock.now - started + delay <= patience.maxWait else {
+                    if patience.maxWait > .zero { setWriteHealth(.gaveUp(detail: detail)) }
+                    throw StoreError.storageFull(path: path, detail: detail, waited: clock.now - started)
+                }
+                setWriteHealth(.failing(since: Date(), detail: detail))
+                Thread.sleep(forTimeInterval: delay.seconds)
+                delay = min(delay * 2, patience.maxDelay)
+            } catch let error as DatabaseError {
+                throw StoreError(error, path: path)
             }
-        } catch let error as DatabaseError {
-            throw StoreError(error, path: path)
         }
+    }
+
+    /// Whether writes currently go through.
+    public var writeHealth: StoreWriteHealth { writes.withLock { $0.health } }
+
+    /// How long writes that hit a full disk are retried (default: not at all).
+    public func setWritePatience(_ patience: StoreWritePatience) {
+        writes.withLock { $0.patience = patience }
+    }
+
+    /// Calls `handler` (on the writing thread) whenever the write health changes; returns a
+    /// token for `removeWriteHealthObserver`.
+    public func observeWriteHealth(_ handler: @escaping @Sendable (StoreWriteHealth) -> Void) -> Int {
+        writes.withLock { state in
+            state.nextObserver += 1
+            state.observers[state.nextObserver] = handler
+            return state.nextObserver
+        }
+    }
+
+    public func removeWriteHealthObserver(_ token: Int) {
+        _ = writes.withLock { $0.observers.removeValue(forKey: token) }
+    }
+
+    private func setWriteHealth(_ next: StoreWriteHealth) {
+        let observers: [@Sendable (StoreWriteHealth) -> Void] = writes.withLock { state in
+            switch (state.health, next) {
+            case (.ok, .ok), (.failing, .failing): return []
+            default:
+                state.health = next
+                return Array(state.observers.values)
+            }
+        }
+        for observer in observers { observer(next) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -97,6 +162,8 @@ extension StoreError {
         switch database.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: self = .locked(path: path)
         case .SQLITE_READONLY, .SQLITE_PERM: self = .readOnly(path: path)
+        case .SQLITE_FULL:
+            self = .storageFull(path: path, detail: database.message ?? "disk full", waited: .zero)
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             self = .notADatabase(path: path, detail: database.message ?? "corrupt")
         default: self = .database(path: path, detail: database.message ?? "\(database.resultCode)")

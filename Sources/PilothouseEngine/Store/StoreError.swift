@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownQuarantineRecord(String)
     case illegalTransition(job: JobIDText, JobStateErrorText)
     case database(path: String, detail: String)
+    /// The disk (or filesystem) under the store refused a write, even after `waited` of retries.
+    case storageFull(path: String, detail: String, waited: Duration)
 
     public typealias JobIDText = String
     public typealias JobStateErrorText = String
@@ -38,6 +40,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             "job \(job): \(detail)"
         case .database(let path, let detail):
             "database error in \(path): \(detail)"
+        case .storageFull(let path, let detail, let waited):
+            "could not write \(path): the disk is full or failing (\(detail))"
+                + (waited > .zero ? " after retrying for \(Int(waited.seconds)) s" : "")
+                + "; free space on that filesystem and retry"
         }
     }
 }

@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             or meet their deadlines, and exit; a second signal exits at once.
 
             Exit codes: 0 all done, 1 some job failed or was quarantined, 2 usage or configuration error,
-            3 stopped by budget, 130 interrupted.
+            3 stopped by budget, 4 the store could not be written (disk full) for [engine]
+            disk_full_wait_seconds, 130 interrupted.
             """)
 
     @Flag(
@@ -86,7 +87,9 @@ struct RunCommand: AsyncParsableCommand {
         let code: Int32 =
             summary.interrupted
             ? 130
-            : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
+            : summary.storageFailed
+                ? 4
+                : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
         try? assembly.store.endRun(assembly.runID, exitCode: code)
         await engine.closeEvents()
         let reporter = await printer.value
