@@ -11,6 +11,7 @@ socket="pilothouse-e2e-$$"
 T() { tmux -L "$socket" "$@"; }
 cleanup() {
     T kill-server >/dev/null 2>&1 || true
+    tmux -L "pilothouse-e2e-$$" kill-server >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -131,6 +132,9 @@ echo "ok: q quit with exit 0; stty -a unchanged"
 echo "console e2e passed in $((SECONDS - started)) s"
 
 # --- Terminals the console cannot use, lost input, resize while idle (issue #10, 18 and 19) ---
+# A tmux server of their own (T follows $socket): independent of the demo session's server.
+T kill-server >/dev/null 2>&1 || true
+socket="pilothouse-e2e-robust-$$"
 plain="$work/plain"
 git init -q "$plain"
 echo a >"$plain/a"
