@@ -88,7 +88,10 @@ verified=$("$P" beads verify --repo "$demo" 2>&1) || fail "beads verify: $verifi
 echo "ok: beads verify"
 
 # Running the demo again reuses the repository and imports nothing new.
-"$P" demo "$demo" --headless --until-idle --seed 4 >/dev/null 2>"$work/again.err" || true
+code=0
+"$P" demo "$demo" --headless --until-idle --seed 4 >/dev/null 2>"$work/again.err" || code=$?
+# As the first run: 0, or 1 when a job ended failed or quarantined; anything else is a crash.
+[ "$code" -eq 0 ] || [ "$code" -eq 1 ] || fail "second demo run exited $code: $(tail -n 3 "$work/again.err")"
 grep -q "reusing the demo repository" "$work/again.err" || fail "second run did not reuse: $(cat "$work/again.err")"
 grep -q "imported before" "$work/again.err" || fail "second run imported again: $(cat "$work/again.err")"
 echo "ok: a second demo run reuses the repository"

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # End to end against a real OpenAI-compatible server written by others: the LiteLLM proxy
 # in mock mode serves a full pipeline run, once through /v1/chat/completions and once
-# through /v1/messages. Needs `litellm` (pip install 'litellm[proxy]'); .ci/run installs it.
+# through /v1/messages. Needs `litellm` (pip install 'litellm[proxy]==1.106.2'); .ci/run
+# installs it, and this script fails (never skips) when it is missing or does not start.
 set -euo pipefail
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 here="$(cd "$(dirname "$0")" && pwd)"
+# A missing peer is a failure, never a skip: a green run must mean the check ran.
 if ! command -v litellm >/dev/null 2>&1; then
-    echo "SKIP: litellm is not installed (pip install 'litellm[proxy]'); the LiteLLM check did not run" >&2
-    exit 0
+    echo "FAIL: litellm is not installed; install it with: python3 -m pip install 'litellm[proxy]==1.106.2' -c .ci/litellm-constraints.txt (.ci/run does)" >&2
+    exit 1
 fi
 work="$(mktemp -d)"
+proxy=""
+trap 'rc=$?; [ -n "$proxy" ] && kill -- -$proxy 2>/dev/null; rm -rf "$work"; exit $rc' EXIT
 port=$((20000 + RANDOM % 20000))
 export LITELLM_MASTER_KEY="sk-pilothouse-e2e"
 # Detached in a session of its own: on shutdown the proxy signals its process group and its
@@ -17,8 +21,8 @@ export LITELLM_MASTER_KEY="sk-pilothouse-e2e"
 ( setsid sh -c 'echo $$ > "$0"; exec litellm --config "$1" --host 127.0.0.1 --port "$2"' \
     "$work/litellm.pid" "$here/litellm/config.yaml" "$port" > "$work/litellm.log" 2>&1 & )
 for _ in $(seq 1 50); do [ -s "$work/litellm.pid" ] && break; sleep 0.1; done
+[ -s "$work/litellm.pid" ] || { echo "FAIL: litellm did not start (no pid after 5 s)" >&2; cat "$work/litellm.log" >&2; exit 1; }
 proxy=$(cat "$work/litellm.pid")
-trap 'rc=$?; kill -- -$proxy 2>/dev/null; rm -rf "$work"; exit $rc' EXIT
 fail() { echo "FAIL: $*" >&2; tail -20 "$work/litellm.log" >&2; exit 1; }
 for _ in $(seq 1 90); do
     curl -sf "127.0.0.1:$port/health/liveliness" >/dev/null 2>&1 && break

@@ -15,6 +15,14 @@ fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
+# wait_for_line SECONDS TEXT FILE: waits until FILE holds TEXT; fails when the time is up.
+wait_for_line() {
+    local deadline=$((SECONDS + $1))
+    until grep -qF -- "$2" "$3" 2>/dev/null; do
+        [ $SECONDS -lt "$deadline" ] || fail "timed out after $1 s waiting for $2 in $3"
+        sleep 0.05
+    done
+}
 
 # A fresh repository with `files` files, a real test command, the given configuration and
 # one job per file; leaves the shell in it.
@@ -136,11 +144,8 @@ latency_ms_p50 = 700
 latency_ms_p99 = 900'
 "$P" run --until-idle --json --auto-approve >"$work/int.log" 2>"$work/int.err" &
 child=$!
-for _ in $(seq 1 100); do
-    grep -q '"status":"started"' "$work/int.log" 2>/dev/null && break
-    sleep 0.05
-done
-sleep 0.3
+# Interrupt while stages run: wait (with a limit that fails) for a stage to start.
+wait_for_line 30 '"status":"started"' "$work/int.log"
 kill -INT "$child"
 stopped_at=$SECONDS
 code=0
@@ -165,17 +170,19 @@ latency_ms_p50 = 5000
 latency_ms_p99 = 6000'
 "$P" run --until-idle --json >"$work/twice.log" 2>&1 &
 child=$!
-for _ in $(seq 1 100); do
-    grep -q '"status":"started"' "$work/twice.log" 2>/dev/null && break
-    sleep 0.05
-done
+wait_for_line 30 '"status":"started"' "$work/twice.log"
 kill -INT "$child"
-sleep 0.2
+sleep 0.2 # the first signal has been handled; stages of 5-6 s are still running
 kill -INT "$child"
+second_at=$SECONDS
 code=0
 wait "$child" || code=$?
 child=""
 [ "$code" -eq 130 ] || fail "a second SIGINT exited $code"
+# At once: well before the running 5-6 s stages could have finished.
+[ $((SECONDS - second_at)) -le 3 ] || fail "a second SIGINT took $((SECONDS - second_at)) s to exit"
+grep -q '"status":"started"' "$work/twice.log" || fail "no stage had started"
+[ "$(count merged)" -eq 0 ] || fail "jobs merged although the run was interrupted twice"
 echo "ok: a second SIGINT exits 130 at once"
 
 echo "run e2e: OK"

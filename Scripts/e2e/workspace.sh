@@ -34,11 +34,17 @@ echo "ok: secret patch refused, nothing under .pilothouse/ holds it"
 
 # Malformed and escaping patches are refused with the reason.
 echo "not a diff" > "$work/bad.diff"
-out=$("$P" enqueue --patch "$work/bad.diff" 2>&1 || true)
+code=0
+out=$("$P" enqueue --patch "$work/bad.diff" 2>&1) || code=$?
+[ "$code" -eq 2 ] || fail "malformed patch: enqueue exited $code, expected 2: $out"
 echo "$out" | grep -q "not a unified diff: line 1" || fail "malformed patch not explained: $out"
 printf -- '--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-a\n+b\n' > "$work/escape.diff"
-out=$("$P" enqueue --patch "$work/escape.diff" 2>&1 || true)
+code=0
+out=$("$P" enqueue --patch "$work/escape.diff" 2>&1) || code=$?
+[ "$code" -eq 2 ] || fail "escaping patch: enqueue exited $code, expected 2: $out"
 echo "$out" | grep -q "'..'" || fail "escaping patch not refused: $out"
+[ "$("$P" jobs ls --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -eq 1 ] \
+    || fail "a refused patch was enqueued anyway"
 echo "ok: malformed and escaping patches refused"
 
 # The optional generate_tests and update_docs stages run when turned on, edit the same

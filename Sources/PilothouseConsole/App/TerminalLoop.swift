@@ -13,8 +13,12 @@ import PilothouseCore
 /// Each turn blocks in `poll()` on stdin and the inbox pipe. The timeout is infinite-ish when
 /// nothing is pending (only a slow clock tick so ages stay current), or the time until the next
 /// frame is allowed when something changed, which coalesces bursts of events into at most
-/// `maximumFramesPerSecond` frames. SIGWINCH interrupts `poll` (EINTR) and ncurses then reports
-/// `KEY_RESIZE` from the next read.
+/// `maximumFramesPerSecond` frames. A resize wakes the loop through the backend's resize pipe
+/// (SIGWINCH may land on any thread), and ncurses then reports `KEY_RESIZE` from the next read.
+///
+/// Lost input ends the loop with `TerminalError.inputLost`: stdin hung up, or it stays readable
+/// while no key can be read from it (a process moved to the background gets EIO on every read),
+/// which would otherwise spin forever with every key, ctrl-C included, ignored.
 final class TerminalLoop {
     private let backend: NcursesBackend
     private let inbox: EventInbox
@@ -30,6 +34,8 @@ final class TerminalLoop {
     private var lastTickAt = ContinuousClock.now
     private var dirty = true
     private var running = true
+    /// Turns in a row in which stdin was readable but yielded no key.
+    private var fruitlessReads = 0
 
     init(
         options: ConsoleOptions, keymap: Keymap, inbox: EventInbox,
@@ -55,14 +61,23 @@ final class TerminalLoop {
             var fds = [
                 pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: inbox.readDescriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: backend.resizeDescriptor, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&fds, nfds_t(fds.count), timeout)
-            if ready < 0 && errno != EINTR { break }
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }  // the terminal went away
+            if ready < 0 && errno != EINTR {
+                throw TerminalError.inputLost("poll failed with errno \(errno)")
+            }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                throw TerminalError.inputLost("the terminal hung up")
+            }
+            if fds[2].revents & Int16(POLLIN) != 0 { backend.consumeResizeWake() }
             // ncurses buffers input itself, so read until it has nothing, whatever poll said.
+            var keys = 0
             while running, let key = backend.readKey(timeoutMilliseconds: 0) {
+                keys += 1
                 handle(key)
             }
+            try checkInput(readable: fds[0].revents & Int16(POLLIN) != 0, keys: keys)
             if fds[1].revents & Int16(POLLIN) != 0 { fold(inbox.drain()) }
             let now = ContinuousClock.now
             if now - lastTickAt >= .milliseconds(Int64(tickMilliseconds)) {
@@ -72,6 +87,25 @@ final class TerminalLoop {
             if running && dirty && frameAllowed(at: now) { render(at: now) }
         }
     }
+
+    /// Throws when stdin keeps saying "readable" but no key comes out of it. One such turn can be
+    /// a key that arrived just after ncurses looked, so it takes a few in a row, each confirmed
+    /// by the backend (bytes still queued, background process group, hangup).
+    private func checkInput(readable: Bool, keys: Int) throws(TerminalError) {
+        guard readable && keys == 0 && running else {
+            fruitlessReads = 0
+            return
+        }
+        fruitlessReads += 1
+        guard fruitlessReads >= Self.fruitlessReadLimit, let reason = backend.lostInputReason() else {
+            return
+        }
+        throw .inputLost(reason)
+    }
+
+    /// Enough to rule out a key racing ncurses' read; few enough that a broken stdin costs
+    /// microseconds, not a spinning core.
+    static let fruitlessReadLimit = 3
 
     private func pollTimeout() -> Int32 {
         let now = ContinuousClock.now

@@ -49,6 +49,8 @@ public final class NcursesBackend {
     private var nextPair: Int32 = 1
     private var hasDefaultColors = false
     private var scratch: [wchar_t] = Array(repeating: 0, count: 8)
+    /// The resize pipe: SIGWINCH writes to `[1]`, the owner polls `[0]` (see `resizeDescriptor`).
+    private var resizePipe: [Int32] = [-1, -1]
 
     public init(options: Options = Options()) {
         self.options = options
@@ -78,10 +80,26 @@ public final class NcursesBackend {
 
     // MARK: Lifecycle
 
+    /// Whether this process can run a full-screen console on its terminal at all, checked before
+    /// anything is drawn: stdin and stdout are terminals, the process is in the terminal's
+    /// foreground (a background one gets EIO on every read), and `TERM` can move the cursor
+    /// (`TERM=dumb` would print a garbled stream instead of a screen).
+    public static func checkTerminal(term: String?) throws(TerminalError) {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        let foreground = tcgetpgrp(STDIN_FILENO)
+        // -1 (ENOTTY): stdin is a terminal but not our controlling one, which reads fine.
+        if foreground >= 0 && foreground != getpgrp() { throw .notInForeground }
+        switch ph_terminal_can_address_cursor() {
+        case 1: return
+        case 0: throw .cannotAddressCursor(term: term)
+        default: throw .cannotInitialize(term: term)
+        }
+    }
+
     /// Takes over the terminal: alternate screen, no echo, keypad decoding, colours.
     public func start() throws(TerminalError) {
         guard !isRunning else { throw .alreadyStarted }
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        try Self.checkTerminal(term: options.environment("TERM"))
         Self.adoptEnvironmentLocale()
         // Before newterm, so ncurses keeps our re-raising handlers instead of installing its own.
         restorer.install()
@@ -104,11 +122,18 @@ public final class NcursesBackend {
         set_escdelay(options.escapeDelayMilliseconds)
         setUpColors()
         lastFrame = nil
+        do throws(TerminalError) {
+            try startResizeWake()
+        } catch {
+            stop()
+            throw error
+        }
     }
 
     /// Gives the terminal back. Safe to call more than once and when never started.
     public func stop() {
         guard isRunning else { return }
+        stopResizeWake()
         curs_set(1)
         endwin()
         if let screen { delscreen(screen) }
@@ -139,6 +164,61 @@ public final class NcursesBackend {
         let key = Key.decode(status: status, value: UInt32(value))
         if key == .resize { lastFrame = nil }
         return key
+    }
+
+    /// Readable when the terminal was resized since `consumeResizeWake()`, -1 when not running.
+    /// Poll it together with stdin: ncurses learns of a resize from SIGWINCH, which may be
+    /// delivered to any thread, so without it a console asleep in `poll()` would draw the new
+    /// size only at its next timeout. After it fires, `readKey` returns `Key.resize`.
+    public var resizeDescriptor: Int32 { isRunning ? resizePipe[0] : -1 }
+
+    /// Empties the resize pipe, so the next poll sleeps until the next resize.
+    public func consumeResizeWake() {
+        guard resizePipe[0] >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(resizePipe[0], &buffer, buffer.count) > 0 {}
+    }
+
+    /// Why keys can no longer be read, when stdin was reported readable and yet ncurses got no
+    /// key from it; nil when nothing is wrong (e.g. ncurses swallowed a partial sequence).
+    ///
+    /// A process moved to the background gets EIO from every read while the bytes stay queued,
+    /// so stdin stays readable forever: without this check the console spins at 100% CPU and
+    /// ignores every key, ctrl-C included (raw mode makes it a key).
+    public func lostInputReason() -> String? {
+        let foreground = tcgetpgrp(STDIN_FILENO)
+        if foreground >= 0 && foreground != getpgrp() {
+            return "the console is no longer in the terminal's foreground process group"
+        }
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return nil }
+        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return "the terminal hung up" }
+        if descriptor.revents & Int16(POLLIN) != 0 && ph_pending_input_bytes(STDIN_FILENO) > 0 {
+            return "input is waiting on stdin but reading it fails"
+        }
+        return nil
+    }
+
+    private func startResizeWake() throws(TerminalError) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw .cannotCreateResizePipe(errno: errno) }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        // After newterm, so the handler chains to ncurses' own (which queues KEY_RESIZE).
+        guard ph_install_resize_wake(fds[1]) == 0 else {
+            let code = errno
+            for fd in fds { close(fd) }
+            throw .cannotCreateResizePipe(errno: code)
+        }
+        resizePipe = fds
+    }
+
+    private func stopResizeWake() {
+        if resizePipe[1] >= 0 { _ = ph_uninstall_resize_wake() }
+        for fd in resizePipe where fd >= 0 { close(fd) }
+        resizePipe = [-1, -1]
     }
 
     // MARK: Output

@@ -12,6 +12,10 @@ public final class ManualGatewayClock: GatewayClock, @unchecked Sendable {
 
     public var now: ContinuousClock.Instant { lock.withLock { current } }
 
+    /// When the earliest sleeper is due; nil when nobody sleeps. Lets a test assert that an
+    /// advance woke no one, instead of sleeping to see that nothing happens.
+    public var nextDeadline: ContinuousClock.Instant? { lock.withLock { sleepers.map(\.deadline).min() } }
+
     public func sleep(until deadline: ContinuousClock.Instant) async throws {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let due: Bool = lock.withLock {

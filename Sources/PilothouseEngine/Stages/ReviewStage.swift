@@ -56,7 +56,10 @@ public struct ReviewStage: PipelineStage {
         else { return nil }
         return ReviewScore(
             overall: Int(answer.overall.rounded()),
-            dimensions: (answer.dimensions ?? [:]).compactMapValues { $0.isFinite ? Int($0.rounded()) : nil },
+            // Clamped before converting: a model's 1e300 would trap in Int() and kill the engine.
+            dimensions: (answer.dimensions ?? [:]).compactMapValues {
+                $0.isFinite ? Int(min(10, max(1, $0)).rounded()) : nil
+            },
             summary: answer.summary ?? "")
     }
 }

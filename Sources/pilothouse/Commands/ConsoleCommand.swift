@@ -30,10 +30,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func run() async throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw CommandFailure(
-                "the console needs a terminal; for scripts use `pilothouse run --until-idle --json`")
-        }
+        // Before the engine starts or the store opens: a dumb terminal or a background process
+        // group is refused with a message, not discovered as garbage on screen or a hung console.
+        try NcursesBackend.checkTerminal(term: ProcessInfo.processInfo.environment["TERM"])
         if readOnly {
             try await watch()
         } else {

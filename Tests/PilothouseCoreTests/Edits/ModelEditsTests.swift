@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func parsingIsTotalOnArbitraryInput() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 0xED175)  // seeded: a failure replays
         let pieces = [
             "<<<<<<< SEARCH", "=======", ">>>>>>> REPLACE", "```diff", "```", "a.txt", "", "x", "--- a/x",
             "\r",

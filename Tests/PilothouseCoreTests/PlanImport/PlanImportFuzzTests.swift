@@ -6,17 +6,6 @@ import Testing
 /// Seeded so a failure reproduces: the parser must be total over whatever a plan file holds.
 @Suite("PlanImport: fuzz")
 struct PlanImportFuzzTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let fragments = [
         "# ", "## ", "### ", "#### ", "###### ", "####### ", "- ", "* ", "+ ", "1. ", "12) ", "- [ ] ",
         "- [x] ", "  ",
@@ -29,7 +18,7 @@ struct PlanImportFuzzTests {
         "\u{0}", "\u{FFFD}", "\r", "\r\n", "Feature Suggestions", "✅", "Fix the cache", "_", "\\|",
     ]
 
-    static func markdownish(_ generator: inout SplitMix64, lines: Int) -> String {
+    static func markdownish(_ generator: inout SeededGenerator, lines: Int) -> String {
         var output = ""
         for _ in 0..<lines {
             for _ in 0..<Int.random(in: 0...5, using: &generator) {
@@ -52,7 +41,7 @@ struct PlanImportFuzzTests {
     }
 
     @Test func randomBytesNeverCrash() {
-        var generator = SplitMix64(state: 0xC0FFEE)
+        var generator = SeededGenerator(seed: 0xC0FFEE)
         for _ in 0..<300 {
             let count = Int.random(in: 0...600, using: &generator)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -62,7 +51,7 @@ struct PlanImportFuzzTests {
     }
 
     @Test func randomMarkdownMixesKeepInvariants() {
-        var generator = SplitMix64(state: 42)
+        var generator = SeededGenerator(seed: 42)
         var total = 0
         for _ in 0..<400 {
             let text = Self.markdownish(&generator, lines: Int.random(in: 0...60, using: &generator))

@@ -95,7 +95,7 @@ import Testing
 
 @Suite struct RedactorPerformanceTests {
     @Test func largeUnbrokenTokensRedactQuickly() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 0x5EC2E7)  // seeded: a failure replays
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
         let blob = String((0..<200_000).map { _ in alphabet.randomElement(using: &generator)! })
         let text =

@@ -20,15 +20,22 @@ struct FailingStage: PipelineStage {
     func run(_ context: StageContext) async throws(StageFailure) -> StageOutput { throw failure }
 }
 
-/// A stage that ignores cancellation and does not return for far longer than its
-/// deadline, the worst case for the watchdog. (It gives up after 5 s so the test process
-/// does not keep a blocked thread.)
+/// A stage that ignores cancellation and blocks its thread until the test releases it, the
+/// worst case for the watchdog. The test calls `release.open()` when done (the stage also gives
+/// up after a minute), so no blocked thread outlives the test and no fixed sleep paces it.
 struct HangingStage: PipelineStage {
+    let release: StageRelease
+
     func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
-        let end = Date().addingTimeInterval(5)
-        while Date() < end { usleep(20_000) }
+        _ = release.semaphore.wait(timeout: .now() + 60)
         return .text("too late")
     }
+}
+
+/// Lets a test end a `HangingStage`.
+final class StageRelease: Sendable {
+    let semaphore = DispatchSemaphore(value: 0)
+    func open() { semaphore.signal() }
 }
 
 /// A stage that runs `sleep` in its own process group and kills the group when cancelled,

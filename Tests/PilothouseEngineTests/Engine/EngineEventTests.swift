@@ -4,7 +4,9 @@ import Testing
 
 @testable import PilothouseEngine
 
-@Suite struct EngineEventTests {
+/// These tests wait on event streams; the time limit turns a stream that never delivers into a
+/// failure instead of a hung test run.
+@Suite(.timeLimit(.minutes(1))) struct EngineEventTests {
     let directory = TemporaryDirectory()
 
     @Test func subscribersGetASnapshotFirstThenDeltas() async throws {
@@ -20,10 +22,9 @@ import Testing
             events.append(event)
             if case .approvalRequested = event { break }
         }
-        guard case .snapshot(let snapshot) = events.first else {
-            Issue.record("first event is not a snapshot")
-            return
-        }
+        let snapshot = try #require(
+            events.first.flatMap { if case .snapshot(let snapshot) = $0 { snapshot } else { nil } },
+            "the first event is not a snapshot")
         #expect(snapshot.jobs.map(\.id) == [job.id])
         #expect(
             events.contains {
@@ -33,17 +34,19 @@ import Testing
             events.contains {
                 if case .jobChanged(let changed) = $0 { changed.state == .awaitingApproval } else { false }
             })
-        guard case .approvalRequested(let request) = events.last else { return }
+        let request = try #require(
+            events.last.flatMap { if case .approvalRequested(let request) = $0 { request } else { nil } },
+            "the stream ended before an approval was requested")
         #expect(request.jobID == job.id)
         #expect(request.review?.overall == 9)
         #expect(request.tests?.passed == true)
 
         let late = await engine.events()
         var iterator = late.makeAsyncIterator()
-        guard case .snapshot(let again) = await iterator.next() else {
-            Issue.record("late subscriber got no snapshot")
-            return
-        }
+        let first = await iterator.next()
+        let again = try #require(
+            first.flatMap { if case .snapshot(let snapshot) = $0 { snapshot } else { nil } },
+            "a late subscriber got no snapshot")
         #expect(again.approvals.map(\.jobID) == [job.id])
     }
 
@@ -56,11 +59,13 @@ import Testing
         let outcome = await engine.send(.approve(JobID()))
         #expect(!outcome.succeeded)
         #expect(outcome.message.contains("no job matches"))
+        var published: CommandOutcome?
         for await event in stream {
-            if case .commandCompleted(let published) = event {
-                #expect(published == outcome)
+            if case .commandCompleted(let completed) = event {
+                published = completed
                 break
             }
         }
+        #expect(published == outcome, "the outcome was not published before the stream ended")
     }
 }

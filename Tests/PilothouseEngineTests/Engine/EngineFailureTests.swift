@@ -21,7 +21,9 @@ import Testing
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         let other = try store.enqueue(Job(title: "other", goal: "g", maxAttempts: 1))
         var stages = EngineFixture.passingStages()
-        stages["implement"] = SelectiveStage(hangFor: job.id)
+        let release = StageRelease()
+        defer { release.open() }
+        stages["implement"] = SelectiveStage(hangFor: job.id, release: release)
         let engine = try Engine(
             store: store, template: template(implementTimeout: 1), stages: stages, models: NoModels(),
             configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
@@ -53,12 +55,7 @@ import Testing
         let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
             in: .whitespacesAndNewlines)
         let child = try #require(Int32(text))
-        var alive = true
-        for _ in 0..<50 where alive {
-            alive = kill(child, 0) == 0 && !isZombie(child)
-            if alive { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        #expect(!alive, "sleep \(child) survived its stage")
+        await eventually("sleep \(child) to die with its stage") { kill(child, 0) != 0 || isZombie(child) }
     }
 
     @Test func retryableFailureRetriesTheStageThenTheJob() async throws {
@@ -167,9 +164,10 @@ import Testing
             store: store, template: .standard, stages: stages, models: NoModels(),
             configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
         let run = Task { await engine.run(untilIdle: true) }
-        for _ in 0..<200 where try store.job(job.id)?.currentStage != .implement {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try #require(
+            await eventually("the job to reach implement") {
+                try store.job(job.id)?.currentStage == .implement
+            })
         #expect((await engine.send(.cancel(job.id))).succeeded)
         _ = await run.value
         #expect(try store.job(job.id)?.state == .cancelled)
@@ -200,8 +198,9 @@ final class FailFirstStage: PipelineStage, @unchecked Sendable {
 /// Hangs for one job, passes for the others.
 struct SelectiveStage: PipelineStage {
     let hangFor: JobID
+    let release: StageRelease
     func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
-        if context.job.id == hangFor { return try await HangingStage().run(context) }
+        if context.job.id == hangFor { return try await HangingStage(release: release).run(context) }
         return .patch(PatchSummary(attempt: context.attempt, filesChanged: 1, linesAdded: 1, linesRemoved: 0))
     }
 }

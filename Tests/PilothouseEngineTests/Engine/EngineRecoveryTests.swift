@@ -20,9 +20,10 @@ import Testing
             store: store, template: .standard, stages: stages, models: NoModels(),
             configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
         let run = Task { await engine.run(untilIdle: true) }
-        for _ in 0..<300 where try store.job(job.id)?.currentStage != .implement {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try #require(
+            await eventually("the job to reach implement") {
+                try store.job(job.id)?.currentStage == .implement
+            })
         await engine.stop(interrupted: true)
         let summary = await run.value
         #expect(summary.interrupted)

@@ -35,8 +35,7 @@ struct GatewayCacheTests {
         #expect(third.text == first.text)
         #expect(await gateway.corruptCacheEntriesPurged == 1)
         #expect(try store.ledgerEntries().last?.outcome == "ok")
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(log.events.contains(.cacheEntryPurged(key: key)))
+        await eventually("a cacheEntryPurged event") { log.events.contains(.cacheEntryPurged(key: key)) }
     }
 
     @Test func responsesHoldingSecretsAreNotCached() async throws {

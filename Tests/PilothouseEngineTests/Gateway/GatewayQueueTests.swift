@@ -83,7 +83,7 @@ struct GatewayQueueTests {
                 // Arrival order is part of what is tested: each call is queued behind the held
                 // blocker before the next arrives.
                 let queued = plan.firstIndex { $0.0 == content }!
-                #expect(await eventually { await gateway.queueDepth == queued })
+                await eventually("queue depth \(queued)") { await gateway.queueDepth == queued }
             }
             provider.release()
             try await group.waitForAll()
@@ -99,11 +99,11 @@ struct GatewayQueueTests {
         let blocker = Task {
             try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1", content: "blocker"))
         }
-        #expect(await eventually { await gateway.inFlight == 1 })
+        await eventually("one call in flight") { await gateway.inFlight == 1 }
         let waiting = Task {
             try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1", content: "waiting"))
         }
-        #expect(await eventually { await gateway.queueDepth == 1 })
+        await eventually("one queued call") { await gateway.queueDepth == 1 }
         waiting.cancel()
         await #expect(throws: ModelClientError.cancelled) { _ = try await waiting.value }
         #expect(await gateway.queueDepth == 0)
@@ -124,15 +124,18 @@ struct GatewayQueueTests {
                     GatewayFixture.request(model: "simulated:sim-1", content: "r\(index)"))
             }
         }
-        #expect(await eventually { provider.order.count == 5 })
+        try #require(await eventually("five calls in the first window") { provider.order.count == 5 })
         let gauge = try #require(await gateway.modelGauges().first)
         #expect(gauge.requestsPerMinute == 5)
         #expect(gauge.requestsPerMinuteLimit == 5)
+        try #require(await eventually("the other calls to wait for the window") { clock.nextDeadline != nil })
         clock.advance(by: .seconds(59))
-        try await Task.sleep(for: .milliseconds(100))
+        // Advancing wakes every sleeper that is due; none is before the window ends, so no sixth
+        // call can start (asserted without sleeping to see that nothing happens).
+        #expect(try #require(clock.nextDeadline) > clock.now)
         #expect(provider.order.count == 5)
         clock.advance(by: .seconds(1))
-        #expect(await eventually { provider.order.count == 10 })
+        await eventually("five more calls in the second window") { provider.order.count == 10 }
         clock.advance(by: .seconds(60))
         for task in tasks { _ = try await task.value }
         #expect(provider.order.count == 12)

@@ -4,7 +4,9 @@ import Testing
 
 @testable import PilothouseEngine
 
-@Suite struct StoreWatcherTests {
+/// The watcher's stream is awaited: the time limit turns a stream that never delivers into a
+/// failure instead of a hung test run.
+@Suite(.timeLimit(.minutes(1))) struct StoreWatcherTests {
     let directory = TemporaryDirectory()
 
     @Test func anotherWritersChangesBecomeEvents() async throws {
@@ -14,10 +16,10 @@ import Testing
         let watcher = StoreWatcher(store: try Store.open(path: path), interval: .milliseconds(20))
         let stream = try await watcher.events()
         var iterator = stream.makeAsyncIterator()
-        guard case .snapshot(let snapshot) = await iterator.next() else {
-            Issue.record("no snapshot")
-            return
-        }
+        let first = await iterator.next()
+        let snapshot = try #require(
+            first.flatMap { if case .snapshot(let snapshot) = $0 { snapshot } else { nil } },
+            "the first event is not a snapshot")
         #expect(snapshot.jobs.map(\.id) == [existing.id])
 
         let added = try writer.enqueue(Job(title: "added", goal: "g"))

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func garbageIsRefusedAndLeftAlone() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x6A2BA6E)  // seeded: a failure replays
         let garbage = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
         _ = FileManager.default.createFile(atPath: path, contents: garbage)
         #expect {

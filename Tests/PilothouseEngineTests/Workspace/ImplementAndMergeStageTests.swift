@@ -78,16 +78,13 @@ import Testing
         let context = await makeContext(
             job: job, stage: .implement, recorder: recorder, model: ScriptedModel(text: answer),
             root: sandbox.root)
-        do {
+        let failure = try await #require(throws: StageFailure.self) {
             _ = try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "main").run(context)
-            Issue.record("expected a quarantine")
-        } catch {
-            guard case .quarantine(.secretDetected, _, let payload) = error else {
-                Issue.record("expected a secret quarantine, got \(error)")
-                return
-            }
-            #expect(!payload.contains("AKIAIOSFODNN7EXAMPLE"))
         }
+        let payload = try #require(
+            Self.quarantinePayload(failure, reason: .secretDetected),
+            "expected a secret quarantine, got \(failure)")
+        #expect(!payload.contains("AKIAIOSFODNN7EXAMPLE"))
         #expect(await recorder.patches.isEmpty)
         let grep = try sandbox.gitArgs(["grep", "-r", "AKIAIOSFODNN7EXAMPLE"], allowFailure: true)
         #expect(grep.isEmpty)
@@ -115,15 +112,19 @@ import Testing
             model: ScriptedModel(
                 text: "I cannot do that. My key is sk-ant-api03-abcdefghij0123456789ABCDEFGHIJ"),
             root: sandbox.root)
-        do {
+        let failure = try await #require(throws: StageFailure.self) {
             _ = try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "main").run(context)
-        } catch {
-            guard case .quarantine(.malformedOutput, _, let payload) = error else {
-                Issue.record("expected malformed output, got \(error)")
-                return
-            }
-            #expect(payload.contains("[REDACTED:anthropic_key]"))
         }
+        let payload = try #require(
+            Self.quarantinePayload(failure, reason: .malformedOutput),
+            "expected malformed output, got \(failure)")
+        #expect(payload.contains("[REDACTED:anthropic_key]"))
+    }
+
+    /// The payload of a quarantine for `reason`; nil for any other failure.
+    static func quarantinePayload(_ failure: StageFailure, reason: QuarantineReason) -> String? {
+        guard case .quarantine(let actual, _, let payload) = failure, actual == reason else { return nil }
+        return payload
     }
 }
 

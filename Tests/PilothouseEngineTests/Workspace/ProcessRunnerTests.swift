@@ -28,8 +28,9 @@ import Testing
                 Int32($0)
             }
         #expect(pids.count == 2)
-        try await Task.sleep(for: .milliseconds(200))
-        for pid in pids { #expect(Self.isGone(pid), "process \(pid) survived") }
+        for pid in pids {
+            await eventually("process \(pid) to be killed with its group") { Self.isGone(pid) }
+        }
     }
 
     @Test func cancellationKillsTheGroup() async throws {
@@ -38,15 +39,18 @@ import Testing
             argv: ["sh", "-c", "sleep 100 & echo $! > pids; sleep 100"], directory: sandbox.root,
             environment: ProcessRunner.environment(allowing: []), timeout: .seconds(60))
         let task = Task { try await ProcessRunner(gracePeriod: .milliseconds(500)).run(command) }
-        try await Task.sleep(for: .milliseconds(500))
+        // Cancel once the shell has started its child, not after a guessed delay.
+        let readPid = {
+            Int32(
+                String(decoding: sandbox.read("pids") ?? [], as: UTF8.self).trimmingCharacters(
+                    in: .whitespacesAndNewlines))
+        }
+        try #require(await eventually("the shell to write its child's pid") { readPid() != nil })
+        let pid = try #require(readPid())
         task.cancel()
         let result = try await task.value
         #expect(result.cancelled)
-        let pid = Int32(
-            String(decoding: sandbox.read("pids") ?? [], as: UTF8.self).trimmingCharacters(
-                in: .whitespacesAndNewlines))
-        try await Task.sleep(for: .milliseconds(200))
-        if let pid { #expect(Self.isGone(pid)) }
+        await eventually("process \(pid) to be killed with its group") { Self.isGone(pid) }
     }
 
     @Test func environmentIsScrubbedAndOutputBounded() async throws {
