@@ -55,11 +55,11 @@ import Testing
 
         let job = bigJob()
         let write = Task.detached { try store.enqueue(job) }
-        let failing = await eventually {
-            if case .failing = store.writeHealth { return true }
-            return false
-        }
-        #expect(failing, "the write should be retrying while the disk is full")
+        try #require(
+            await eventually("the write retrying while the disk is full") {
+                if case .failing = store.writeHealth { return true }
+                return false
+            })
         #expect(try store.jobs().isEmpty)
         try free(store)
         let stored = try await write.value
