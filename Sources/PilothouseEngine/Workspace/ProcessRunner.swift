@@ -224,9 +224,9 @@ private final class SpawnedProcess: @unchecked Sendable {
             throw .spawnFailed(program: program, code: status)
         }
         let child = SpawnedProcess(pid: pid, gracePeriod: gracePeriod, limit: command.maxOutputBytes)
+        child.timeoutAt = .now + command.timeout
         child.startDraining(outFD: outPipe[0], errFD: command.mergeOutput ? -1 : errPipe[0])
         child.startReaping()
-        child.startTimer(command.timeout)
         return child
     }
 
@@ -241,33 +241,46 @@ private final class SpawnedProcess: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// SIGTERM to the whole group now, SIGKILL after the grace period.
+    /// SIGTERM to the whole group now, SIGKILL after the grace period (sent by the output
+    /// thread, which watches the clock).
     func stop(cancelled: Bool = false, timedOut: Bool = false) {
         lock.lock()
         if cancelled { self.cancelled = true }
         if timedOut { self.timedOut = true }
         let alreadyExited = exited
+        if !alreadyExited, killAt == nil { killAt = .now + gracePeriod }
         lock.unlock()
         guard !alreadyExited else { return }
         kill(-pid, SIGTERM)
-        let grace = gracePeriod
-        let group = pid
-        DispatchQueue.global().asyncAfter(deadline: .now() + grace.timeInterval) { [weak self] in
-            guard let self else { return }
-            self.lock.lock()
-            let done = self.exited
-            self.lock.unlock()
-            if !done { kill(-group, SIGKILL) }
-        }
     }
 
-    private func startTimer(_ timeout: Duration) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.timeInterval) { [weak self] in
-            self?.stop(timedOut: true)
-        }
+    /// When the command has run too long; checked by the output thread.
+    private var timeoutAt: ContinuousClock.Instant = .now
+    /// When a stopped group that is still alive gets SIGKILL.
+    private var killAt: ContinuousClock.Instant?
+
+    /// The deadline and the SIGKILL escalation are watched by the process's own output
+    /// thread, never by a timer on Dispatch's shared pool: when that pool is busy (many
+    /// processes, a loaded machine) such a timer fired seconds late, and a hung test command
+    /// outlived its timeout.
+    private func enforceDeadlines() {
+        let now = ContinuousClock.now
+        lock.lock()
+        let shouldTimeOut = !exited && !timedOut && killAt == nil && now >= timeoutAt
+        let shouldKill = !exited && killAt.map { now >= $0 } == true
+        if shouldKill { killAt = .now + .seconds(3600) }
+        lock.unlock()
+        if shouldTimeOut { stop(timedOut: true) }
+        if shouldKill { kill(-pid, SIGKILL) }
     }
 
     private var drained = DispatchSemaphore(value: 0)
+
+    private func hasExited() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return exited
+    }
     private var drainStop = false
 
     private func startDraining(outFD: Int32, errFD: Int32) {
@@ -277,8 +290,12 @@ private final class SpawnedProcess: @unchecked Sendable {
             var open = fds.count
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             var stopDeadline: ContinuousClock.Instant?
-            while open > 0 {
-                let ready = poll(&fds, nfds_t(fds.count), 100)
+            // Runs until the pipes are closed and the process is gone: a command that closed
+            // its output but keeps running still has its deadline enforced here.
+            while open > 0 || !hasExited() {
+                enforceDeadlines()
+                // Closed descriptors are -1, which poll ignores: then this is a 50 ms tick.
+                let ready = poll(&fds, nfds_t(fds.count), 50)
                 if ready < 0, errno != EINTR { break }
                 for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
                     let count = buffer.withUnsafeMutableBytes {
