@@ -41,7 +41,12 @@ public struct ImplementStage: PipelineStage {
         if let operatorPatch = context.operatorPatch {
             return try await applyOperatorPatch(operatorPatch, to: worktree, context: context)
         }
-        let files = promptFiles(for: job, in: worktree)
+        let files: [ImplementPrompt.File]
+        do {
+            files = try promptFiles(for: job, in: worktree)
+        } catch {
+            throw PromptFiles.failure(for: error)
+        }
         var plan: String?
         switch context.outputs[.plan] {
         case .plan(let text)?, .text(let text)?: plan = text
@@ -173,37 +178,17 @@ public struct ImplementStage: PipelineStage {
         }
     }
 
-    /// The hinted files (or those the goal names), read through the path guard and bounded.
-    func promptFiles(for job: Job, in worktree: Worktree) -> [ImplementPrompt.File] {
-        let guardian = PathGuard(root: worktree.path)
-        var paths = job.filesHint
-        if paths.isEmpty {
-            paths = ImplementPrompt.mentionedPaths(in: job.goal).filter {
-                (try? guardian.read($0)) != nil
-            }
+    /// The hinted files (or those the goal names that exist), read through the path guard and
+    /// bounded; a path that would leave the worktree is thrown, to quarantine the job.
+    func promptFiles(for job: Job, in worktree: Worktree) throws(PathGuardError) -> [ImplementPrompt.File] {
+        if !job.filesHint.isEmpty {
+            return try PromptFiles.read(
+                root: worktree.path, paths: job.filesHint, maxFileBytes: maxFileBytes,
+                maxTotalBytes: maxTotalFileBytes)
         }
-        var budget = maxTotalFileBytes
-        var files: [ImplementPrompt.File] = []
-        for path in paths.prefix(20) {
-            guard let normalized = try? guardian.validate(path) else { continue }
-            let bytes: [UInt8]?
-            do {
-                bytes = try guardian.read(normalized)
-            } catch {
-                continue
-            }
-            guard let bytes else {
-                files.append(.init(path: normalized, content: nil))
-                continue
-            }
-            let limit = min(maxFileBytes, max(0, budget))
-            let shown = bytes.prefix(limit)
-            budget -= shown.count
-            files.append(
-                .init(
-                    path: normalized, content: String(decoding: shown, as: UTF8.self),
-                    truncated: shown.count < bytes.count))
-        }
-        return files
+        return try PromptFiles.read(
+            root: worktree.path, paths: ImplementPrompt.mentionedPaths(in: job.goal),
+            maxFileBytes: maxFileBytes,
+            maxTotalBytes: maxTotalFileBytes, includeMissing: false)
     }
 }

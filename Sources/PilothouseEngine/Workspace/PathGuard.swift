@@ -52,8 +52,18 @@ public struct PathGuard: Sendable {
     }
 
     /// The file's bytes, or nil when it does not exist.
-    public func read(_ relativePath: String) throws(PathGuardError) -> [UInt8]? {
-        let normalized = try rules(relativePath)
+    ///
+    /// With `followingLinksInside`, symbolic links whose target stays inside the root are
+    /// followed (repositories commit such links, `docs/README.md -> ../README.md`); a link that
+    /// leads out, by an absolute target or by `..` above the root, is refused. Edits never
+    /// follow links, so search/replace targets are read without it, exactly as they are written.
+    public func read(_ relativePath: String, followingLinksInside: Bool = false) throws(PathGuardError)
+        -> [UInt8]?
+    {
+        var normalized = try rules(relativePath)
+        if followingLinksInside {
+            normalized = try rules(try resolveInside(normalized))
+        }
         let components = normalized.split(separator: "/").map(String.init)
         guard let directory = try openDirectory(components.dropLast(), creating: false, path: normalized)
         else {
@@ -153,6 +163,51 @@ public struct PathGuard: Sendable {
         }
     }
 
+    /// The link-free path `normalized` names, found by reading each symbolic link on the way
+    /// (relative to the directory holding it) without ever opening anything through one.
+    ///
+    /// Every step reopens the real directories from the root with `O_NOFOLLOW`, so a link
+    /// swapped in after this returns makes the final read fail with a refusal, not escape.
+    private func resolveInside(_ normalized: String) throws(PathGuardError) -> String {
+        var pending = ArraySlice(normalized.split(separator: "/").map(String.init))
+        var resolved: [String] = []
+        var hops = 0
+        var lastLink = ""
+        while let name = pending.first {
+            pending = pending.dropFirst()
+            if name == "." || name.isEmpty { continue }
+            if name == ".." {
+                guard !resolved.isEmpty else {
+                    throw .linkLeavesWorktree(path: normalized, component: lastLink)
+                }
+                resolved.removeLast()
+                continue
+            }
+            guard let directory = try openDirectory(resolved[...], creating: false, path: normalized) else {
+                return (resolved + [name] + pending).joined(separator: "/")
+            }
+            defer { close(directory) }
+            guard try entryIsSymlink(name, in: directory, path: normalized) else {
+                resolved.append(name)
+                continue
+            }
+            let link = (resolved + [name]).joined(separator: "/")
+            lastLink = link
+            hops += 1
+            guard hops <= 40 else { throw .symlink(path: normalized, component: link) }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlinkat(directory, name, &buffer, buffer.count - 1)
+            guard count >= 0 else { throw .system(path: normalized, operation: "readlink", code: errno) }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard !target.hasPrefix("/"), !target.isEmpty else {
+                throw .linkLeavesWorktree(path: normalized, component: link)
+            }
+            pending = ArraySlice(target.split(separator: "/").map(String.init)) + pending
+        }
+        guard !resolved.isEmpty else { throw .rule(.empty(path: normalized)) }
+        return resolved.joined(separator: "/")
+    }
+
     private func rules(_ relativePath: String) throws(PathGuardError) -> String {
         do {
             return try PathRules.validate(relativePath: relativePath)
@@ -216,6 +271,10 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
     case rule(PathViolation)
     /// `component` (a prefix of `path`) is a symbolic link, which could lead out of the worktree.
     case symlink(path: String, component: String)
+    /// `component` is a symbolic link whose target lies outside the worktree.
+    case linkLeavesWorktree(path: String, component: String)
+    /// Inside `.pilothouse/`, Pilothouse's own state (store, transcripts), never shown to a model.
+    case privateState(path: String)
     case notDirectory(path: String, component: String)
     case notRegularFile(path: String)
     case system(path: String, operation: String, code: Int32)
@@ -223,8 +282,8 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
     public var path: String {
         switch self {
         case .rule(let violation): violation.path
-        case .symlink(let path, _), .notDirectory(let path, _), .notRegularFile(let path),
-            .system(let path, _, _):
+        case .symlink(let path, _), .linkLeavesWorktree(let path, _), .privateState(let path),
+            .notDirectory(let path, _), .notRegularFile(let path), .system(let path, _, _):
             path
         }
     }
@@ -232,7 +291,7 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
     /// Whether the path tried to leave the worktree (as opposed to an ordinary I/O failure).
     public var isEscape: Bool {
         switch self {
-        case .rule, .symlink: true
+        case .rule, .symlink, .linkLeavesWorktree, .privateState: true
         case .notDirectory, .notRegularFile, .system: false
         }
     }
@@ -244,6 +303,10 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
             component == path
                 ? "path \(path.debugDescription) is a symbolic link; edits never follow links"
                 : "path \(path.debugDescription) goes through the symbolic link \(component.debugDescription), which could lead outside the worktree"
+        case .linkLeavesWorktree(let path, let component):
+            "path \(path.debugDescription) goes through the symbolic link \(component.debugDescription), which points outside the worktree; Pilothouse never reads outside it"
+        case .privateState(let path):
+            "path \(path.debugDescription) is inside .pilothouse/, Pilothouse's own state, which is never shown to a model"
         case .notDirectory(let path, let component):
             "path \(path.debugDescription): \(component.debugDescription) is a file, not a directory"
         case .notRegularFile(let path): "path \(path.debugDescription) is not a regular file"
