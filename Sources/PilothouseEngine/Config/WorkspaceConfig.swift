@@ -208,6 +208,14 @@ extension PilothouseConfig {
         }
         try reader.section("redaction") { (section: inout ConfigReader.Section) throws(ConfigError) in
             guard let patterns = try section.subtable("patterns") else { return }
+            // Counted before any is compiled: compiling is what costs seconds and gigabytes.
+            if patterns.keys.count > config.limits.redactionPatterns {
+                throw .tooLarge(
+                    path: section.reader.path, line: section.reader.line(of: "patterns", in: "redaction"),
+                    limit: InputLimitExceeded(
+                        subject: "[redaction] patterns", key: "redaction_patterns",
+                        limit: config.limits.redactionPatterns, unit: "patterns"))
+            }
             for kind in patterns.keys.sorted() {
                 var nested = ConfigReader.Section(
                     name: "redaction.patterns", table: patterns, reader: section.reader)

@@ -7,8 +7,8 @@ import PilothouseCore
     import Darwin
 #endif
 
-// The methods named `read` and `write` shadow the C functions inside the type.
-private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+// The methods named `read` and `write` shadow the C functions inside the types that have them.
+func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
 }
 
