@@ -11,6 +11,8 @@ public struct ImplementStage: PipelineStage {
     public let integrationBranch: String
     public let redactor: Redactor
     public let agents: CLIAgentRunner?
+    /// Which secrets block a patch before it is stored (`[policy] block_secrets`).
+    public let policy: PolicySection
     /// Bytes of one file shown to the model, and of all files together.
     public let maxFileBytes: Int
     public let maxTotalFileBytes: Int
@@ -18,8 +20,10 @@ public struct ImplementStage: PipelineStage {
 
     public init(
         worktrees: WorktreeManager, integrationBranch: String, redactor: Redactor = .standard,
-        agents: CLIAgentRunner? = nil, maxFileBytes: Int = 64 * 1024, maxTotalFileBytes: Int = 256 * 1024
+        agents: CLIAgentRunner? = nil, policy: PolicySection = PolicySection(), maxFileBytes: Int = 64 * 1024,
+        maxTotalFileBytes: Int = 256 * 1024
     ) {
+        self.policy = policy
         self.worktrees = worktrees
         self.integrationBranch = integrationBranch
         self.redactor = redactor
@@ -124,7 +128,7 @@ public struct ImplementStage: PipelineStage {
         }
         // A patch carrying a secret must not be stored, even for a moment: the store and the
         // worktree both live under .pilothouse/. Check repeats this for operator patches.
-        let evaluator = PolicyEvaluator(policy: PolicySection(), redactor: redactor)
+        let evaluator = PolicyEvaluator(policy: policy, redactor: redactor)
         let secrets = parsed.files.compactMap { evaluator.secretLines(in: $0) }
         if !secrets.isEmpty, let failure = evaluator.failure(for: secrets) {
             try? worktrees.remove(job: job.id, deleteBranch: true)

@@ -61,7 +61,7 @@ struct EnqueueCommand: ParsableCommand {
             let added = ((try? UnifiedDiff(parsing: operatorPatch))?.files ?? [])
                 .flatMap(\.hunks).flatMap(\.lines).filter { $0.kind == .added }.map(\.text).joined(
                     separator: "\n")
-            let kinds = Set(config.redactor.findings(in: added).map(\.kind)).sorted()
+            let kinds = Set(config.policy.blocking(config.redactor).findings(in: added).map(\.kind)).sorted()
             if !kinds.isEmpty {
                 throw CommandFailure(
                     "\(patch): the patch adds what looks like a secret (\(kinds.joined(separator: ", "))); remove it and submit again",
