@@ -10,6 +10,17 @@ public enum BoundedFile {
         case directory
         case system(code: Int32)
         case tooLarge
+
+        /// A message naming `path`; for `tooLarge`, the `[limits]` key and how to raise it.
+        public func message(path: String, limitKey: String, limit: Int) -> String {
+            switch self {
+            case .missing: "\(path): no such file"
+            case .directory: "\(path): is a directory; give the path of a file"
+            case .system(let code): "\(path): cannot be read (\(String(cString: strerror(code))))"
+            case .tooLarge:
+                InputLimitExceeded(subject: path, key: limitKey, limit: limit, unit: "bytes").description
+            }
+        }
     }
 
     public static func read(_ path: String, limit: Int) throws(Failure) -> Data {
