@@ -34,7 +34,7 @@ public enum PromptFiles {
             }
             let bytes: [UInt8]?
             do {
-                bytes = try guardian.read(normalized, followingLinksInside: true)
+                bytes = try guardian.read(normalized, followingLinksInside: true, limit: maxFileBytes)
             } catch  where error.isEscape {
                 throw error
             } catch {

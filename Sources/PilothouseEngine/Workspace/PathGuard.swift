@@ -57,8 +57,11 @@ public struct PathGuard: Sendable {
     /// followed (repositories commit such links, `docs/README.md -> ../README.md`); a link that
     /// leads out, by an absolute target or by `..` above the root, is refused. Edits never
     /// follow links, so search/replace targets are read without it, exactly as they are written.
-    public func read(_ relativePath: String, followingLinksInside: Bool = false) throws(PathGuardError)
-        -> [UInt8]?
+    ///
+    /// With `limit`, at most `limit + 1` bytes are read, so a caller that shows only a prefix
+    /// can tell a truncated file without holding a huge one in memory.
+    public func read(_ relativePath: String, followingLinksInside: Bool = false, limit: Int? = nil)
+        throws(PathGuardError) -> [UInt8]?
     {
         var normalized = try rules(relativePath)
         if followingLinksInside {
@@ -70,7 +73,8 @@ public struct PathGuard: Sendable {
             return nil
         }
         defer { close(directory) }
-        let fd = openat(directory, components.last!, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway.
+        let fd = openat(directory, components.last!, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
@@ -83,8 +87,11 @@ public struct PathGuard: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(path: normalized) }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+        let wanted = limit.map { $0 + 1 } ?? Int.max
+        while result.count < wanted {
+            let count = buffer.withUnsafeMutableBytes {
+                posixRead(fd, $0.baseAddress, min($0.count, wanted - result.count))
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .system(path: normalized, operation: "read", code: errno)

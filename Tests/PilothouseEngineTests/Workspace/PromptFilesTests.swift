@@ -130,4 +130,11 @@ struct RecordingModel: ModelClient {
         #expect(files.map(\.content?.count) == [60, 30])
         #expect(files.map(\.truncated) == [true, true])
     }
+
+    @Test(.timeLimit(.minutes(1))) func aFIFONamedAsAHintIsSkippedWithoutWaitingForAWriter() throws {
+        let sandbox = try GitSandbox()
+        #expect(mkfifo(sandbox.root + "/pipe", 0o600) == 0)
+        let files = try PromptFiles.read(root: sandbox.root, paths: ["pipe", "README.md"])
+        #expect(files == [.init(path: "README.md", content: "hello\n")])
+    }
 }
