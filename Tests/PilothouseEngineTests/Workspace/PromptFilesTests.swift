@@ -138,3 +138,23 @@ struct RecordingModel: ModelClient {
         #expect(files == [.init(path: "README.md", content: "hello\n")])
     }
 }
+
+/// The test stage's marker files are read through the same guard (issue #10, point 1).
+@Suite struct TestCommandDetectorReadTests {
+    @Test(.timeLimit(.minutes(1))) func markersBehindLinksOutOfTheRepositoryAreNotRead() throws {
+        let sandbox = try GitSandbox()
+        try sandbox.write("pyproject.toml", "[tool.pytest.ini_options]\n", in: sandbox.outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.root + "/pyproject.toml", withDestinationPath: sandbox.outside + "/pyproject.toml"
+        )
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.root + "/package.json", withDestinationPath: "/dev/zero")
+        let path = "/usr/local/bin:/usr/bin:/bin"
+        #expect(TestCommandDetector.detect(in: sandbox.root, path: path) == nil)
+        // The same marker inside the repository is read.
+        try FileManager.default.removeItem(atPath: sandbox.root + "/pyproject.toml")
+        try sandbox.write("pyproject.toml", "[tool.pytest.ini_options]\n")
+        #expect(
+            TestCommandDetector.detect(in: sandbox.root, path: path) == ["python3", "-m", "pytest", "-q"])
+    }
+}
