@@ -28,9 +28,10 @@ public enum BoundedFile {
         guard fd >= 0 else { throw errno == ENOENT ? .missing : .system(code: errno) }
         defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw .directory }
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit {
-            throw .tooLarge
+        if fstat(fd, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw .directory }
+            // A regular file that is already too large is refused without reading a byte.
+            if (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit { throw .tooLarge }
         }
         var result = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -10,7 +10,8 @@ import PilothouseCore
 /// bytes. A refused path is an error for the stage to quarantine, never a silent skip that
 /// would leave the job running on a prompt someone tried to poison.
 public enum PromptFiles {
-    /// Reads `paths` below `root` (at most `maxFiles` of them).
+    /// Reads `paths` below `root` (at most `maxFiles` of them), each under its link-free path,
+    /// the one an edit must name.
     ///
     /// A path that does not exist is returned without content when `includeMissing` is on (the
     /// implementer may create it) and left out otherwise; a directory or unreadable file is left
@@ -24,17 +25,14 @@ public enum PromptFiles {
         var files: [ImplementPrompt.File] = []
         for path in paths.prefix(maxFiles) {
             let normalized: String
-            do {
-                normalized = try PathRules.validate(relativePath: path)
-            } catch {
-                throw .rule(error)
-            }
-            if normalized == ".pilothouse" || normalized.hasPrefix(".pilothouse/") {
-                throw .privateState(path: normalized)
-            }
             let bytes: [UInt8]?
-            do {
-                bytes = try guardian.read(normalized, followingLinksInside: true, limit: maxFileBytes)
+            do throws(PathGuardError) {
+                normalized = try guardian.resolve(path)
+                // Checked on the resolved path, so a link into .pilothouse/ is caught too.
+                if normalized == ".pilothouse" || normalized.hasPrefix(".pilothouse/") {
+                    throw PathGuardError.privateState(path: normalized)
+                }
+                bytes = try guardian.read(normalized, limit: maxFileBytes)
             } catch  where error.isEscape {
                 throw error
             } catch {

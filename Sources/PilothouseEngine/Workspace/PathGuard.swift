@@ -51,22 +51,14 @@ public struct PathGuard: Sendable {
         return normalized
     }
 
-    /// The file's bytes, or nil when it does not exist.
-    ///
-    /// With `followingLinksInside`, symbolic links whose target stays inside the root are
-    /// followed (repositories commit such links, `docs/README.md -> ../README.md`); a link that
-    /// leads out, by an absolute target or by `..` above the root, is refused. Edits never
-    /// follow links, so search/replace targets are read without it, exactly as they are written.
+    /// The file's bytes, or nil when it does not exist. A symbolic link anywhere on the way is
+    /// refused: edits never follow links, so search/replace targets are read exactly as they are
+    /// written. To show a file through links that stay inside, `resolve` the path first.
     ///
     /// With `limit`, at most `limit + 1` bytes are read, so a caller that shows only a prefix
     /// can tell a truncated file without holding a huge one in memory.
-    public func read(_ relativePath: String, followingLinksInside: Bool = false, limit: Int? = nil)
-        throws(PathGuardError) -> [UInt8]?
-    {
-        var normalized = try rules(relativePath)
-        if followingLinksInside {
-            normalized = try rules(try resolveInside(normalized))
-        }
+    public func read(_ relativePath: String, limit: Int? = nil) throws(PathGuardError) -> [UInt8]? {
+        let normalized = try rules(relativePath)
         let components = normalized.split(separator: "/").map(String.init)
         guard let directory = try openDirectory(components.dropLast(), creating: false, path: normalized)
         else {
@@ -170,12 +162,15 @@ public struct PathGuard: Sendable {
         }
     }
 
-    /// The link-free path `normalized` names, found by reading each symbolic link on the way
-    /// (relative to the directory holding it) without ever opening anything through one.
+    /// The link-free path that `relativePath` names, following symbolic links whose target
+    /// stays inside the root (repositories commit such links, `docs/README.md -> ../README.md`);
+    /// a link that leads out, by an absolute target or by `..` above the root, is refused.
     ///
-    /// Every step reopens the real directories from the root with `O_NOFOLLOW`, so a link
-    /// swapped in after this returns makes the final read fail with a refusal, not escape.
-    private func resolveInside(_ normalized: String) throws(PathGuardError) -> String {
+    /// Each link is read (relative to the directory holding it) without opening anything
+    /// through it, and every step reopens the real directories from the root with `O_NOFOLLOW`;
+    /// a link swapped in after this returns makes the following `read` refuse, not escape.
+    public func resolve(_ relativePath: String) throws(PathGuardError) -> String {
+        let normalized = try rules(relativePath)
         var pending = ArraySlice(normalized.split(separator: "/").map(String.init))
         var resolved: [String] = []
         var hops = 0
@@ -212,7 +207,7 @@ public struct PathGuard: Sendable {
             pending = ArraySlice(target.split(separator: "/").map(String.init)) + pending
         }
         guard !resolved.isEmpty else { throw .rule(.empty(path: normalized)) }
-        return resolved.joined(separator: "/")
+        return try rules(resolved.joined(separator: "/"))
     }
 
     private func rules(_ relativePath: String) throws(PathGuardError) -> String {

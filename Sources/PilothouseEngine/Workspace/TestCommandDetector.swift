@@ -13,7 +13,7 @@ public enum TestCommandDetector {
         // or a link to a file outside it; such a marker reads as empty.
         let guardian = PathGuard(root: directory)
         func read(_ name: String) -> String {
-            let bytes = (try? guardian.read(name, followingLinksInside: true, limit: 1 << 20)) ?? nil
+            let bytes = (try? guardian.read(guardian.resolve(name), limit: 1 << 20)) ?? nil
             return bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         var candidates: [[String]] = []

@@ -38,12 +38,15 @@ struct RecordingModel: ModelClient {
         // An ordinary in-repository link, as real projects have.
         try FileManager.default.createSymbolicLink(
             atPath: sandbox.root + "/docs/README.md", withDestinationPath: "../README.md")
+        // An in-repository link into Pilothouse's own state.
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.root + "/state", withDestinationPath: ".pilothouse")
         try sandbox.git("add", "-A")
         try sandbox.git("commit", "-q", "-m", "links")
         return sandbox
     }
 
-    @Test(arguments: ["pw", "etc/passwd", "./etc/../pw", ".pilothouse/pilothouse.db"])
+    @Test(arguments: ["pw", "etc/passwd", "./etc/../pw", ".pilothouse/pilothouse.db", "state/pilothouse.db"])
     func analyzeQuarantinesAHintThatLeavesTheRepository(hint: String) async throws {
         let sandbox = try Self.sandboxWithEscapingLinks()
         try sandbox.write(".pilothouse/pilothouse.db", Self.secret)
@@ -98,6 +101,8 @@ struct RecordingModel: ModelClient {
         #expect(await log.prompts.allSatisfy { !$0.contains("SECRET-OUTSIDE") })
     }
 
+    /// A link that stays inside is shown under its real path: the one an edit must name, since
+    /// edits never go through links.
     @Test func linksThatStayInsideAreReadAndMissingFilesAreShownAsNew() throws {
         let sandbox = try Self.sandboxWithEscapingLinks()
         let files = try PromptFiles.read(
@@ -105,7 +110,7 @@ struct RecordingModel: ModelClient {
             includeMissing: true)
         #expect(
             files == [
-                .init(path: "docs/README.md", content: "hello\n"),
+                .init(path: "README.md", content: "hello\n"),
                 .init(path: "docs/guide.md", content: "guide\n"),
                 .init(path: "new/file.txt", content: nil),
             ])
@@ -116,7 +121,7 @@ struct RecordingModel: ModelClient {
         try FileManager.default.createSymbolicLink(atPath: sandbox.root + "/a", withDestinationPath: "b")
         try FileManager.default.createSymbolicLink(atPath: sandbox.root + "/b", withDestinationPath: "a")
         #expect(throws: PathGuardError.self) {
-            try PathGuard(root: sandbox.root).read("a", followingLinksInside: true)
+            try PathGuard(root: sandbox.root).resolve("a")
         }
     }
 
