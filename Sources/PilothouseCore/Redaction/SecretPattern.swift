@@ -105,6 +105,17 @@ public struct SecretPattern: Sendable, CustomStringConvertible {
         }
     }()
 
+    /// Kinds that are personal data rather than credentials: redacted wherever text is stored
+    /// or shown, but they do not block a patch, since real code names its authors (podspecs,
+    /// maintainers files, copyright lines).
+    public static let redactOnlyKinds: Set<String> = ["email"]
+
+    /// Every built-in kind, in table order, each once.
+    public static var builtInKinds: [String] {
+        builtIn.map(\.kind).reduce(into: []) { kinds, kind in if !kinds.contains(kind) { kinds.append(kind) }
+        }
+    }
+
     func accepts(_ value: Substring) -> Bool {
         switch check {
         case .none:

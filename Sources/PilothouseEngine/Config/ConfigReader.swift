@@ -17,6 +17,7 @@ struct ConfigReader {
 
     /// Parses TOML text; syntax errors carry TOMLKit's line.
     init(parsing text: String, path: String) throws(ConfigError) {
+        try ConfigFile.checkCharacters(text, path: path)
         do {
             self.init(table: try TOMLTable(string: text), text: text, path: path)
         } catch let error as TOMLParseError {

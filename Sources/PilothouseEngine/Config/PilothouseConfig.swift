@@ -12,6 +12,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var policy = PolicySection()
     public var test = TestSection()
     public var redaction = RedactionSection()
+    public var limits = InputLimits()
     public var agents: [String: AgentSettings] = [:]
     public var gateway = GatewayConfig()
 
@@ -27,8 +28,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     /// Loads the file at `path`; a missing file gives the defaults.
     public static func load(path: String) throws(ConfigError) -> PilothouseConfig {
         guard FileManager.default.fileExists(atPath: path) else { return PilothouseConfig() }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
-        guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+        let text = try ConfigFile.text(at: path)
         return try parse(text, path: path)
     }
 
@@ -41,6 +41,7 @@ public struct PilothouseConfig: Sendable, Equatable {
             hash = hash &* 0x100_0000_01b3
         }
         config.fingerprint = String(hash, radix: 16)
+        try InputLimits.read(&reader, into: &config.limits)
         try reader.section("jobs") { (jobs: inout ConfigReader.Section) throws(ConfigError) in
             if let value = try jobs.int("max_attempts", range: 1...100) { config.jobs.maxAttempts = value }
             if let value = try jobs.string("default_priority") {

@@ -67,8 +67,20 @@ public struct PolicySection: Sendable, Equatable {
     public var maxFiles = 50
     public var maxLines = 2000
     public var network = NetworkPolicy.allow
+    /// Kinds of secret pattern whose findings in added lines block a patch; nil: every
+    /// pattern's kind except `SecretPattern.redactOnlyKinds` (that is, not `email`).
+    public var blockSecrets: [String]?
 
     public init() {}
+
+    /// The patterns of `redactor` whose findings block a patch.
+    public func blocking(_ redactor: Redactor) -> Redactor {
+        let blocked = blockSecrets.map(Set.init)
+        return Redactor(
+            patterns: redactor.patterns.filter { pattern in
+                blocked?.contains(pattern.kind) ?? !SecretPattern.redactOnlyKinds.contains(pattern.kind)
+            })
+    }
 }
 
 /// Whether processes Pilothouse starts (tests, CLI agents) may use the network.
@@ -182,6 +194,7 @@ extension PilothouseConfig {
             if let value = try section.int("max_lines", range: 1...10_000_000) {
                 config.policy.maxLines = value
             }
+            if let kinds = try section.stringArray("block_secrets") { config.policy.blockSecrets = kinds }
             if let value = try section.string("network") {
                 guard let network = NetworkPolicy(rawValue: value) else {
                     throw section.invalid("network", value, expected: "allow or deny")
@@ -208,6 +221,14 @@ extension PilothouseConfig {
         }
         try reader.section("redaction") { (section: inout ConfigReader.Section) throws(ConfigError) in
             guard let patterns = try section.subtable("patterns") else { return }
+            // Counted before any is compiled: compiling is what costs seconds and gigabytes.
+            if patterns.keys.count > config.limits.redactionPatterns {
+                throw .tooLarge(
+                    path: section.reader.path, line: section.reader.line(of: "patterns", in: "redaction"),
+                    limit: InputLimitExceeded(
+                        subject: "[redaction] patterns", key: "redaction_patterns",
+                        limit: config.limits.redactionPatterns, unit: "patterns"))
+            }
             for kind in patterns.keys.sorted() {
                 var nested = ConfigReader.Section(
                     name: "redaction.patterns", table: patterns, reader: section.reader)
@@ -222,6 +243,15 @@ extension PilothouseConfig {
                 }
                 config.redaction.patterns.append((kind, regex))
             }
+        }
+        // Checked once [redaction] is read, since its kinds may be named.
+        let known = SecretPattern.builtInKinds + config.redaction.patterns.map(\.kind)
+        if let unknown = config.policy.blockSecrets?.first(where: { !known.contains($0) }) {
+            throw .invalidValue(
+                path: reader.path, line: reader.line(of: "block_secrets", in: "policy"),
+                key: "policy.block_secrets",
+                value: unknown.debugDescription,
+                expected: "names of secret patterns: \(known.joined(separator: ", "))")
         }
         try reader.section("agents") { (section: inout ConfigReader.Section) throws(ConfigError) in
             try section.namedTables { (name: String, agent: inout ConfigReader.Section) throws(ConfigError) in

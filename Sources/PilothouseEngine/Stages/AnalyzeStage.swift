@@ -6,7 +6,15 @@ public struct AnalyzeStage: PipelineStage {
 
     public func run(_ context: StageContext) async throws(StageFailure) -> StageOutput {
         let job = context.job
-        let files = PromptFiles.render(root: context.repositoryRoot, paths: job.filesHint)
+        let files: String
+        do {
+            files = PromptFiles.render(
+                try PromptFiles.read(
+                    root: context.repositoryRoot, paths: job.filesHint, maxTotalBytes: 48_000,
+                    includeMissing: false))
+        } catch {
+            throw PromptFiles.failure(for: error)
+        }
         let request = ModelRequest(
             jobID: job.id, stage: context.spec.name, role: context.spec.role ?? "analyst",
             model: context.spec.model ?? ModelStageDefaults.model,

@@ -53,8 +53,14 @@ public struct FollowUpEditStage: PipelineStage {
         }
         var task = job
         task.goal = purpose.instruction(for: job)
+        let files: [ImplementPrompt.File]
+        do {
+            files = try implement.promptFiles(for: job, in: worktree)
+        } catch {
+            throw PromptFiles.failure(for: error)
+        }
         let messages = ImplementPrompt.messages(
-            job: task, files: implement.promptFiles(for: job, in: worktree), plan: nil, feedback: nil,
+            job: task, files: files, plan: nil, feedback: nil,
             previousPatch: patchText.isEmpty ? nil : patchText)
         let text = try await ModelStageDefaults.complete(
             ModelRequest(

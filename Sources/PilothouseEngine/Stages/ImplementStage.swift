@@ -11,6 +11,8 @@ public struct ImplementStage: PipelineStage {
     public let integrationBranch: String
     public let redactor: Redactor
     public let agents: CLIAgentRunner?
+    /// Which secrets block a patch before it is stored (`[policy] block_secrets`).
+    public let policy: PolicySection
     /// Bytes of one file shown to the model, and of all files together.
     public let maxFileBytes: Int
     public let maxTotalFileBytes: Int
@@ -18,8 +20,10 @@ public struct ImplementStage: PipelineStage {
 
     public init(
         worktrees: WorktreeManager, integrationBranch: String, redactor: Redactor = .standard,
-        agents: CLIAgentRunner? = nil, maxFileBytes: Int = 64 * 1024, maxTotalFileBytes: Int = 256 * 1024
+        agents: CLIAgentRunner? = nil, policy: PolicySection = PolicySection(), maxFileBytes: Int = 64 * 1024,
+        maxTotalFileBytes: Int = 256 * 1024
     ) {
+        self.policy = policy
         self.worktrees = worktrees
         self.integrationBranch = integrationBranch
         self.redactor = redactor
@@ -41,7 +45,12 @@ public struct ImplementStage: PipelineStage {
         if let operatorPatch = context.operatorPatch {
             return try await applyOperatorPatch(operatorPatch, to: worktree, context: context)
         }
-        let files = promptFiles(for: job, in: worktree)
+        let files: [ImplementPrompt.File]
+        do {
+            files = try promptFiles(for: job, in: worktree)
+        } catch {
+            throw PromptFiles.failure(for: error)
+        }
         var plan: String?
         switch context.outputs[.plan] {
         case .plan(let text)?, .text(let text)?: plan = text
@@ -119,7 +128,7 @@ public struct ImplementStage: PipelineStage {
         }
         // A patch carrying a secret must not be stored, even for a moment: the store and the
         // worktree both live under .pilothouse/. Check repeats this for operator patches.
-        let evaluator = PolicyEvaluator(policy: PolicySection(), redactor: redactor)
+        let evaluator = PolicyEvaluator(policy: policy, redactor: redactor)
         let secrets = parsed.files.compactMap { evaluator.secretLines(in: $0) }
         if !secrets.isEmpty, let failure = evaluator.failure(for: secrets) {
             try? worktrees.remove(job: job.id, deleteBranch: true)
@@ -173,37 +182,17 @@ public struct ImplementStage: PipelineStage {
         }
     }
 
-    /// The hinted files (or those the goal names), read through the path guard and bounded.
-    func promptFiles(for job: Job, in worktree: Worktree) -> [ImplementPrompt.File] {
-        let guardian = PathGuard(root: worktree.path)
-        var paths = job.filesHint
-        if paths.isEmpty {
-            paths = ImplementPrompt.mentionedPaths(in: job.goal).filter {
-                (try? guardian.read($0)) != nil
-            }
+    /// The hinted files (or those the goal names that exist), read through the path guard and
+    /// bounded; a path that would leave the worktree is thrown, to quarantine the job.
+    func promptFiles(for job: Job, in worktree: Worktree) throws(PathGuardError) -> [ImplementPrompt.File] {
+        if !job.filesHint.isEmpty {
+            return try PromptFiles.read(
+                root: worktree.path, paths: job.filesHint, maxFileBytes: maxFileBytes,
+                maxTotalBytes: maxTotalFileBytes)
         }
-        var budget = maxTotalFileBytes
-        var files: [ImplementPrompt.File] = []
-        for path in paths.prefix(20) {
-            guard let normalized = try? guardian.validate(path) else { continue }
-            let bytes: [UInt8]?
-            do {
-                bytes = try guardian.read(normalized)
-            } catch {
-                continue
-            }
-            guard let bytes else {
-                files.append(.init(path: normalized, content: nil))
-                continue
-            }
-            let limit = min(maxFileBytes, max(0, budget))
-            let shown = bytes.prefix(limit)
-            budget -= shown.count
-            files.append(
-                .init(
-                    path: normalized, content: String(decoding: shown, as: UTF8.self),
-                    truncated: shown.count < bytes.count))
-        }
-        return files
+        return try PromptFiles.read(
+            root: worktree.path, paths: ImplementPrompt.mentionedPaths(in: job.goal),
+            maxFileBytes: maxFileBytes,
+            maxTotalBytes: maxTotalFileBytes, includeMissing: false)
     }
 }

@@ -93,6 +93,8 @@ public struct PolicyEvaluator: Sendable {
 
     /// Secrets in the lines a file's hunks add, reported as `path:line: +text` (redacted).
     /// Added lines are scanned joined together so multi-line secrets (private key blocks) match.
+    /// Only the kinds `[policy] block_secrets` names count; the others (emails, by default) are
+    /// redacted where the patch is shown, not refused.
     func secretLines(in file: FileDiff) -> Violation? {
         var added: [(line: Int, text: String)] = []
         for hunk in file.hunks {
@@ -109,7 +111,7 @@ public struct PolicyEvaluator: Sendable {
         }
         guard !added.isEmpty else { return nil }
         let text = added.map(\.text).joined(separator: "\n")
-        let findings = redactor.findings(in: text)
+        let findings = policy.blocking(redactor).findings(in: text)
         guard !findings.isEmpty else { return nil }
         let redactedLines = redactor.redact(text).split(separator: "\n", omittingEmptySubsequences: false)
         var offending: [String] = []

@@ -7,8 +7,8 @@ import PilothouseCore
     import Darwin
 #endif
 
-// The methods named `read` and `write` shadow the C functions inside the type.
-private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+// The methods named `read` and `write` shadow the C functions inside the types that have them.
+func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
 }
 
@@ -51,8 +51,13 @@ public struct PathGuard: Sendable {
         return normalized
     }
 
-    /// The file's bytes, or nil when it does not exist.
-    public func read(_ relativePath: String) throws(PathGuardError) -> [UInt8]? {
+    /// The file's bytes, or nil when it does not exist. A symbolic link anywhere on the way is
+    /// refused: edits never follow links, so search/replace targets are read exactly as they are
+    /// written. To show a file through links that stay inside, `resolve` the path first.
+    ///
+    /// With `limit`, at most `limit + 1` bytes are read, so a caller that shows only a prefix
+    /// can tell a truncated file without holding a huge one in memory.
+    public func read(_ relativePath: String, limit: Int? = nil) throws(PathGuardError) -> [UInt8]? {
         let normalized = try rules(relativePath)
         let components = normalized.split(separator: "/").map(String.init)
         guard let directory = try openDirectory(components.dropLast(), creating: false, path: normalized)
@@ -60,7 +65,8 @@ public struct PathGuard: Sendable {
             return nil
         }
         defer { close(directory) }
-        let fd = openat(directory, components.last!, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway.
+        let fd = openat(directory, components.last!, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
@@ -73,8 +79,11 @@ public struct PathGuard: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(path: normalized) }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+        let wanted = limit.map { $0 + 1 } ?? Int.max
+        while result.count < wanted {
+            let count = buffer.withUnsafeMutableBytes {
+                posixRead(fd, $0.baseAddress, min($0.count, wanted - result.count))
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .system(path: normalized, operation: "read", code: errno)
@@ -153,6 +162,54 @@ public struct PathGuard: Sendable {
         }
     }
 
+    /// The link-free path that `relativePath` names, following symbolic links whose target
+    /// stays inside the root (repositories commit such links, `docs/README.md -> ../README.md`);
+    /// a link that leads out, by an absolute target or by `..` above the root, is refused.
+    ///
+    /// Each link is read (relative to the directory holding it) without opening anything
+    /// through it, and every step reopens the real directories from the root with `O_NOFOLLOW`;
+    /// a link swapped in after this returns makes the following `read` refuse, not escape.
+    public func resolve(_ relativePath: String) throws(PathGuardError) -> String {
+        let normalized = try rules(relativePath)
+        var pending = ArraySlice(normalized.split(separator: "/").map(String.init))
+        var resolved: [String] = []
+        var hops = 0
+        var lastLink = ""
+        while let name = pending.first {
+            pending = pending.dropFirst()
+            if name == "." || name.isEmpty { continue }
+            if name == ".." {
+                guard !resolved.isEmpty else {
+                    throw .linkLeavesWorktree(path: normalized, component: lastLink)
+                }
+                resolved.removeLast()
+                continue
+            }
+            guard let directory = try openDirectory(resolved[...], creating: false, path: normalized) else {
+                return (resolved + [name] + pending).joined(separator: "/")
+            }
+            defer { close(directory) }
+            guard try entryIsSymlink(name, in: directory, path: normalized) else {
+                resolved.append(name)
+                continue
+            }
+            let link = (resolved + [name]).joined(separator: "/")
+            lastLink = link
+            hops += 1
+            guard hops <= 40 else { throw .symlink(path: normalized, component: link) }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlinkat(directory, name, &buffer, buffer.count - 1)
+            guard count >= 0 else { throw .system(path: normalized, operation: "readlink", code: errno) }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard !target.hasPrefix("/"), !target.isEmpty else {
+                throw .linkLeavesWorktree(path: normalized, component: link)
+            }
+            pending = ArraySlice(target.split(separator: "/").map(String.init)) + pending
+        }
+        guard !resolved.isEmpty else { throw .rule(.empty(path: normalized)) }
+        return try rules(resolved.joined(separator: "/"))
+    }
+
     private func rules(_ relativePath: String) throws(PathGuardError) -> String {
         do {
             return try PathRules.validate(relativePath: relativePath)
@@ -216,6 +273,10 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
     case rule(PathViolation)
     /// `component` (a prefix of `path`) is a symbolic link, which could lead out of the worktree.
     case symlink(path: String, component: String)
+    /// `component` is a symbolic link whose target lies outside the worktree.
+    case linkLeavesWorktree(path: String, component: String)
+    /// Inside `.pilothouse/`, Pilothouse's own state (store, transcripts), never shown to a model.
+    case privateState(path: String)
     case notDirectory(path: String, component: String)
     case notRegularFile(path: String)
     case system(path: String, operation: String, code: Int32)
@@ -223,8 +284,8 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
     public var path: String {
         switch self {
         case .rule(let violation): violation.path
-        case .symlink(let path, _), .notDirectory(let path, _), .notRegularFile(let path),
-            .system(let path, _, _):
+        case .symlink(let path, _), .linkLeavesWorktree(let path, _), .privateState(let path),
+            .notDirectory(let path, _), .notRegularFile(let path), .system(let path, _, _):
             path
         }
     }
@@ -232,7 +293,7 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
     /// Whether the path tried to leave the worktree (as opposed to an ordinary I/O failure).
     public var isEscape: Bool {
         switch self {
-        case .rule, .symlink: true
+        case .rule, .symlink, .linkLeavesWorktree, .privateState: true
         case .notDirectory, .notRegularFile, .system: false
         }
     }
@@ -244,6 +305,10 @@ public enum PathGuardError: Error, Equatable, Sendable, CustomStringConvertible 
             component == path
                 ? "path \(path.debugDescription) is a symbolic link; edits never follow links"
                 : "path \(path.debugDescription) goes through the symbolic link \(component.debugDescription), which could lead outside the worktree"
+        case .linkLeavesWorktree(let path, let component):
+            "path \(path.debugDescription) goes through the symbolic link \(component.debugDescription), which points outside the worktree; Pilothouse never reads outside it"
+        case .privateState(let path):
+            "path \(path.debugDescription) is inside .pilothouse/, Pilothouse's own state, which is never shown to a model"
         case .notDirectory(let path, let component):
             "path \(path.debugDescription): \(component.debugDescription) is a file, not a directory"
         case .notRegularFile(let path): "path \(path.debugDescription) is not a regular file"

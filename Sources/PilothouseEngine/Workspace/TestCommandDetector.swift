@@ -9,8 +9,12 @@ public enum TestCommandDetector {
     public static func detect(in directory: String, path: String?) -> [String]? {
         let files = FileManager.default
         func exists(_ name: String) -> Bool { files.fileExists(atPath: directory + "/" + name) }
+        // Through the path guard and bounded: a repository may commit `package.json -> /dev/zero`
+        // or a link to a file outside it; such a marker reads as empty.
+        let guardian = PathGuard(root: directory)
         func read(_ name: String) -> String {
-            (files.contents(atPath: directory + "/" + name)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let bytes = (try? guardian.read(guardian.resolve(name), limit: 1 << 20)) ?? nil
+            return bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         var candidates: [[String]] = []
         if exists("Package.swift") { candidates.append(["swift", "test"]) }

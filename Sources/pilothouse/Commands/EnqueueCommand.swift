@@ -55,13 +55,13 @@ struct EnqueueCommand: ParsableCommand {
     func run() throws {
         let (repository, store) = try options.openStore()
         let config = try options.config(for: repository)
-        let operatorPatch = try patch.map(Self.readPatch)
+        let operatorPatch = try patch.map { try Self.readPatch($0, limit: config.limits.patchBytes) }
         if let operatorPatch, let patch {
             // A secret must never reach the store, not even inside a job waiting to be checked.
             let added = ((try? UnifiedDiff(parsing: operatorPatch))?.files ?? [])
                 .flatMap(\.hunks).flatMap(\.lines).filter { $0.kind == .added }.map(\.text).joined(
                     separator: "\n")
-            let kinds = Set(config.redactor.findings(in: added).map(\.kind)).sorted()
+            let kinds = Set(config.policy.blocking(config.redactor).findings(in: added).map(\.kind)).sorted()
             if !kinds.isEmpty {
                 throw CommandFailure(
                     "\(patch): the patch adds what looks like a secret (\(kinds.joined(separator: ", "))); remove it and submit again",
@@ -94,10 +94,13 @@ struct EnqueueCommand: ParsableCommand {
 
 extension EnqueueCommand {
     /// Reads and checks a patch before it is queued, so a broken file is reported now with
-    /// its line, not later as a quarantined job.
-    static func readPatch(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: (path as NSString).expandingTildeInPath) else {
-            throw CommandFailure("\(path): cannot be read; give the path of a unified diff")
+    /// its line, not later as a quarantined job. Its size is bounded before it is parsed.
+    static func readPatch(_ path: String, limit: Int) throws -> Data {
+        let data: Data
+        do {
+            data = try BoundedFile.read((path as NSString).expandingTildeInPath, limit: limit)
+        } catch {
+            throw CommandFailure(error.message(path: path, limitKey: "patch_bytes", limit: limit))
         }
         do {
             let diff = try UnifiedDiff(parsing: data)

@@ -34,11 +34,21 @@ struct ImportCommand: ParsableCommand {
         else {
             throw CommandFailure("\(plan): no such file; give the path of a Markdown plan")
         }
-        guard let data = FileManager.default.contents(atPath: absolute) else {
-            throw CommandFailure("\(plan): cannot be read; check its permissions")
+        let data: Data
+        do {
+            data = try BoundedFile.read(absolute, limit: config.limits.planBytes)
+        } catch {
+            throw CommandFailure(
+                error.message(path: plan, limitKey: "plan_bytes", limit: config.limits.planBytes))
         }
         // Redacted before parsing, so nothing derived from the text (titles, anchors) keeps a secret.
         let items = PlanParser.parse(store.stored(String(decoding: data, as: UTF8.self)))
+        if items.count > config.limits.planItems {
+            throw CommandFailure(
+                InputLimitExceeded(
+                    subject: plan, key: "plan_items", limit: config.limits.planItems, unit: "items"
+                ).description)
+        }
         if items.isEmpty {
             // A description without actionable items (an architecture document, say) is not an
             // error, but the operator should know nothing was queued and why.

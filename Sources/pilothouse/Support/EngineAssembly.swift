@@ -45,7 +45,8 @@ struct EngineAssembly {
         let worktrees = WorktreeManager(repository: repository)
         let agents = CLIAgentRunner(agents: config.agents, network: config.policy.network)
         let implement = ImplementStage(
-            worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents)
+            worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents,
+            policy: config.policy)
         var stages: [String: any PipelineStage] = [
             "analyze": AnalyzeStage(),
             "plan": PlanStage(),
