@@ -15,6 +15,8 @@ public actor StoreWatcher {
     private var quarantineIDs: Set<JobID> = []
     private var approvalIDs: Set<JobID> = []
     private var task: Task<Void, Never>?
+    /// The last read failure shown, so a store that stays unreadable is reported once.
+    private var readFailure: String?
 
     public init(store: Store, interval: Duration = .milliseconds(250)) {
         self.store = store
@@ -63,8 +65,27 @@ public actor StoreWatcher {
             gauges: gauges, state: .running)
     }
 
+    /// Publishes what other processes changed since the last poll. A read that fails (the
+    /// file locked for too long, a damaged table) is shown as a notice, once, and again when
+    /// reads work: a read-only console must not go on showing a stale view in silence.
     func poll() {
-        guard let beads = try? store.beads(after: lastSeq), !beads.isEmpty else { return }
+        do {
+            try publishChanges()
+            if readFailure != nil {
+                readFailure = nil
+                hub.publish(.notice("reading \(store.path) again; the view is current"))
+            }
+        } catch {
+            let text = String(describing: error)
+            guard text != readFailure else { return }
+            readFailure = text
+            hub.publish(.notice("cannot read \(store.path): \(text); the view may be stale"))
+        }
+    }
+
+    private func publishChanges() throws {
+        let beads = try store.beads(after: lastSeq)
+        guard !beads.isEmpty else { return }
         var touched: Set<JobID> = []
         for bead in beads {
             hub.publish(.beadAppended(bead))
@@ -72,10 +93,10 @@ public actor StoreWatcher {
             lastSeq = bead.seq
         }
         for id in touched.sorted() {
-            guard let job = try? store.job(id) else { continue }
+            guard let job = try store.job(id) else { continue }
             hub.publish(.jobChanged(job))
             if job.state == .awaitingApproval, !approvalIDs.contains(id),
-                let request = try? store.approvalRequest(for: job)
+                let request = try store.approvalRequest(for: job)
             {
                 approvalIDs.insert(id)
                 hub.publish(.approvalRequested(request))
@@ -83,13 +104,12 @@ public actor StoreWatcher {
                 hub.publish(.approvalResolved(id))
             }
         }
-        if let records = try? store.quarantineRecords() {
-            let current = Set(records.map(\.id))
-            for record in records where !quarantineIDs.contains(record.id) {
-                hub.publish(.quarantineAdded(record))
-            }
-            for id in quarantineIDs.subtracting(current) { hub.publish(.quarantineRemoved(id)) }
-            quarantineIDs = current
+        let records = try store.quarantineRecords()
+        let current = Set(records.map(\.id))
+        for record in records where !quarantineIDs.contains(record.id) {
+            hub.publish(.quarantineAdded(record))
         }
+        for id in quarantineIDs.subtracting(current) { hub.publish(.quarantineRemoved(id)) }
+        quarantineIDs = current
     }
 }

@@ -35,7 +35,7 @@ public struct CheckStage: PipelineStage {
         let violations = evaluator.violations(in: diff, worktree: worktree?.path)
         if let failure = evaluator.failure(for: violations) {
             if violations.contains(where: { $0.reason == .secretDetected }) {
-                try? worktrees.remove(job: context.job.id, deleteBranch: true)
+                await SecretWorktree.remove(context.job.id, worktrees: worktrees, services: context.services)
             }
             await context.services.recordBead(
                 "policy_violation", "\(violations.count) policy finding(s)",

@@ -131,7 +131,7 @@ public struct ImplementStage: PipelineStage {
         let evaluator = PolicyEvaluator(policy: policy, redactor: redactor)
         let secrets = parsed.files.compactMap { evaluator.secretLines(in: $0) }
         if !secrets.isEmpty, let failure = evaluator.failure(for: secrets) {
-            try? worktrees.remove(job: job.id, deleteBranch: true)
+            await SecretWorktree.remove(job.id, worktrees: worktrees, services: context.services)
             throw failure
         }
         let stats = parsed.stats

@@ -84,7 +84,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         if !finished {
             printError("pilothouse: left running stages to their leases; the next start picks them up")
         }
-        try? assembly.store.endRun(assembly.runID, exitCode: code)
+        assembly.recordRunEnd(exitCode: code)
     }
 
     private func watch() async throws {

@@ -90,7 +90,7 @@ struct RunCommand: AsyncParsableCommand {
             : summary.storageFailed
                 ? 4
                 : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
-        try? assembly.store.endRun(assembly.runID, exitCode: code)
+        assembly.recordRunEnd(exitCode: code)
         await engine.closeEvents()
         let reporter = await printer.value
         reporter.finish(

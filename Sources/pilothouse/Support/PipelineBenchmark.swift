@@ -55,7 +55,7 @@ struct PipelineBenchmark {
         let summary = await assembly.engine.run(untilIdle: true)
         let elapsed = (clock.now - start).seconds
         drain.cancel()
-        try? assembly.store.endRun(assembly.runID, exitCode: 0)
+        assembly.recordRunEnd(exitCode: 0)
         await assembly.engine.closeEvents()
 
         let beads = try store.lastBeadSeq() - beadsBefore

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PilothouseCore
 import Testing
 
@@ -31,6 +32,39 @@ import Testing
             if case .quarantineAdded(let record) = event, record.jobID == existing.id { sawQuarantine = true }
         }
         #expect(sawJob && sawQuarantine)
+        await watcher.stop()
+    }
+
+    @Test func aStoreThatCannotBeReadIsShownOnceAndItsRecoveryToo() async throws {
+        let path = directory.file("p.db")
+        let writer = try Store.openOrCreate(path: path)
+        _ = try writer.enqueue(Job(title: "existing", goal: "g"))
+        let watcher = StoreWatcher(store: try Store.open(path: path), interval: .milliseconds(20))
+        var iterator = try await watcher.events().makeAsyncIterator()
+        _ = await iterator.next()
+
+        // Another process damages the store: the table the watcher rereads is gone.
+        let saboteur = try DatabaseQueue(path: path)
+        try await saboteur.write { try $0.execute(sql: "ALTER TABLE quarantine RENAME TO quarantine_aside") }
+        _ = try writer.enqueue(Job(title: "one", goal: "g"))
+        _ = try writer.enqueue(Job(title: "two", goal: "g"))
+        var notices: [String] = []
+        while notices.isEmpty, let event = await iterator.next() {
+            if case .notice(let text) = event { notices.append(text) }
+        }
+        #expect(notices.first?.contains("cannot read \(path)") == true)
+        #expect(notices.first?.contains("stale") == true)
+
+        try await saboteur.write { try $0.execute(sql: "ALTER TABLE quarantine_aside RENAME TO quarantine") }
+        _ = try writer.enqueue(Job(title: "three", goal: "g"))
+        while let event = await iterator.next() {
+            guard case .notice(let text) = event else { continue }
+            notices.append(text)
+            break
+        }
+        // The failure was reported once, however many polls failed, then the recovery.
+        #expect(notices.count == 2)
+        #expect(notices.last?.contains("again") == true)
         await watcher.stop()
     }
 }
