@@ -3,12 +3,20 @@ import Foundation
 /// Runs git with an argument vector (never a shell) and a timeout.
 ///
 /// Every git call of Pilothouse goes through here, so quoting bugs and hung git processes
-/// (credential prompts, huge repositories) are handled once.
+/// (credential prompts, huge repositories) are handled once. Git is started the way every
+/// other child is (`ProcessRunner`: `posix_spawn` into its own process group, output drained
+/// by dedicated threads): Foundation's `Process` crashed inside `run()` when many stages
+/// started git at once, and `/usr/bin/env git` cost two execs per call.
 public struct GitRunner: Sendable {
-    public var executable: String
+    /// The git binary; by default git on `PATH`, resolved once per process.
+    public var executable: String?
     public var timeout: Duration
 
-    public init(executable: String = "/usr/bin/env", timeout: Duration = .seconds(60)) {
+    /// Git's absolute path from this process's `PATH`, looked up once.
+    public static let pathGit: String? = ProcessRunner.resolve(
+        "git", path: ProcessInfo.processInfo.environment["PATH"])
+
+    public init(executable: String? = GitRunner.pathGit, timeout: Duration = .seconds(60)) {
         self.executable = executable
         self.timeout = timeout
     }
@@ -30,37 +38,28 @@ public struct GitRunner: Sendable {
     public func run(_ arguments: [String], in directory: String, environment extra: [String: String] = [:])
         throws(GitError) -> Output
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = (executable.hasSuffix("/env") ? ["git"] : []) + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        guard let executable else { throw .notInstalled("git is not on PATH") }
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["LC_ALL"] = "C"
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        // The handler must be in place before the process starts, or a quick git can exit
-        // before anyone listens.
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
+        // Git's output is data (diffs, trees), never trimmed: the bound is only a backstop.
+        let command = ProcessCommand(
+            argv: [executable] + arguments, directory: directory, environment: environment, timeout: timeout,
+            maxOutputBytes: Int.max / 2, mergeOutput: false)
+        let result: ProcessResult
         do {
-            try process.run()
+            result = try ProcessRunner(gracePeriod: .seconds(1)).runBlocking(command)
         } catch {
-            throw .notInstalled(String(describing: error))
+            throw .notInstalled(error.description)
         }
-        let deadline = DispatchTime.now() + .milliseconds(Int(timeout.components.seconds * 1000))
-        let reader = PipeDrainer(stdout: stdout, stderr: stderr)
-        if done.wait(timeout: deadline) == .timedOut {
-            process.terminate()
-            throw .timedOut(arguments: arguments, after: timeout)
-        }
-        let (out, err) = reader.finish()
-        return Output(status: process.terminationStatus, stdout: out, stderr: err)
+        if result.timedOut { throw .timedOut(arguments: arguments, after: timeout) }
+        let status: Int32 =
+            switch result.termination {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        return Output(status: status, stdout: Data(result.output), stderr: Data(result.errorOutput))
     }
 
     /// Runs git and returns its trimmed stdout, or throws with git's own message.
@@ -72,31 +71,6 @@ public struct GitRunner: Sendable {
             throw .failed(arguments: arguments, status: result.status, message: result.errorText)
         }
         return result.text
-    }
-}
-
-/// Reads both pipes on background threads so a chatty git cannot fill a pipe and block.
-private final class PipeDrainer: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var out = Data()
-    private var err = Data()
-
-    init(stdout: Pipe, stderr: Pipe) {
-        group.enter()
-        DispatchQueue.global().async {
-            self.out = stdout.fileHandleForReading.readDataToEndOfFile()
-            self.group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            self.err = stderr.fileHandleForReading.readDataToEndOfFile()
-            self.group.leave()
-        }
-    }
-
-    func finish() -> (Data, Data) {
-        group.wait()
-        return (out, err)
     }
 }
 

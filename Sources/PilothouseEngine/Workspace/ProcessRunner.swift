@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -94,6 +95,20 @@ public struct ProcessRunner: Sendable {
         }
     }
 
+    /// Runs `command` and blocks the calling thread until it ends: for synchronous callers
+    /// (git), on the same spawn path as everything else, with the same deadline handling.
+    public func runBlocking(_ command: ProcessCommand) throws(ProcessRunnerError) -> ProcessResult {
+        let child = try SpawnedProcess.spawn(command, gracePeriod: gracePeriod)
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<ProcessResult?>(nil)
+        child.whenFinished { finished in
+            result.withLock { $0 = finished }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0! }
+    }
+
     /// Resolves `name` against `PATH` the way `execvp` would, so a missing tool is reported by
     /// name before anything runs.
     public static func resolve(_ name: String, path: String?) -> String? {
@@ -126,6 +141,22 @@ public enum ProcessRunnerError: Error, Equatable, Sendable, CustomStringConverti
         }
     }
 }
+
+/// `pipe2(fds, O_CLOEXEC)`: both ends close on exec from the moment they exist, so a child
+/// spawned by another thread in between cannot inherit them. glibc has it, but the Glibc module
+/// does not import it (it needs `_GNU_SOURCE`), so it is looked up at run time; without it,
+/// `pipe` and `fcntl` are the fallback.
+private func closeOnExecPipe(_ fds: inout [Int32]) -> Int32 {
+    if let pipe2 = pipe2Function { return pipe2(&fds, O_CLOEXEC) }
+    guard pipe(&fds) == 0 else { return -1 }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return 0
+}
+
+private let pipe2Function: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32)? = {
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "pipe2") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
+}()
 
 /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Glibc module does not
 /// import; looked up at run time so the child changes directory itself and the engine's own
@@ -173,9 +204,11 @@ private final class SpawnedProcess: @unchecked Sendable {
         }
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
-        guard pipe(&outPipe) == 0 else { throw .pipeFailed(code: errno) }
+        // Close-on-exec, so a child spawned at the same moment by another thread does not
+        // inherit this child's pipe and hold it open (dup2 onto 0–2 clears the flag for ours).
+        guard closeOnExecPipe(&outPipe) == 0 else { throw .pipeFailed(code: errno) }
         if !command.mergeOutput {
-            guard pipe(&errPipe) == 0 else {
+            guard closeOnExecPipe(&errPipe) == 0 else {
                 let code = errno
                 close(outPipe[0])
                 close(outPipe[1])
@@ -283,11 +316,18 @@ private final class SpawnedProcess: @unchecked Sendable {
     }
     private var drainStop = false
 
+    /// The reaper writes to it when the process exits, so the output thread ends at once
+    /// instead of at its next poll tick (git is run dozens of times per job).
+    private var wake: [Int32] = [-1, -1]
+
     private func startDraining(outFD: Int32, errFD: Int32) {
+        if closeOnExecPipe(&wake) != 0 { wake = [-1, -1] }
         let thread = Thread { [self] in
             var fds = [pollfd(fd: outFD, events: Int16(POLLIN), revents: 0)]
             if errFD >= 0 { fds.append(pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)) }
             var open = fds.count
+            let outputs = fds.count
+            fds.append(pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0))
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             var stopDeadline: ContinuousClock.Instant?
             // Runs until the pipes are closed and the process is gone: a command that closed
@@ -297,7 +337,11 @@ private final class SpawnedProcess: @unchecked Sendable {
                 // Closed descriptors are -1, which poll ignores: then this is a 50 ms tick.
                 let ready = poll(&fds, nfds_t(fds.count), 50)
                 if ready < 0, errno != EINTR { break }
-                for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
+                if fds[outputs].fd >= 0, fds[outputs].revents != 0 {
+                    var byte: UInt8 = 0
+                    _ = read(fds[outputs].fd, &byte, 1)
+                }
+                for index in 0..<outputs where fds[index].fd >= 0 && fds[index].revents != 0 {
                     let count = buffer.withUnsafeMutableBytes {
                         read(fds[index].fd, $0.baseAddress, $0.count)
                     }
@@ -334,9 +378,14 @@ private final class SpawnedProcess: @unchecked Sendable {
             exited = true
             drainStop = true
             lock.unlock()
+            if wake[1] >= 0 {
+                var byte: UInt8 = 1
+                _ = write(wake[1], &byte, 1)
+            }
             // Whatever the main process left running in its group goes with it.
             kill(-pid, SIGKILL)
             drained.wait()
+            if wake[1] >= 0 { close(wake[1]) }
             let termination: ProcessResult.Termination =
                 (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
             lock.lock()
