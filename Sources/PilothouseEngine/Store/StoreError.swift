@@ -1,4 +1,5 @@
 import Foundation
+import PilothouseCore
 
 /// Why the store could not be opened or used, in words an operator can act on.
 public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -12,6 +13,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownQuarantineRecord(String)
     case illegalTransition(job: JobIDText, JobStateErrorText)
     case database(path: String, detail: String)
+    case beadChainBroken(path: String, BeadChainBreak)
 
     public typealias JobIDText = String
     public typealias JobStateErrorText = String
@@ -38,6 +40,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             "job \(job): \(detail)"
         case .database(let path, let detail):
             "database error in \(path): \(detail)"
+        case .beadChainBroken(let path, let problem):
+            "the bead chain in \(path) is broken at \(problem); `pilothouse beads verify` shows it, and a backup restores it"
         }
     }
 }
