@@ -105,12 +105,15 @@ extension Store {
     /// a crash cannot leave an approval recorded on a job still waiting. With an `owner` the
     /// caller (an engine) holds the lease and merges; without, the job waits for an engine
     /// to take it over (`claimOrphanedMerges`), which is how `pilothouse approve` works.
+    /// Chosen `hunks` are checked against the job's patch first (`HunkSelectionError`), so
+    /// the console and the command line refuse the same selections at once.
     @discardableResult
     public func approve(
         _ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?, owner: String? = nil,
         leaseUntil: Date? = nil
     ) throws -> Job {
         try write { db in
+            let hunks = try hunks.map { try Store.validatedHunks($0, of: id, in: db) }
             _ = try Store.insertApproval(db, id, stage: stage, attempt: attempt, by: who, hunks: hunks)
             let job = try Store.transition(
                 db, id, to: .merging,
@@ -120,6 +123,21 @@ extension Store {
                 arguments: [owner, leaseUntil.map(Store.millis), id.rawValue])
             return job
         }
+    }
+
+    /// The chosen hunks, deduplicated, if each exists in the job's latest patch.
+    private static func validatedHunks(_ chosen: [Int], of id: JobID, in db: Database) throws -> [Int] {
+        let diff =
+            try Data.fetchOne(
+                db, sql: "SELECT diff FROM patches WHERE job_id = ? ORDER BY attempt DESC, id DESC LIMIT 1",
+                arguments: [id.rawValue]) ?? Data()
+        let hunkCount: Int
+        do {
+            hunkCount = try UnifiedDiff(parsing: diff).hunkIDs.count
+        } catch {
+            throw HunkSelectionError.unreadablePatch(String(describing: error))
+        }
+        return try HunkSelection.validated(chosen, hunkCount: hunkCount)
     }
 
     private static func insertApproval(
