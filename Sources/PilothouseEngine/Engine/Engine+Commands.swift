@@ -79,12 +79,9 @@ extension Engine {
         case .retryQuarantine(let recordID):
             return try releaseQuarantine(recordID, resetAttempts: true)
         case .dropQuarantine(let recordID, let reason):
-            let record = try store.resolveQuarantineRecord(recordID.rawValue)
-            try store.dropQuarantineRecord(record.id, reason: reason)
-            if let jobID = record.jobID, let job = try store.job(jobID), job.state == .quarantined {
-                try store.finishRun(jobID, to: .failed, message: "dropped from quarantine: \(reason)")
-                publishJob(jobID)
-            }
+            let record = try store.dropQuarantineRecord(
+                try store.resolveQuarantineRecord(recordID.rawValue).id, reason: reason)
+            if let jobID = record.jobID { publishJob(jobID) }
             publish(.quarantineRemoved(record.id))
             publishNewBeads()
             return "dropped \(record.id.short)"
