@@ -10,6 +10,9 @@ import PilothouseCore
 public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// A read-only connection leaves `-wal`/`-shm` behind; they go again on close when this
+    /// store created them (see `WALSidecars`).
+    private let removesSidecarsOnClose: Bool
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = 10
@@ -21,6 +24,19 @@ public final class Store: Sendable {
         return try Store(path: path)
     }
 
+    /// Opens an existing store for a command that only reads (`status`, `beads verify`…): a
+    /// read-only file is read through a read-only connection instead of being refused.
+    /// Writing through the returned store then fails with `StoreError.readOnly`.
+    public static func openForReading(path: String) throws(StoreError) -> Store {
+        do {
+            return try open(path: path)
+        } catch .readOnly {
+            try StorePreflight.check(path: path, forWriting: false)
+            let sidecarsExisted = WALSidecars.exist(for: path)
+            return try Store(path: path, readOnly: true, removesSidecarsOnClose: !sidecarsExisted)
+        }
+    }
+
     /// Creates the store if it does not exist yet, otherwise opens it.
     public static func openOrCreate(path: String) throws(StoreError) -> Store {
         if FileManager.default.fileExists(atPath: path) {
@@ -29,20 +45,37 @@ public final class Store: Sendable {
         return try Store(path: path)
     }
 
-    private init(path: String) throws(StoreError) {
+    private init(path: String, readOnly: Bool = false, removesSidecarsOnClose: Bool = false)
+        throws(StoreError)
+    {
         self.path = path
+        self.removesSidecarsOnClose = removesSidecarsOnClose
         var configuration = Configuration()
         configuration.busyMode = .timeout(Store.busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "pilothouse"
+        configuration.readonly = readOnly
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Store.migrate(pool)
+            if readOnly {
+                // Pending migrations are writes: an older store must be opened writable once.
+                guard try pool.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }) else {
+                    throw StoreError.readOnly(path: path)
+                }
+            } else {
+                try Store.migrate(pool)
+            }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(error, path: path)
         }
+    }
+
+    deinit {
+        guard removesSidecarsOnClose else { return }
+        try? pool.close()
+        WALSidecars.removeIfUnused(for: path)
     }
 
     /// Runs pending migrations. Two processes may race here on a new store; the loser finds

@@ -6,7 +6,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case missing(path: String)
     case notADatabase(path: String, detail: String)
     case readOnly(path: String)
+    case unreadable(path: String, mode: UInt16)
     case newerSchema(path: String, unknown: [String])
+    case damagedSchema(path: String, problems: [String])
     case locked(path: String)
     case unknownJob(String)
     case ambiguousJob(String, matches: Int)
@@ -26,8 +28,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             "\(path) is not a Pilothouse database (\(detail)); move it aside and run `pilothouse init`, or restore it from a backup"
         case .readOnly(let path):
             "\(path) is read-only; make it and its folder writable (chmod u+w) or use a copy"
+        case .unreadable(let path, let mode):
+            "\(path) cannot be read (its permissions are \(Self.octal(mode))); make it readable and writable (chmod u+rw) or use a copy"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer Pilothouse (schema \(unknown.joined(separator: ", "))); upgrade Pilothouse to use it"
+        case .damagedSchema(let path, let problems):
+            "\(path) has a damaged schema: \(problems.joined(separator: "; ")). Pilothouse left it unchanged; restore it from a backup (or move it aside and run `pilothouse init`)"
         case .locked(let path):
             "\(path) is locked by another process for too long; stop the other Pilothouse or retry"
         case .unknownJob(let text):
@@ -43,5 +49,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
         case .beadChainBroken(let path, let problem):
             "the bead chain in \(path) is broken at \(problem); `pilothouse beads verify` shows it, and a backup restores it"
         }
+    }
+
+    /// Permission bits as `ls -l` users type them to chmod: three octal digits.
+    private static func octal(_ mode: UInt16) -> String {
+        let digits = String(mode & 0o777, radix: 8)
+        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 }

@@ -21,7 +21,7 @@ struct BeadsCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let jobID = try job.map { try store.resolveJob($0).id }
             let beads = try store.beads(jobID: jobID)
             if json {
@@ -55,7 +55,7 @@ struct BeadsCommand: ParsableCommand {
                     throw CommandFailure(error.description)
                 }
             }
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             switch try store.verifyBeads(against: kept) {
             case .ok(let count):
                 let extends = kept.map { "; extends checkpoint \($0.length):\($0.hash.prefix(8))…" } ?? ""
@@ -86,7 +86,7 @@ struct BeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let checkpoint = try store.beadCheckpoint()
             if json {
                 print(
@@ -115,7 +115,7 @@ struct BeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             var output = ""
             for bead in try store.beads() {
                 output += try JSONOutput.encode(bead, pretty: false)

@@ -18,7 +18,7 @@ struct QuarantineCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let records = try store.quarantineRecords()
             if json {
                 print(try JSONOutput.encode(records))
@@ -51,7 +51,7 @@ struct QuarantineCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let record = try store.resolveQuarantineRecord(id)
             if json {
                 print(try JSONOutput.encode(record))

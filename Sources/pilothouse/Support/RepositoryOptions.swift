@@ -17,12 +17,23 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The repository's store; a clear refusal when `init` has not been run.
     func openStore() throws -> (Repository, Store) {
+        let repository = try initializedRepository()
+        return (repository, try Store.open(path: repository.databasePath))
+    }
+
+    /// The store for a command that only reads: a read-only database is read, not refused.
+    func openStoreForReading() throws -> (Repository, Store) {
+        let repository = try initializedRepository()
+        return (repository, try Store.openForReading(path: repository.databasePath))
+    }
+
+    private func initializedRepository() throws -> Repository {
         let repository = try repository()
         guard FileManager.default.fileExists(atPath: repository.databasePath) else {
             throw CommandFailure(
                 "no Pilothouse store in \(repository.root); run `pilothouse init` there first")
         }
-        return (repository, try Store.open(path: repository.databasePath))
+        return repository
     }
 
     func config(for repository: Repository) throws -> PilothouseConfig {
