@@ -32,7 +32,7 @@ public enum HunkSelectionError: Error, Equatable, CustomStringConvertible, Senda
         case .patchHasNoHunks:
             "the patch has no text hunks (binary or mode change only); approve it whole, without --hunks"
         case .outOfRange(let missing, let count):
-            "hunk\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ",")) \(missing.count == 1 ? "does" : "do") not exist; the patch has \(count) hunk\(count == 1 ? "" : "s"), numbered 0–\(count - 1) in diff order, as the console's diff viewer shows them"
+            "hunk\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ",")) \(missing.count == 1 ? "does" : "do") not exist; the patch has \(count) hunk\(count == 1 ? "" : "s"), numbered \(count == 1 ? "0" : "0–\(count - 1)") in diff order, as the console's diff viewer shows them"
         case .unreadablePatch(let detail):
             "the stored patch is not a readable diff (\(detail)); approve it whole or reject it"
         }

@@ -1,6 +1,8 @@
+import Foundation
+
 /// A problem in `pilothouse.toml`, always naming the file and, where known, the line.
 public enum ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
-    case unreadable(path: String)
+    case file(InputFileError)
     case notUTF8(path: String)
     case syntax(path: String, line: Int, message: String)
     case invalidValue(path: String, line: Int, key: String, value: String, expected: String)
@@ -8,7 +10,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .unreadable(let path): "\(path): cannot be read; check its permissions"
+        case .file(let error): error.description
         case .notUTF8(let path): "\(path): is not UTF-8 text; save it as UTF-8"
         case .syntax(let path, let line, let message): "\(path):\(line): \(message)"
         case .invalidValue(let path, let line, let key, let value, let expected):
@@ -16,5 +18,19 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unknownKey(let path, let line, let key, let known):
             "\(path):\(line): unknown setting '\(key)'; known here: \(known.joined(separator: ", "))"
         }
+    }
+}
+
+extension ConfigError {
+    /// The UTF-8 text of a configuration file, or the reason it cannot be had.
+    static func text(of path: String) throws(ConfigError) -> String {
+        let data: Data
+        do {
+            data = try InputFile.read(path)
+        } catch {
+            throw .file(error)
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+        return text
     }
 }

@@ -42,8 +42,7 @@ public enum ThemeFile {
     }
 
     public static func load(path: String) throws(ConfigError) -> Contents {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
-        guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+        let text = try ConfigError.text(of: path)
         let reader = try ConfigReader(parsing: text, path: path)
         let name =
             reader.table["name"]?.string

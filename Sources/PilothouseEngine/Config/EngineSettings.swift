@@ -116,8 +116,7 @@ public struct EngineSettings: Sendable, Equatable {
         -> PipelineTemplate
     {
         let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
-        guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+        let text = try ConfigError.text(of: path)
         var reader = try ConfigReader(parsing: text, path: path)
         var pipeline = PipelineTemplate.standard
         try reader.section("pipeline") { (section: inout ConfigReader.Section) throws(ConfigError) in

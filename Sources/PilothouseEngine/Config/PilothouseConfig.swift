@@ -27,8 +27,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     /// Loads the file at `path`; a missing file gives the defaults.
     public static func load(path: String) throws(ConfigError) -> PilothouseConfig {
         guard FileManager.default.fileExists(atPath: path) else { return PilothouseConfig() }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
-        guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+        let text = try ConfigError.text(of: path)
         return try parse(text, path: path)
     }
 

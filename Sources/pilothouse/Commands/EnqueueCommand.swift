@@ -12,7 +12,7 @@ struct EnqueueCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A ready patch (unified diff) to submit: it skips implement and goes through check, review, test and approval.",
+            "A ready patch (unified diff; - reads standard input) to submit: it skips implement and goes through check, review, test and approval.",
             valueName: "file.diff"))
     var patch: String?
 
@@ -70,7 +70,8 @@ struct EnqueueCommand: ParsableCommand {
         }
         var cleanGoal = (goal ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if cleanGoal.isEmpty, let patch {
-            cleanGoal = "Apply the operator's patch \((patch as NSString).lastPathComponent)."
+            cleanGoal =
+                "Apply the operator's patch \(patch == "-" ? "from standard input" : (patch as NSString).lastPathComponent)."
         }
         let job = Job(
             title: title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
@@ -96,8 +97,11 @@ extension EnqueueCommand {
     /// Reads and checks a patch before it is queued, so a broken file is reported now with
     /// its line, not later as a quarantined job.
     static func readPatch(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: (path as NSString).expandingTildeInPath) else {
-            throw CommandFailure("\(path): cannot be read; give the path of a unified diff")
+        let data: Data
+        do {
+            data = try InputFile.read((path as NSString).expandingTildeInPath)
+        } catch {
+            throw CommandFailure("\(error); give the path of a unified diff, or - for standard input")
         }
         do {
             let diff = try UnifiedDiff(parsing: data)

@@ -28,14 +28,11 @@ struct ImportCommand: ParsableCommand {
         let config = try options.config(for: repository)
         let path = (plan as NSString).expandingTildeInPath
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory),
-            !isDirectory.boolValue
-        else {
-            throw CommandFailure("\(plan): no such file; give the path of a Markdown plan")
-        }
-        guard let data = FileManager.default.contents(atPath: absolute) else {
-            throw CommandFailure("\(plan): cannot be read; check its permissions")
+        let data: Data
+        do {
+            data = try InputFile.read(absolute)
+        } catch {
+            throw CommandFailure("\(error); give the path of a Markdown plan")
         }
         let items = PlanParser.parse(String(decoding: data, as: UTF8.self))
         if items.isEmpty {

@@ -24,6 +24,7 @@ struct CommandFailure: Error {
         case let error as GitError: error.description
         case let error as JobStateError: error.description
         case let error as HunkSelectionError: error.description
+        case let error as InputFileError: error.description
         case let error as BeadChainCheckpointError: error.description
         case let error as GatewayConfigurationError: error.description
         case let error as ModelClientError: error.description
