@@ -51,7 +51,7 @@ public enum InputFileError: Error, Equatable, CustomStringConvertible, Sendable 
     public var description: String {
         switch self {
         case .missing(let path): "\(path): no such file"
-        case .directory(let path): "\(path): is a directory, not a file; give the path of a file in it"
+        case .directory(let path): "\(path): is a directory, not a file"
         case .unreadable(let path, let reason): "\(path): cannot be read (\(reason)); check its permissions"
         case .tooLarge(let path, let limit):
             "\(path): is larger than \(limit >> 20) MiB; refusing to read it whole"
