@@ -42,6 +42,10 @@ expect_fail "hunk 3 does not exist" "$P" approve "$id" --hunks=3
 state=$("$P" jobs show "$id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"]["state"])')
 [ "$state" = awaiting_approval ] || fail "a refused selection moved the job to $state"
 "$P" approve "$id" --hunks 0 | grep -q "approved" || fail "a valid selection was refused"
+# 24: reject shares the engine's policy: with a reason and attempts left the job tries again.
+other=$("$P" jobs ls --state awaiting_approval --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+"$P" reject "$other" --reason "  keep the lower case " | grep -q "try again" || fail "reject with a reason did not retry"
+"$P" beads ls --job "$other" --json | grep -q '"message" : "keep the lower case"' || fail "the reason was not kept trimmed"
 
 # --- 25: snake_case everywhere, golden key sets ------------------------------------------
 "$P" import /dev/null --json >/dev/null 2>&1 || true

@@ -165,19 +165,37 @@ extension Store {
             metadata: metadata)
     }
 
-    /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
-    public func reject(_ id: JobID, reason: String, retry: Bool) throws {
-        try write { db in
-            try Store.appendBead(
-                db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
-                metadata: ["retry": String(retry)])
-            try Store.transition(
-                db, id, to: retry ? .queued : .rejected,
-                message: retry ? "rejected; queued with feedback" : "rejected")
-            try db.execute(
-                sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
-                arguments: [retry ? reason : nil, id.rawValue])
+    /// Rejects a waiting patch as `[approval] on_reject` says: with `.retryWithFeedback`, a
+    /// reason and attempts left, the reason becomes feedback for a new attempt; otherwise the
+    /// job ends `rejected`. The one implementation behind the console and `pilothouse reject`.
+    /// Returns whether the job will try again.
+    @discardableResult
+    public func reject(_ id: JobID, reason: String, policy: RejectPolicy) throws -> Bool {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try write { db in
+            guard
+                let job = try Row.fetchOne(
+                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
+                )
+                .map(Store.job(from:))
+            else { throw StoreError.unknownJob(id.rawValue) }
+            let retry = policy == .retryWithFeedback && !trimmed.isEmpty && job.attempts < job.maxAttempts
+            try Store.reject(db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry)
+            return retry
         }
+    }
+
+    /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
+    private static func reject(_ db: Database, _ id: JobID, reason: String, retry: Bool) throws {
+        try Store.appendBead(
+            db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
+            metadata: ["retry": String(retry)])
+        try Store.transition(
+            db, id, to: retry ? .queued : .rejected,
+            message: retry ? "rejected; queued with feedback" : "rejected")
+        try db.execute(
+            sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
+            arguments: [retry ? reason : nil, id.rawValue])
     }
 
     /// Quarantines a job's record and releases its lease in one transaction.

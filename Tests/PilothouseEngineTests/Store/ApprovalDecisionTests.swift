@@ -4,9 +4,11 @@ import Testing
 
 @testable import PilothouseEngine
 
-/// Approving some hunks is checked against the job's patch when the operator decides, not
-/// when the merge runs: a selection that names no real hunk is refused and changes nothing.
-@Suite struct HunkApprovalTests {
+/// The operator's decisions on a waiting patch, as the console (through the engine) and the
+/// command line both make them through the store. Approving some hunks is checked against
+/// the job's patch when the operator decides, not when the merge runs: a selection that names
+/// no real hunk is refused and changes nothing.
+@Suite struct ApprovalDecisionTests {
     let directory = TemporaryDirectory()
 
     static let twoHunks = """
@@ -69,6 +71,26 @@ import Testing
         #expect(try store.job(job.id)?.state == .awaitingApproval)
         try approve(store, job, nil)
         #expect(try store.job(job.id)?.state == .merging)
+    }
+
+    @Test func rejectionFollowsThePolicyInOnePlace() throws {
+        let (store, job) = try waitingJob(diff: Self.twoHunks)
+        #expect(try store.reject(job.id, reason: "  use the helper  ", policy: .retryWithFeedback))
+        #expect(try store.job(job.id)?.state == .queued)
+        #expect(try store.feedback(job.id) == "use the helper")
+
+        let (ending, other) = try waitingJob(diff: Self.twoHunks)
+        #expect(try !ending.reject(other.id, reason: "no", policy: .end))
+        #expect(try ending.job(other.id)?.state == .rejected)
+    }
+
+    @Test func aBlankReasonEndsTheJobWithADefaultMessage() throws {
+        let (store, job) = try waitingJob(diff: Self.twoHunks)
+        #expect(try !store.reject(job.id, reason: " \n", policy: .retryWithFeedback))
+        #expect(try store.job(job.id)?.state == .rejected)
+        #expect(
+            try store.beads(jobID: job.id).last { $0.kind == .patchRejected }?.message
+                == "rejected by operator")
     }
 
     @Test func theMessageSaysWhatExists() {
