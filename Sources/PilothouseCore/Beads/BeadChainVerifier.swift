@@ -50,7 +50,7 @@ public struct BeadChainVerifier: Sendable {
                 return .broken(
                     BeadChainBreak(
                         seq: bead.seq, problem: .edited,
-                        detail: "its content no longer matches its hash \(bead.shortHash)"))
+                        detail: "its content no longer matches its hash \(ShownName.of(bead.shortHash))"))
             }
             if bead.seq != previousSeq + 1 {
                 return .broken(
@@ -114,7 +114,7 @@ public struct BeadChainVerifier: Sendable {
             return BeadChainBreak(
                 seq: checkpoint.length, problem: .rewritten,
                 detail:
-                    "bead \(checkpoint.length) now has hash \(hash.prefix(8))…, not \(short)… as checkpointed; the history up to the checkpoint was rewritten"
+                    "bead \(checkpoint.length) now has hash \(ShownName.of(hash.prefix(8)))…, not \(short)… as checkpointed; the history up to the checkpoint was rewritten"
             )
         }
         return nil
@@ -151,7 +151,7 @@ public struct BeadChainVerifier: Sendable {
         }
         return BeadChainBreak(
             seq: bead.seq, problem: .deleted,
-            detail: "the bead it links to (\(bead.prevHash.prefix(8))) is gone")
+            detail: "the bead it links to (\(ShownName.of(bead.prevHash.prefix(8)))) is gone")
     }
 }
 

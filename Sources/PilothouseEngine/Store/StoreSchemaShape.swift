@@ -1,4 +1,5 @@
 import GRDB
+import PilothouseCore
 
 /// What a database's schema consists of, as far as Pilothouse relies on it: tables and their
 /// columns, indexes, and any triggers or views.
@@ -64,7 +65,7 @@ struct StoreSchemaShape {
         var problems: [String] = []
         for (table, columns) in expected.tables {
             guard let actual = tables[table] else {
-                problems.append("table \(table) is missing")
+                problems.append("table \(ShownName.of(table)) is missing")
                 continue
             }
             let have = Dictionary(
@@ -73,19 +74,22 @@ struct StoreSchemaShape {
                 columns.map { ($0.name, $0.column) }, uniquingKeysWith: { first, _ in first })
             for (name, column) in columns {
                 guard let found = have[name] else {
-                    problems.append("column \(table).\(name) is missing")
+                    problems.append("column \(ShownName.of(table)).\(ShownName.of(name)) is missing")
                     continue
                 }
                 if found != column {
-                    problems.append("column \(table).\(name) is \(found), expected \(column)")
+                    problems.append(
+                        "column \(ShownName.of(table)).\(ShownName.of(name)) is \(ShownName.of(found.description)), expected \(column)"
+                    )
                 }
             }
             for (name, _) in actual where want[name] == nil {
-                problems.append("column \(table).\(name) is not part of the schema")
+                problems.append(
+                    "column \(ShownName.of(table)).\(ShownName.of(name)) is not part of the schema")
             }
         }
         for table in tables.keys where expected.tables[table] == nil {
-            problems.append("table \(table) is not part of the schema")
+            problems.append("table \(ShownName.of(table)) is not part of the schema")
         }
         for (name, index) in expected.indexes {
             guard let found = indexes[name] else {
@@ -97,10 +101,11 @@ struct StoreSchemaShape {
             }
         }
         for (name, index) in indexes where expected.indexes[name] == nil {
-            problems.append("index \(name) on \(index.table) is not part of the schema")
+            problems.append(
+                "index \(ShownName.of(name)) on \(ShownName.of(index.table)) is not part of the schema")
         }
         for (name, type) in others where expected.others[name] != type {
-            problems.append("\(type) \(name) is not part of the schema")
+            problems.append("\(ShownName.of(type)) \(ShownName.of(name)) is not part of the schema")
         }
         for (name, type) in expected.others where others[name] != type {
             problems.append("\(type) \(name) is missing")

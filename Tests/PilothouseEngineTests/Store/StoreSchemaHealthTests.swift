@@ -81,6 +81,12 @@ import Testing
             ])
     }
 
+    @Test func aHostileNameIsShownEscaped() throws {
+        let problems = try refusal(
+            after: "CREATE VIEW \"x\u{1B}[2J\" AS SELECT 1")
+        #expect(problems == ["view \"x\\u{1B}[2J\" is not part of the schema"])
+    }
+
     @Test func aHealthyStoreAndAnOlderOneOpen() throws {
         do { _ = try Store.openOrCreate(path: path) }
         #expect(throws: Never.self) { try Store.open(path: path) }
