@@ -36,13 +36,13 @@ python3 - "$work" >"$work/merged.txt" 2>"$work/outcomes.txt" <<'PY' || { cat "$w
 import json, os, sys
 work = sys.argv[1]
 jobs = json.load(open(os.path.join(work, "jobs.json")))
-records = {r["jobID"]: r for r in json.load(open(os.path.join(work, "quarantine.json")))}
+records = {r["job_id"]: r for r in json.load(open(os.path.join(work, "quarantine.json")))}
 bad = False
 for job in jobs:
     state, title = job["state"], job["title"]
     beads = json.load(open(os.path.join(work, "job-%s.json" % job["id"])))["beads"]
     if state == "merged":
-        print(job["filesHint"][0])
+        print(job["files_hint"][0])
         print("  merged       %s" % title, file=sys.stderr)
     elif state == "quarantined" and job["id"] in records and records[job["id"]]["message"]:
         record = records[job["id"]]

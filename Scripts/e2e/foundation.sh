@@ -80,14 +80,19 @@ bad() {
 head -c 8192 /dev/urandom > "$db"; rm -f "$db-wal" "$db-shm"
 before=$(sha256sum "$db"); bad garbage; [ "$before" = "$(sha256sum "$db")" ] || fail "garbage file changed"
 cp "$work/clean.db" "$db"; chmod 444 "$db"
-before=$(sha256sum "$db"); bad read-only; [ "$before" = "$(sha256sum "$db")" ] || fail "read-only file changed"
+# A read-only file is refused for writing and read (unchanged) by commands that only read.
+before=$(sha256sum "$db")
+if out=$("$P" enqueue "x" 2>&1); then fail "read-only accepted for writing"; fi
+echo "$out" | grep -q "is read-only" || fail "read-only: no clear error: $out"
+"$P" jobs ls >/dev/null || fail "jobs ls refused a read-only database"
+[ "$before" = "$(sha256sum "$db")" ] || fail "read-only file changed"
 chmod 644 "$db"
 cp "$work/clean.db" "$db"; sqlite3 "$db" "INSERT INTO grdb_migrations VALUES ('v999_future')"; rm -f "$db-wal" "$db-shm"
 before=$(sha256sum "$db"); bad newer-schema; [ "$before" = "$(sha256sum "$db")" ] || fail "newer-schema file changed"
 
 # Every command answers --help.
 for cmd in "" console demo init enqueue import run approve reject status "jobs ls" "jobs show" "beads ls" "beads verify" \
-    "beads export" "quarantine ls" "quarantine show" "quarantine rm" rollback cost "cache validate" "cache purge" doctor bench; do
+    "beads checkpoint" "beads export" "quarantine ls" "quarantine show" "quarantine rm" rollback cost "cache validate" "cache purge" doctor bench; do
     "$P" $cmd --help >/dev/null || fail "pilothouse $cmd --help failed"
 done
 echo "foundation e2e: OK"

@@ -20,7 +20,14 @@ public struct BeadChainVerifier: Sendable {
         }
     }
 
-    public func verify(_ beads: [Bead], head: Head?) -> BeadChainReport {
+    /// Verifies `beads` (in stored order) against the stored `head`, and optionally against a
+    /// `checkpoint` kept outside the database.
+    ///
+    /// A missing head (`nil`) is a break, not a pass: without it, deleting the newest beads
+    /// together with the head row would leave a shorter chain that looks whole.
+    public func verify(_ beads: [Bead], head: Head?, checkpoint: BeadChainCheckpoint? = nil)
+        -> BeadChainReport
+    {
         var hashes: [String: Int] = [:]
         for (index, bead) in beads.enumerated() where hashes[bead.hash] == nil {
             hashes[bead.hash] = index
@@ -43,7 +50,7 @@ public struct BeadChainVerifier: Sendable {
                 return .broken(
                     BeadChainBreak(
                         seq: bead.seq, problem: .edited,
-                        detail: "its content no longer matches its hash \(bead.shortHash)"))
+                        detail: "its content no longer matches its hash \(ShownName.of(bead.shortHash))"))
             }
             if bead.seq != previousSeq + 1 {
                 return .broken(
@@ -54,32 +61,63 @@ public struct BeadChainVerifier: Sendable {
             previousHash = bead.hash
             previousSeq = bead.seq
         }
-        if let head {
-            if head.count > Int64(beads.count) {
-                return .broken(
-                    BeadChainBreak(
-                        seq: previousSeq + 1, problem: .deleted,
-                        detail:
-                            "the chain head records \(head.count) beads but only \(beads.count) remain; the newest were removed"
-                    ))
-            }
-            if head.count < Int64(beads.count) {
-                let extra = beads[Int(head.count)]
-                return .broken(
-                    BeadChainBreak(
-                        seq: extra.seq, problem: .inserted,
-                        detail:
-                            "the chain head records \(head.count) beads but there are \(beads.count); beads were added outside Pilothouse"
-                    ))
-            }
-            if head.lastHash != previousHash {
-                return .broken(
-                    BeadChainBreak(
-                        seq: previousSeq, problem: .edited,
-                        detail: "the chain head's last hash does not match the newest bead"))
-            }
+        guard let head else {
+            return .broken(
+                BeadChainBreak(
+                    seq: previousSeq + 1, problem: .missingHead,
+                    detail:
+                        "the chain head row is missing, so removed newest beads cannot be ruled out; restore the database from a backup"
+                ))
+        }
+        if head.count > Int64(beads.count) {
+            return .broken(
+                BeadChainBreak(
+                    seq: previousSeq + 1, problem: .deleted,
+                    detail:
+                        "the chain head records \(head.count) beads but only \(beads.count) remain; the newest were removed"
+                ))
+        }
+        if head.count < Int64(beads.count) {
+            let extra = beads[Int(head.count)]
+            return .broken(
+                BeadChainBreak(
+                    seq: extra.seq, problem: .inserted,
+                    detail:
+                        "the chain head records \(head.count) beads but there are \(beads.count); beads were added outside Pilothouse"
+                ))
+        }
+        if head.lastHash != previousHash {
+            return .broken(
+                BeadChainBreak(
+                    seq: previousSeq, problem: .edited,
+                    detail: "the chain head's last hash does not match the newest bead"))
+        }
+        if let checkpoint, let problem = Self.check(beads, extends: checkpoint) {
+            return .broken(problem)
         }
         return .ok(count: beads.count)
+    }
+
+    /// Whether a verified chain still contains the checkpoint's bead unchanged. Every link was
+    /// checked already, so the checkpoint's bead being intact proves all before it are too.
+    private static func check(_ beads: [Bead], extends checkpoint: BeadChainCheckpoint) -> BeadChainBreak? {
+        let short = checkpoint.hash.prefix(8)
+        guard checkpoint.length <= Int64(beads.count) else {
+            return BeadChainBreak(
+                seq: Int64(beads.count) + 1, problem: .rewritten,
+                detail:
+                    "the chain has \(beads.count) beads, fewer than checkpoint \(checkpoint.length):\(short)… recorded; beads were removed and the head rewritten"
+            )
+        }
+        let hash = checkpoint.length == 0 ? Bead.genesisHash : beads[Int(checkpoint.length) - 1].hash
+        guard hash == checkpoint.hash.lowercased() else {
+            return BeadChainBreak(
+                seq: checkpoint.length, problem: .rewritten,
+                detail:
+                    "bead \(checkpoint.length) now has hash \(ShownName.of(hash.prefix(8)))…, not \(short)… as checkpointed; the history up to the checkpoint was rewritten"
+            )
+        }
+        return nil
     }
 
     private func classifyLinkBreak(
@@ -113,7 +151,7 @@ public struct BeadChainVerifier: Sendable {
         }
         return BeadChainBreak(
             seq: bead.seq, problem: .deleted,
-            detail: "the bead it links to (\(bead.prevHash.prefix(8))) is gone")
+            detail: "the bead it links to (\(ShownName.of(bead.prevHash.prefix(8)))) is gone")
     }
 }
 
@@ -128,6 +166,10 @@ public struct BeadChainBreak: Sendable, Equatable, CustomStringConvertible {
     public enum Problem: String, Sendable {
         case edited, deleted, reordered, inserted
         case unknownEncoding = "unknown_encoding"
+        /// The head row that records the chain's length is gone.
+        case missingHead = "missing_head"
+        /// The chain no longer extends a checkpoint taken earlier.
+        case rewritten
     }
 
     public var seq: Int64

@@ -33,7 +33,7 @@ public struct SecretPattern: Sendable, CustomStringConvertible {
         do {
             expression = try NSRegularExpression(pattern: regex, options: [])
         } catch {
-            throw .invalidPattern(kind: kind, pattern: regex, detail: String(describing: error))
+            throw .invalidPattern(kind: kind, pattern: regex, detail: Self.syntaxHint(regex))
         }
         guard expression.firstMatch(in: "", options: [], range: NSRange(location: 0, length: 0)) == nil else {
             throw .matchesEmpty(kind: kind, pattern: regex)
@@ -45,6 +45,37 @@ public struct SecretPattern: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(kind): \(source)" }
+
+    /// What is likely wrong with a pattern ICU refused: its own error carries no reason
+    /// (only `NSCocoaErrorDomain Code=2048`), so look for the usual mistakes.
+    static func syntaxHint(_ regex: String) -> String {
+        var depth = 0
+        var inClass = false
+        var escaped = false
+        for character in regex {
+            if escaped {
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[" where !inClass: inClass = true
+            case "]" where inClass: inClass = false
+            case "(" where !inClass: depth += 1
+            case ")" where !inClass:
+                depth -= 1
+                if depth < 0 { return "a ')' closes no group; escape it as \\)" }
+            default: break
+            }
+        }
+        if escaped { return "it ends in a lone backslash; in TOML write \\\\ or use a 'literal string'" }
+        if inClass { return "a '[' is never closed; escape it as \\[ to match it literally" }
+        if depth > 0 { return "a '(' is never closed; escape it as \\( to match it literally" }
+        if let first = regex.first, "*+?{".contains(first) {
+            return "it starts with '\(first)', which repeats nothing; escape it to match it literally"
+        }
+        return "check quantifiers, groups and escapes (ICU syntax)"
+    }
 
     /// Built-in patterns, most specific first, so a GitHub token is reported as such rather
     /// than as a generic high-entropy assignment. Every repetition that is not anchored by a

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads a whole file, or a pipe such as `/dev/stdin`, but never more than a limit.
+/// Reads a whole file, or a pipe such as `/dev/stdin` (or `-`, standard input), but never
+/// more than a limit.
 ///
 /// The size is not trusted from `stat` (a pipe has none, a file can grow): reading stops one
 /// byte past the limit, so an oversized input costs at most `limit + 1` bytes of memory.
@@ -24,9 +25,14 @@ public enum BoundedFile {
     }
 
     public static func read(_ path: String, limit: Int) throws(Failure) -> Data {
+        if path == "-" { return try read(descriptor: STDIN_FILENO, limit: limit) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw errno == ENOENT ? .missing : .system(code: errno) }
         defer { close(fd) }
+        return try read(descriptor: fd, limit: limit)
+    }
+
+    private static func read(descriptor fd: Int32, limit: Int) throws(Failure) -> Data {
         var info = stat()
         if fstat(fd, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR { throw .directory }

@@ -1,6 +1,8 @@
+import Foundation
+
 /// A problem in `pilothouse.toml`, always naming the file and, where known, the line.
 public enum ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
-    case unreadable(path: String)
+    case unreadable(path: String, reason: String)
     case notUTF8(path: String)
     case isDirectory(path: String)
     /// NUL or another control character, which TOML forbids and its parser would stop at.
@@ -13,7 +15,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .unreadable(let path): "\(path): cannot be read; check its permissions"
+        case .unreadable(let path, let reason): "\(path): cannot be read (\(reason))"
         case .notUTF8(let path): "\(path): is not UTF-8 text; save it as UTF-8"
         case .isDirectory(let path): "\(path): is a directory; give the path of a TOML file"
         case .controlCharacter(let path, let line, let column, let value):

@@ -12,7 +12,8 @@ enum ConfigFile {
             data = try BoundedFile.read(path, limit: InputLimits.configBytes)
         } catch {
             switch error {
-            case .missing, .system: throw .unreadable(path: path)
+            case .missing: throw .unreadable(path: path, reason: "no such file")
+            case .system(let code): throw .unreadable(path: path, reason: String(cString: strerror(code)))
             case .directory: throw .isDirectory(path: path)
             case .tooLarge:
                 throw .tooLarge(

@@ -79,12 +79,9 @@ extension Engine {
         case .retryQuarantine(let recordID):
             return try releaseQuarantine(recordID, resetAttempts: true)
         case .dropQuarantine(let recordID, let reason):
-            let record = try store.resolveQuarantineRecord(recordID.rawValue)
-            try store.dropQuarantineRecord(record.id, reason: reason)
-            if let jobID = record.jobID, let job = try store.job(jobID), job.state == .quarantined {
-                try store.finishRun(jobID, to: .failed, message: "dropped from quarantine: \(reason)")
-                publishJob(jobID)
-            }
+            let record = try store.dropQuarantineRecord(
+                try store.resolveQuarantineRecord(recordID.rawValue).id, reason: reason)
+            if let jobID = record.jobID { publishJob(jobID) }
             publish(.quarantineRemoved(record.id))
             publishNewBeads()
             return "dropped \(record.id.short)"
@@ -119,16 +116,11 @@ extension Engine {
         guard job.state == .awaitingApproval else {
             throw CommandError("\(id.short) is \(job.state), not waiting for approval")
         }
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         publish(.approvalResolved(id))
-        if configuration.onReject == .retryWithFeedback, !trimmed.isEmpty, job.attempts < job.maxAttempts {
-            try store.reject(id, reason: trimmed, retry: true)
-            publishJob(id)
-            return "rejected \(id.short); trying again with your reason as feedback"
-        }
-        try store.reject(id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: false)
+        let retried = try store.reject(id, reason: reason, policy: configuration.onReject)
         publishJob(id)
-        return "rejected \(id.short)"
+        return retried
+            ? "rejected \(id.short); trying again with your reason as feedback" : "rejected \(id.short)"
     }
 
     /// Approves a waiting job and starts its merge under this engine's lease.

@@ -74,15 +74,35 @@ extension Store {
         }
     }
 
-    /// Walks the entire chain and reports the first break, if any.
-    public func verifyBeads() throws -> BeadChainReport {
+    /// Walks the entire chain and reports the first break, if any; with a `checkpoint`, also
+    /// whether the chain still extends it.
+    public func verifyBeads(against checkpoint: BeadChainCheckpoint? = nil) throws -> BeadChainReport {
+        try read { db in try Store.verifiedChain(db, checkpoint: checkpoint).report }
+    }
+
+    /// The checkpoint of the chain as it is now, to keep outside the database. Issued only for
+    /// a chain that verifies: a checkpoint of a tampered chain would vouch for the tampering.
+    public func beadCheckpoint() throws -> BeadChainCheckpoint {
         try read { db in
-            let beads = try Row.fetchAll(db, sql: "SELECT * FROM beads ORDER BY rowid").map(Store.bead(from:))
-            let head = try Row.fetchOne(db, sql: "SELECT count, last_hash FROM bead_head WHERE id = 1").map {
-                BeadChainVerifier.Head(count: $0["count"], lastHash: $0["last_hash"])
-            }
-            return BeadHasher.verifier.verify(beads, head: head)
+            let (report, checkpoint) = try Store.verifiedChain(db, checkpoint: nil)
+            guard case .broken(let problem) = report else { return checkpoint }
+            throw StoreError.beadChainBroken(path: path, problem)
         }
+    }
+
+    /// Verifies the chain in one read transaction, so the report and the checkpoint describe
+    /// the same state even while another process appends.
+    private static func verifiedChain(_ db: Database, checkpoint: BeadChainCheckpoint?) throws -> (
+        report: BeadChainReport, checkpoint: BeadChainCheckpoint
+    ) {
+        let beads = try Row.fetchAll(db, sql: "SELECT * FROM beads ORDER BY rowid").map(Store.bead(from:))
+        let head = try Row.fetchOne(db, sql: "SELECT count, last_hash FROM bead_head WHERE id = 1").map {
+            BeadChainVerifier.Head(count: $0["count"], lastHash: $0["last_hash"])
+        }
+        let report = BeadHasher.verifier.verify(beads, head: head, checkpoint: checkpoint)
+        let current = BeadChainCheckpoint(
+            length: Int64(beads.count), hash: beads.last?.hash ?? Bead.genesisHash)
+        return (report, current)
     }
 
     static func bead(from row: Row) -> Bead {

@@ -109,6 +109,8 @@ extension Store {
     /// a crash cannot leave an approval recorded on a job still waiting. With an `owner` the
     /// caller (an engine) holds the lease and merges; without, the job waits for an engine
     /// to take it over (`claimOrphanedMerges`), which is how `pilothouse approve` works.
+    /// Chosen `hunks` are checked against the job's patch first (`HunkSelectionError`), so
+    /// the console and the command line refuse the same selections at once.
     @discardableResult
     public func approve(
         _ id: JobID, stage: StageName, attempt: Int, by who: String, hunks: [Int]?, owner: String? = nil,
@@ -116,6 +118,7 @@ extension Store {
     ) throws -> Job {
         let who = stored(who)
         return try write { db in
+            let hunks = try hunks.map { try Store.validatedHunks($0, of: id, in: db) }
             _ = try Store.insertApproval(db, id, stage: stage, attempt: attempt, by: who, hunks: hunks)
             let job = try Store.transition(
                 db, id, to: .merging,
@@ -125,6 +128,21 @@ extension Store {
                 arguments: [owner, leaseUntil.map(Store.millis), id.rawValue])
             return job
         }
+    }
+
+    /// The chosen hunks, deduplicated, if each exists in the job's latest patch.
+    private static func validatedHunks(_ chosen: [Int], of id: JobID, in db: Database) throws -> [Int] {
+        let diff =
+            try Data.fetchOne(
+                db, sql: "SELECT diff FROM patches WHERE job_id = ? ORDER BY attempt DESC, id DESC LIMIT 1",
+                arguments: [id.rawValue]) ?? Data()
+        let hunkCount: Int
+        do {
+            hunkCount = try UnifiedDiff(parsing: diff).hunkIDs.count
+        } catch {
+            throw HunkSelectionError.unreadablePatch(String(describing: error))
+        }
+        return try HunkSelection.validated(chosen, hunkCount: hunkCount)
     }
 
     private static func insertApproval(
@@ -152,20 +170,37 @@ extension Store {
             metadata: metadata)
     }
 
-    /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
-    public func reject(_ id: JobID, reason: String, retry: Bool) throws {
-        let reason = stored(reason)
-        try write { db in
-            try Store.appendBead(
-                db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
-                metadata: ["retry": String(retry)])
-            try Store.transition(
-                db, id, to: retry ? .queued : .rejected,
-                message: retry ? "rejected; queued with feedback" : "rejected")
-            try db.execute(
-                sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
-                arguments: [retry ? reason : nil, id.rawValue])
+    /// Rejects a waiting patch as `[approval] on_reject` says: with `.retryWithFeedback`, a
+    /// reason and attempts left, the reason becomes feedback for a new attempt; otherwise the
+    /// job ends `rejected`. The one implementation behind the console and `pilothouse reject`.
+    /// Returns whether the job will try again.
+    @discardableResult
+    public func reject(_ id: JobID, reason: String, policy: RejectPolicy) throws -> Bool {
+        let trimmed = stored(reason).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try write { db in
+            guard
+                let job = try Row.fetchOne(
+                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
+                )
+                .map(Store.job(from:))
+            else { throw StoreError.unknownJob(id.rawValue) }
+            let retry = policy == .retryWithFeedback && !trimmed.isEmpty && job.attempts < job.maxAttempts
+            try Store.reject(db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry)
+            return retry
         }
+    }
+
+    /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
+    private static func reject(_ db: Database, _ id: JobID, reason: String, retry: Bool) throws {
+        try Store.appendBead(
+            db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
+            metadata: ["retry": String(retry)])
+        try Store.transition(
+            db, id, to: retry ? .queued : .rejected,
+            message: retry ? "rejected; queued with feedback" : "rejected")
+        try db.execute(
+            sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
+            arguments: [retry ? reason : nil, id.rawValue])
     }
 
     /// Quarantines a job's record and releases its lease in one transaction.

@@ -54,10 +54,15 @@ extension Store {
         }
     }
 
-    /// Drops a record for good, leaving a bead that says who dropped what and why.
-    public func dropQuarantineRecord(_ id: JobID, reason: String = "dropped by operator") throws {
+    /// Drops a record for good, leaving a bead that says who dropped what and why; a job still
+    /// quarantined by it ends `failed` in the same transaction, since nothing is left to
+    /// release. The one implementation behind the console's drop and `quarantine rm`.
+    @discardableResult
+    public func dropQuarantineRecord(_ id: JobID, reason: String = "dropped by operator") throws
+        -> QuarantineRecord
+    {
         let reason = stored(reason)
-        try write { db in
+        return try write { db in
             let record = try Row.fetchOne(
                 db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id.rawValue]
             )
@@ -67,6 +72,15 @@ extension Store {
             try Store.appendBead(
                 db, jobID: record.jobID, kind: .quarantineDropped, message: reason,
                 metadata: ["record": record.id.rawValue, "reason": record.reason.rawValue])
+            if let jobID = record.jobID,
+                try String.fetchOne(
+                    db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [jobID.rawValue])
+                    == JobState.quarantined.rawValue
+            {
+                try Store.transition(db, jobID, to: .failed, message: "dropped from quarantine: \(reason)")
+                try Store.clearLease(jobID, in: db)
+            }
+            return record
         }
     }
 

@@ -15,6 +15,9 @@ public final class Store: Sendable {
     /// `StoredText`): the configuration's redactor, so its extra patterns hold here too.
     public let stored: StoredText
     private let writes = Mutex(WriteState())
+    /// A read-only connection leaves `-wal`/`-shm` behind; they go again on close when this
+    /// store created them (see `WALSidecars`).
+    private let removesSidecarsOnClose: Bool
 
     /// Write health, retry patience and who wants to hear when the health changes.
     private struct WriteState {
@@ -34,6 +37,21 @@ public final class Store: Sendable {
         return try Store(path: path, redactor: redactor)
     }
 
+    /// Opens an existing store for a command that only reads (`status`, `beads verify`…): a
+    /// read-only file is read through a read-only connection instead of being refused.
+    /// Writing through the returned store then fails with `StoreError.readOnly`.
+    public static func openForReading(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store
+    {
+        do {
+            return try open(path: path, redactor: redactor)
+        } catch .readOnly {
+            try StorePreflight.check(path: path, forWriting: false)
+            let sidecarsExisted = WALSidecars.exist(for: path)
+            return try Store(
+                path: path, redactor: redactor, readOnly: true, removesSidecarsOnClose: !sidecarsExisted)
+        }
+    }
+
     /// Creates the store if it does not exist yet, otherwise opens it.
     public static func openOrCreate(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store
     {
@@ -43,21 +61,38 @@ public final class Store: Sendable {
         return try Store(path: path, redactor: redactor)
     }
 
-    private init(path: String, redactor: Redactor) throws(StoreError) {
+    private init(
+        path: String, redactor: Redactor = .standard, readOnly: Bool = false, removesSidecarsOnClose: Bool = false
+    ) throws(StoreError) {
         self.path = path
         self.stored = StoredText(redactor: redactor)
+        self.removesSidecarsOnClose = removesSidecarsOnClose
         var configuration = Configuration()
         configuration.busyMode = .timeout(Store.busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "pilothouse"
+        configuration.readonly = readOnly
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Store.migrate(pool)
+            if readOnly {
+                // Pending migrations are writes: an older store must be opened writable once.
+                guard try pool.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }) else {
+                    throw StoreError.readOnly(path: path)
+                }
+            } else {
+                try Store.migrate(pool)
+            }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(error, path: path)
         }
+    }
+
+    deinit {
+        guard removesSidecarsOnClose else { return }
+        try? pool.close()
+        WALSidecars.removeIfUnused(for: path)
     }
 
     /// Runs pending migrations. Two processes may race here on a new store; the loser finds

@@ -4,36 +4,68 @@ import GRDB
 /// Checks a store file without modifying it, before the writable pool opens it.
 ///
 /// Opening a `DatabasePool` switches the file to WAL and may run migrations; on a file we
-/// must not use (garbage, read-only, from a newer Pilothouse) that would be a write, and
-/// the operator's evidence would change under them.
+/// must not use (garbage, read-only, from a newer Pilothouse, a damaged schema) that would
+/// be a write, and the operator's evidence would change under them.
 enum StorePreflight {
     static let sqliteMagic = Array("SQLite format 3\u{0}".utf8)
 
-    static func check(path: String) throws(StoreError) {
+    /// Checks `path` before it is opened; `forWriting: false` accepts a read-only file for
+    /// commands that only read.
+    static func check(path: String, forWriting: Bool = true) throws(StoreError) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missing(path: path) }
         if isDirectory.boolValue { throw .notADatabase(path: path, detail: "it is a directory") }
 
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .readOnly(path: path) }
+        // Permission bits, not access(2): root may read and write anything, but a file the
+        // operator made unreadable or read-only is a request to leave it alone.
+        let attributes = try? manager.attributesOfItem(atPath: path)
+        let mode = (attributes?[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        guard mode & 0o400 != 0, let handle = FileHandle(forReadingAtPath: path) else {
+            throw .unreadable(path: path, mode: mode)
+        }
         let header = (try? handle.read(upToCount: 100)) ?? Data()
         try? handle.close()
         if header.isEmpty { throw .notADatabase(path: path, detail: "the file is empty") }
         if header.count < 100 || Array(header.prefix(16)) != sqliteMagic {
             throw .notADatabase(path: path, detail: "the file does not start with the SQLite header")
         }
+        let sidecarsExisted = WALSidecars.exist(for: path)
+        if !sidecarsExisted, let expected = recordedSize(header), size < expected {
+            // Without a -wal, the file alone is the database: shorter than its header says
+            // means cut off (a bad copy, a full disk), not a write in progress.
+            throw .notADatabase(
+                path: path, detail: "it is truncated: \(size) bytes of the \(expected) its header records")
+        }
 
-        // Permission bits, not access(2): root may write anything, but a file the operator
-        // made read-only is a request to leave it alone.
-        let attributes = try? manager.attributesOfItem(atPath: path)
-        let mode = (attributes?[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
         let directory = (path as NSString).deletingLastPathComponent
-        if mode & 0o200 == 0 || !manager.isWritableFile(atPath: path)
-            || !manager.isWritableFile(atPath: directory.isEmpty ? "." : directory)
+        if forWriting,
+            mode & 0o200 == 0 || !manager.isWritableFile(atPath: path)
+                || !manager.isWritableFile(atPath: directory.isEmpty ? "." : directory)
         {
             throw .readOnly(path: path)
         }
+        defer { if !sidecarsExisted { WALSidecars.removeIfUnused(for: path) } }
+        try checkSchema(path: path)
+    }
 
+    /// The database size in bytes the header records, when the header says it is current.
+    static func recordedSize(_ header: Data) -> Int? {
+        let bytes = Array(header)
+        func integer(_ offset: Int, _ count: Int) -> Int {
+            bytes[offset..<offset + count].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let rawPageSize = integer(16, 2)
+        let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
+        let pages = integer(28, 4)
+        // The size field is valid only when "version-valid-for" matches the change counter.
+        guard pages > 0, pageSize >= 512, integer(92, 4) == integer(24, 4) else { return nil }
+        return pages * pageSize
+    }
+
+    /// Reads the schema through a read-only connection: ours, not newer, and whole.
+    private static func checkSchema(path: String) throws(StoreError) {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(Store.busyTimeout)
@@ -41,7 +73,7 @@ enum StorePreflight {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
             let known = Set(StoreSchema.migrator.migrations)
-            let applied: [String] = try queue.read { db in
+            let damage: [String] = try queue.read { db in
                 guard try db.tableExists("grdb_migrations") else {
                     // A valid SQLite file that is not ours (or is empty of tables).
                     let tables = try String.fetchAll(
@@ -52,10 +84,12 @@ enum StorePreflight {
                     }
                     return []
                 }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                let unknown = applied.filter { !known.contains($0) }.sorted()
+                if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
+                return try StoreSchema.damage(in: db, applied: applied)
             }
-            let unknown = applied.filter { !known.contains($0) }.sorted()
-            if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
+            if !damage.isEmpty { throw StoreError.damagedSchema(path: path, problems: damage) }
         } catch let error as StoreError {
             throw error
         } catch {

@@ -72,11 +72,7 @@ struct RejectCommand: ParsableCommand {
         guard job.state == .awaitingApproval else {
             throw CommandFailure("\(job.id.short) is \(job.state), not waiting for approval", code: 1)
         }
-        let text = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let retry =
-            config.engine.engine.onReject == .retryWithFeedback && !text.isEmpty
-            && job.attempts < job.maxAttempts
-        try store.reject(job.id, reason: text.isEmpty ? "rejected by operator" : text, retry: retry)
+        let retry = try store.reject(job.id, reason: reason ?? "", policy: config.engine.engine.onReject)
         print(
             retry
                 ? "rejected \(job.id.short); it will try again with your reason" : "rejected \(job.id.short)")

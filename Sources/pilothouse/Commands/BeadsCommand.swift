@@ -6,7 +6,7 @@ import PilothouseEngine
 struct BeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beads", abstract: "Read, verify and export the audit chain.",
-        subcommands: [List.self, Verify.self, Export.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Verify.self, Checkpoint.self, Export.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,7 +21,7 @@ struct BeadsCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let jobID = try job.map { try store.resolveJob($0).id }
             let beads = try store.beads(jobID: jobID)
             if json {
@@ -36,17 +36,66 @@ struct BeadsCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "verify", abstract: "Check every bead's hash and link; exit 1 at the first break.")
+            commandName: "verify",
+            abstract: "Check every bead's hash and link (and a kept checkpoint); exit 1 at the first break.")
+
+        @Option(
+            help: ArgumentHelp(
+                "Also prove the chain still extends this checkpoint, as `beads checkpoint` printed it.",
+                valueName: "length:hash"))
+        var checkpoint: String?
 
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
-            switch try store.verifyBeads() {
+            let kept = try checkpoint.map { text in
+                do throws(BeadChainCheckpointError) {
+                    return try BeadChainCheckpoint(parsing: text)
+                } catch {
+                    throw CommandFailure(error.description)
+                }
+            }
+            let (_, store) = try options.openStoreForReading()
+            switch try store.verifyBeads(against: kept) {
             case .ok(let count):
-                print("OK: \(count) bead\(count == 1 ? "" : "s") verified")
+                let extends = kept.map { "; extends checkpoint \($0.length):\($0.hash.prefix(8))…" } ?? ""
+                print("OK: \(count) bead\(count == 1 ? "" : "s") verified\(extends)")
             case .broken(let problem):
                 throw CommandFailure("bead chain broken at \(problem)", code: 1)
+            }
+        }
+    }
+
+    struct Checkpoint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract:
+                "Print the verified chain's length and head hash (LENGTH:HASH) to keep outside the database; `beads verify --checkpoint` checks it later."
+        )
+
+        @Flag(help: "Print JSON (length, hash, checkpoint).")
+        var json = false
+
+        @OptionGroup var options: RepositoryOptions
+
+        /// The `--json` document; its keys are listed in Docs/JSON.md.
+        struct Output: Encodable {
+            var length: Int64
+            var hash: String
+            var checkpoint: String
+        }
+
+        func run() throws {
+            let (_, store) = try options.openStoreForReading()
+            let checkpoint = try store.beadCheckpoint()
+            if json {
+                print(
+                    try JSONOutput.encode(
+                        Output(
+                            length: checkpoint.length, hash: checkpoint.hash,
+                            checkpoint: checkpoint.description)))
+            } else {
+                print(checkpoint.description)
             }
         }
     }
@@ -66,7 +115,7 @@ struct BeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             var output = ""
             for bead in try store.beads() {
                 output += try JSONOutput.encode(bead, pretty: false)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PilothouseCore
 import PilothouseEngine
 
 /// `pilothouse cache validate|purge`: check and trim the response cache.

@@ -64,7 +64,7 @@ struct CostCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (_, store) = try options.openStore()
+        let (_, store) = try options.openStoreForReading()
         let report = try store.costReport(by: by.flatMap(CostReport.Grouping.init(rawValue:)))
         if json {
             print(try JSONOutput.encode(Self.output(report)))

@@ -12,7 +12,7 @@ struct EnqueueCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A ready patch (unified diff) to submit: it skips implement and goes through check, review, test and approval.",
+            "A ready patch (unified diff; - reads standard input) to submit: it skips implement and goes through check, review, test and approval.",
             valueName: "file.diff"))
     var patch: String?
 
@@ -70,7 +70,8 @@ struct EnqueueCommand: ParsableCommand {
         }
         var cleanGoal = (goal ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if cleanGoal.isEmpty, let patch {
-            cleanGoal = "Apply the operator's patch \((patch as NSString).lastPathComponent)."
+            cleanGoal =
+                "Apply the operator's patch \(patch == "-" ? "from standard input" : (patch as NSString).lastPathComponent)."
         }
         let job = Job(
             title: title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
@@ -100,7 +101,9 @@ extension EnqueueCommand {
         do {
             data = try BoundedFile.read((path as NSString).expandingTildeInPath, limit: limit)
         } catch {
-            throw CommandFailure(error.message(path: path, limitKey: "patch_bytes", limit: limit))
+            throw CommandFailure(
+                error.message(path: path == "-" ? "standard input" : path, limitKey: "patch_bytes", limit: limit)
+                    + (error == .tooLarge ? "" : "; give the path of a unified diff, or - for standard input"))
         }
         do {
             let diff = try UnifiedDiff(parsing: data)

@@ -28,18 +28,13 @@ struct ImportCommand: ParsableCommand {
         let config = try options.config(for: repository)
         let path = (plan as NSString).expandingTildeInPath
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory),
-            !isDirectory.boolValue
-        else {
-            throw CommandFailure("\(plan): no such file; give the path of a Markdown plan")
-        }
         let data: Data
         do {
-            data = try BoundedFile.read(absolute, limit: config.limits.planBytes)
+            data = try BoundedFile.read(plan == "-" ? "-" : absolute, limit: config.limits.planBytes)
         } catch {
             throw CommandFailure(
-                error.message(path: plan, limitKey: "plan_bytes", limit: config.limits.planBytes))
+                error.message(path: plan, limitKey: "plan_bytes", limit: config.limits.planBytes)
+                    + (error == .tooLarge ? "" : "; give the path of a Markdown plan"))
         }
         // Redacted before parsing, so nothing derived from the text (titles, anchors) keeps a secret.
         let items = PlanParser.parse(store.stored(String(decoding: data, as: UTF8.self)))

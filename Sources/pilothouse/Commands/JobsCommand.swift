@@ -32,7 +32,7 @@ struct JobsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let jobs = try store.jobs(state: state.flatMap(JobState.init(rawValue:)))
             if json {
                 print(try JSONOutput.encode(jobs))
@@ -75,7 +75,7 @@ struct JobsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let job = try store.resolveJob(id)
             let beads = try store.beads(jobID: job.id)
             if json {

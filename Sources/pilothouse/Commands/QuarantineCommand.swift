@@ -18,7 +18,7 @@ struct QuarantineCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let records = try store.quarantineRecords()
             if json {
                 print(try JSONOutput.encode(records))
@@ -51,7 +51,7 @@ struct QuarantineCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openStoreForReading()
             let record = try store.resolveQuarantineRecord(id)
             if json {
                 print(try JSONOutput.encode(record))
@@ -67,7 +67,9 @@ struct QuarantineCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rm", abstract: "Drop a record for good (a bead records who dropped it).")
+            commandName: "rm",
+            abstract:
+                "Drop a record for good (a bead records who dropped it); a job it still holds ends failed.")
 
         @Argument(help: "The record id or an unambiguous part of it.")
         var id: String
@@ -79,9 +81,11 @@ struct QuarantineCommand: ParsableCommand {
 
         func run() throws {
             let (_, store) = try options.openStore()
-            let record = try store.resolveQuarantineRecord(id)
-            try store.dropQuarantineRecord(record.id, reason: reason)
-            print("dropped \(record.id.short) (\(record.reason))")
+            let record = try store.dropQuarantineRecord(store.resolveQuarantineRecord(id).id, reason: reason)
+            let job = try record.jobID.flatMap { try store.job($0) }
+            print(
+                "dropped \(record.id.short) (\(record.reason))\(job.map { "; job \($0.id.short) is \($0.state)" } ?? "")"
+            )
         }
     }
 }

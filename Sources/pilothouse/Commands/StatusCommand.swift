@@ -32,7 +32,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (repository, store) = try options.openStore()
+        let (repository, store) = try options.openStoreForReading()
         let counts = try store.jobCounts()
         let oldest = try store.jobs(state: .awaitingApproval).min { $0.updatedAt < $1.updatedAt }
         let spend = try store.spendSummary()

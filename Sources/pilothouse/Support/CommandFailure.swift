@@ -23,6 +23,8 @@ struct CommandFailure: Error {
         case let error as ConfigError: error.description
         case let error as GitError: error.description
         case let error as JobStateError: error.description
+        case let error as HunkSelectionError: error.description
+        case let error as BeadChainCheckpointError: error.description
         case let error as GatewayConfigurationError: error.description
         case let error as ModelClientError: error.description
         case let error as PipelineError: "pipeline: \(error.description)"

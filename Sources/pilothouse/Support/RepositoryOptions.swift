@@ -18,13 +18,24 @@ struct RepositoryOptions: ParsableArguments {
     /// The repository's store; a clear refusal when `init` has not been run. The store
     /// redacts with the configuration's patterns, so the configuration must load.
     func openStore() throws -> (Repository, Store) {
+        let repository = try initializedRepository()
+        let redactor = try config(for: repository).redactor
+        return (repository, try Store.open(path: repository.databasePath, redactor: redactor))
+    }
+
+    /// The store for a command that only reads: a read-only database is read, not refused.
+    func openStoreForReading() throws -> (Repository, Store) {
+        let repository = try initializedRepository()
+        return (repository, try Store.openForReading(path: repository.databasePath))
+    }
+
+    private func initializedRepository() throws -> Repository {
         let repository = try repository()
         guard FileManager.default.fileExists(atPath: repository.databasePath) else {
             throw CommandFailure(
                 "no Pilothouse store in \(repository.root); run `pilothouse init` there first")
         }
-        let redactor = try config(for: repository).redactor
-        return (repository, try Store.open(path: repository.databasePath, redactor: redactor))
+        return repository
     }
 
     func config(for repository: Repository) throws -> PilothouseConfig {

@@ -104,6 +104,74 @@ private func chain(_ count: Int) -> [Bead] {
         #expect(problem.problem == .inserted)
     }
 
+    @Test func missingHeadIsABreakEvenForAnEmptyChain() {
+        let beads = chain(5)
+        for kept in [beads, Array(beads.prefix(3)), []] {
+            guard case .broken(let problem) = verifier.verify(kept, head: nil) else {
+                Issue.record("a chain of \(kept.count) without its head passed"); continue
+            }
+            #expect(problem.problem == .missingHead)
+            #expect(problem.seq == Int64(kept.count) + 1)
+        }
+    }
+
+    @Test func aLongerChainExtendsItsCheckpoint() {
+        let beads = chain(6)
+        let head = BeadChainVerifier.Head(count: 6, lastHash: beads[5].hash)
+        for length in [0, 1, 4, 6] {
+            let hash = length == 0 ? Bead.genesisHash : beads[length - 1].hash
+            let checkpoint = BeadChainCheckpoint(length: Int64(length), hash: hash)
+            #expect(verifier.verify(beads, head: head, checkpoint: checkpoint) == .ok(count: 6))
+        }
+    }
+
+    @Test func truncationWithARewrittenHeadIsCaughtByTheCheckpoint() {
+        let full = chain(6)
+        let checkpoint = BeadChainCheckpoint(length: 6, hash: full[5].hash)
+        let cut = Array(full.prefix(4))
+        let rewrittenHead = BeadChainVerifier.Head(count: 4, lastHash: cut[3].hash)
+        #expect(verifier.verify(cut, head: rewrittenHead) == .ok(count: 4))
+        guard case .broken(let problem) = verifier.verify(cut, head: rewrittenHead, checkpoint: checkpoint)
+        else { Issue.record("truncation not detected"); return }
+        #expect(problem.problem == .rewritten)
+        #expect(problem.seq == 5)
+        #expect(problem.detail.contains("4 beads, fewer than checkpoint 6"))
+    }
+
+    @Test func aRewrittenHistoryNoLongerExtendsTheCheckpoint() {
+        let original = chain(5)
+        let checkpoint = BeadChainCheckpoint(length: 3, hash: original[2].hash)
+        // A whole new, internally valid chain: every link and hash checks out.
+        var forged = chain(5)
+        forged[1].message = "rewritten"
+        for index in 1..<forged.count {
+            if index > 1 { forged[index].prevHash = forged[index - 1].hash }
+            forged[index].hash = fnv(forged[index].canonicalEncoding())
+        }
+        let head = BeadChainVerifier.Head(count: 5, lastHash: forged[4].hash)
+        #expect(verifier.verify(forged, head: head) == .ok(count: 5))
+        guard case .broken(let problem) = verifier.verify(forged, head: head, checkpoint: checkpoint) else {
+            Issue.record("rewrite not detected"); return
+        }
+        #expect(problem == BeadChainBreak(seq: 3, problem: .rewritten, detail: problem.detail))
+    }
+
+    @Test func checkpointsParseOnlyInTheirPrintedForm() throws {
+        let hash = String(repeating: "ab", count: 32)
+        #expect(
+            try BeadChainCheckpoint(parsing: "60:\(hash)\n") == BeadChainCheckpoint(length: 60, hash: hash))
+        #expect(try BeadChainCheckpoint(parsing: "0:\(hash.uppercased())").hash == hash)
+        #expect(BeadChainCheckpoint(length: 7, hash: hash).description == "7:\(hash)")
+        for bad in [
+            "", "60", "60:", ":\(hash)", "-1:\(hash)", "60:\(hash.prefix(8))", "60:\(hash)ff",
+            "60:\(hash):1", "x:\(hash)", "60:\(hash.dropLast())g", "6\u{0}0:\(hash)",
+        ] {
+            #expect(throws: BeadChainCheckpointError.self, "\(bad.debugDescription)") {
+                try BeadChainCheckpoint(parsing: bad)
+            }
+        }
+    }
+
     @Test func encodingSeparatesFields() {
         // Length prefixes mean moving text between fields changes the encoding.
         let a = Bead(seq: 1, jobID: nil, kind: "ab", message: "c", createdAtMillis: 0, prevHash: "")

@@ -40,6 +40,10 @@ import Testing
         let store = try Store.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         _ = await (try engine(store)).run(untilIdle: true)
+        try store.savePatch(
+            Patch(
+                jobID: job.id, attempt: 1, baseCommit: "base",
+                diff: Data("--- a/a\n+++ b/a\n@@ -1 +1 @@\n-a\n+b\n".utf8)))
         // As `pilothouse approve` does: record the decision, leave the merge to an engine.
         try store.approve(
             job.id, stage: .approve, attempt: 1, by: "operator (command line)", hunks: [0])

@@ -59,6 +59,39 @@ import Testing
         #expect(problem.seq == 2)  // the first bead out of place
     }
 
+    @Test func truncatingTogetherWithTheHeadRowIsDetected() throws {
+        let store = try makeChain(5)
+        try tamper("DELETE FROM bead_head; DELETE FROM beads WHERE seq > 3")
+        #expect(try brokenAt(store)?.problem == .missingHead)
+        try tamper("DELETE FROM beads")
+        #expect(try brokenAt(store)?.problem == .missingHead)
+        #expect(throws: StoreError.self) { try store.beadCheckpoint() }
+    }
+
+    @Test func aCheckpointCatchesATruncationWhoseHeadWasRewritten() throws {
+        let store = try makeChain(5)
+        let checkpoint = try store.beadCheckpoint()
+        #expect(checkpoint.length == 5)
+        #expect(checkpoint.hash == (try store.beads().last?.hash))
+        try store.enqueue(Job(title: "later", goal: "g"))
+        #expect(try store.verifyBeads(against: checkpoint) == .ok(count: 6))
+
+        try tamper(
+            "DELETE FROM beads WHERE seq > 3; UPDATE bead_head SET count = 3, last_hash = (SELECT hash FROM beads WHERE seq = 3)"
+        )
+        #expect(try store.verifyBeads() == .ok(count: 3))
+        let problem = try #require(
+            {
+                if case .broken(let problem) = try store.verifyBeads(against: checkpoint) {
+                    problem
+                } else {
+                    nil
+                }
+            }())
+        #expect(problem.problem == .rewritten)
+        #expect(problem.seq == 4)
+    }
+
     @Test func untouchedChainVerifies() throws {
         let store = try makeChain(5)
         #expect(try store.verifyBeads() == .ok(count: 5))

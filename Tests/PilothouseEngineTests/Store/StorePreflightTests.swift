@@ -47,6 +47,58 @@ import Testing
         #expect(contents() == before)
     }
 
+    private var sidecarsLeft: Bool {
+        FileManager.default.fileExists(atPath: path + "-wal")
+            || FileManager.default.fileExists(atPath: path + "-shm")
+    }
+
+    @Test func readOnlyFileCanStillBeReadButNotWritten() throws {
+        do {
+            let store = try Store.openOrCreate(path: path)
+            try store.enqueue(Job(title: "t", goal: "g"))
+        }
+        let before = try #require(contents())
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        do {
+            let store = try Store.openForReading(path: path)
+            #expect(try store.jobs().map(\.title) == ["t"])
+            #expect(try store.verifyBeads() == .ok(count: 1))
+            #expect(throws: StoreError.readOnly(path: path)) { try store.enqueue(Job(title: "u", goal: "g")) }
+        }
+        #expect(contents() == before)
+        #expect(!sidecarsLeft, "reading left -wal/-shm beside a read-only database")
+    }
+
+    @Test func unreadableFileSaysSoNotReadOnly() throws {
+        do { _ = try Store.openOrCreate(path: path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        #expect(throws: StoreError.unreadable(path: path, mode: 0)) { try Store.open(path: path) }
+        #expect(throws: StoreError.unreadable(path: path, mode: 0)) { try Store.openForReading(path: path) }
+        #expect(StoreError.unreadable(path: "x", mode: 0).description.contains("permissions are 000"))
+    }
+
+    @Test func truncatedFileIsRefusedWithoutLeavingSidecars() throws {
+        do {
+            let store = try Store.openOrCreate(path: path)
+            for index in 0..<50 {
+                try store.enqueue(Job(title: "job \(index)", goal: String(repeating: "g", count: 500)))
+            }
+        }
+        let full = try #require(contents())
+        let cut = full.prefix(8192)
+        _ = FileManager.default.createFile(atPath: path, contents: cut)
+        #expect {
+            try Store.open(path: path)
+        } throws: { error in
+            guard case StoreError.notADatabase(_, let detail) = error else { return false }
+            return detail == "it is truncated: 8192 bytes of the \(full.count) its header records"
+        }
+        #expect(contents() == cut)
+        #expect(!sidecarsLeft, "checking left -wal/-shm beside a refused database")
+    }
+
     @Test func newerSchemaIsRefusedAndLeftAlone() throws {
         _ = try Store.openOrCreate(path: path)
         let queue = try DatabaseQueue(path: path)

@@ -73,8 +73,9 @@ import Testing
         #expect(try store.resolveQuarantineRecord(record.id.short).payload == "garbage")
         try store.dropQuarantineRecord(record.id, reason: "not worth it")
         #expect(try store.quarantineRecords().isEmpty)
-        #expect(try store.beads().last?.kind == .quarantineDropped)
-        #expect(try store.verifyBeads() == .ok(count: 4))
+        #expect(try store.beads().suffix(2).map(\.kind) == [.quarantineDropped, .stateChanged])
+        #expect(try store.job(job.id)?.state == .failed)
+        #expect(try store.verifyBeads() == .ok(count: 5))
     }
 
     @Test func runHeaderIsRecorded() throws {

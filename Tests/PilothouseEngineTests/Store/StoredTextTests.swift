@@ -103,7 +103,7 @@ enum SecretSamples {
             try store.recordStageFinished(
                 job.id, stage: .plan, attempt: 1, output: .plan("1. \(text)"), message: "planned")
             try store.transition(job.id, to: .awaitingApproval)
-            try store.reject(job.id, reason: "no: \(text)", retry: true)
+            try store.reject(job.id, reason: "no: \(text)", policy: .retryWithFeedback)
             try store.quarantine(
                 QuarantineRecord(
                     jobID: nil, reason: .malformedOutput, message: text, payload: "model: \(text)"))
