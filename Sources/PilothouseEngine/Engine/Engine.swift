@@ -34,6 +34,8 @@ public actor Engine {
     /// What a run did, for the exit code and the final report.
     public struct RunSummary: Sendable, Equatable {
         public var merged: Set<JobID> = []
+        /// Jobs whose pipeline has no merge stage and finished every stage.
+        public var completed: Set<JobID> = []
         public var failed: Set<JobID> = []
         public var quarantined: Set<JobID> = []
         public var awaitingApproval: Set<JobID> = []
@@ -54,8 +56,9 @@ public actor Engine {
         redact: @escaping @Sendable (String) -> String = { $0 }
     ) throws(PipelineError) {
         try template.validate()
-        for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional
-        {
+        try template.validateGates(allowUngatedMerge: configuration.allowUngatedMerge)
+        for spec in template.stages
+        where spec.kind != StageName.approve.rawValue && stages[spec.kind] == nil && !spec.optional {
             throw .unknownStageKind(stage: spec.name, kind: spec.kind)
         }
         self.store = store

@@ -56,13 +56,20 @@ extension Store {
     /// Ends a job as merged; a job that never stopped at a gate passes through `merging`,
     /// so its history reads the same as an operator-approved one.
     public func finishMerged(_ id: JobID) throws {
+        try finishMerge(id, to: .merged, message: "merged")
+    }
+
+    /// Ends a job's merge stage in `state` (`merged`, or `needs_rebase` after a conflict),
+    /// releasing its lease. Under auto-approve the merge ran while the job was still
+    /// `running`: it passes through `merging` first, as every merge does.
+    public func finishMerge(_ id: JobID, to state: JobState, message: String) throws {
         try write { db in
-            let state = try String.fetchOne(
+            let current = try String.fetchOne(
                 db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue])
-            if state == JobState.running.rawValue {
+            if current == JobState.running.rawValue {
                 try Store.transition(db, id, to: .merging, message: "merging")
             }
-            try Store.transition(db, id, to: .merged, message: "merged")
+            try Store.transition(db, id, to: state, message: message)
             try Store.clearLease(id, in: db)
         }
     }

@@ -17,7 +17,10 @@ extension Store {
                 return nil
             }
             try job.transition(to: .running)
-            job.attempts += 1
+            // Never past the cap: a job queued with its attempts spent (the extra claim of a
+            // job that may have merged, a released quarantine record) runs under its last one.
+            let again = job.attempts >= job.maxAttempts && job.maxAttempts > 0
+            if !again { job.attempts += 1 }
             job.currentStage = nil
             try db.execute(
                 sql: """
@@ -30,7 +33,7 @@ extension Store {
                 ])
             try Store.appendBead(
                 db, jobID: job.id, kind: .stateChanged,
-                message: "claimed (attempt \(job.attempts)/\(job.maxAttempts))",
+                message: "claimed (attempt \(job.attempts)/\(job.maxAttempts)\(again ? ", again" : ""))",
                 metadata: [
                     "from": "queued", "to": "running", "attempt": String(job.attempts), "owner": owner,
                 ],
@@ -58,6 +61,15 @@ extension Store {
                     sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?",
                     arguments: [Store.millis(until), id.rawValue, owner])
             }
+        }
+    }
+
+    /// Gives up this engine's claim on a job without changing its state (an approved merge
+    /// the next engine takes over), with a bead saying why.
+    public func releaseLease(_ id: JobID, message: String) throws {
+        try write { db in
+            try Store.clearLease(id, in: db)
+            try Store.appendBead(db, jobID: id, kind: "lease_released", message: message)
         }
     }
 
@@ -113,6 +125,17 @@ extension Store {
         }
     }
 
+    /// How often an engine took over `job`'s merge under `attempt` after its owner died.
+    static func mergeTakeovers(_ db: Database, _ id: JobID, attempt: Int) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM beads WHERE job_id = ? AND kind = ? AND stage = 'merge'
+                AND json_extract(metadata, '$.attempt') = ?
+                """,
+            arguments: [id.rawValue, BeadKind.leaseReclaimed.rawValue, String(attempt)]) ?? 0
+    }
+
     /// Hunks the operator approved, when the approval was partial.
     public func approvedHunks(_ id: JobID) throws -> [Int]? {
         try read { db in
@@ -149,7 +172,9 @@ extension Store {
                 // A job that died in its merge on its last attempt may well be merged already:
                 // it gets one more claim, whose first step asks git (`finishedByEarlierAttempt`)
                 // instead of redoing the work. Beyond that, it is out of attempts.
-                let mayBeMerged = job.attempts == job.maxAttempts && job.currentStage == .merge
+                let takeovers = try Store.mergeTakeovers(db, job.id, attempt: job.attempts)
+                let mayBeMerged =
+                    job.attempts == job.maxAttempts && job.currentStage == .merge && takeovers == 0
                 if job.attempts >= job.maxAttempts && !mayBeMerged {
                     try Store.quarantine(
                         QuarantineRecord(

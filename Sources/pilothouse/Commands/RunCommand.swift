@@ -93,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
         reporter.finish(
             exitCode: code,
             summary: [
-                "merged": summary.merged.count, "failed": summary.failed.count,
+                "merged": summary.merged.count, "completed": summary.completed.count,
+                "failed": summary.failed.count,
                 "quarantined": summary.quarantined.count,
                 "awaiting_approval": summary.awaitingApproval.count,
             ])

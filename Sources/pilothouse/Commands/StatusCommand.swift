@@ -51,7 +51,8 @@ struct StatusCommand: ParsableCommand {
         }
         print("Pilothouse — \(repository.root)")
         let order: [JobState] = [
-            .queued, .running, .awaitingApproval, .merging, .merged, .needsRebase, .paused, .budgetHold,
+            .queued, .running, .awaitingApproval, .merging, .merged, .completed, .needsRebase, .paused,
+            .budgetHold,
             .quarantined,
             .failed, .rejected, .cancelled,
         ]

@@ -64,7 +64,8 @@ struct HeadlessReporter {
         let shown: [(JobState, String)] = [
             (.queued, "queued"), (.running, "running"), (.awaitingApproval, "awaiting approval"),
             (.merging, "merging"),
-            (.merged, "merged"), (.quarantined, "quarantined"), (.failed, "failed"),
+            (.merged, "merged"), (.completed, "completed without merge"), (.quarantined, "quarantined"),
+            (.failed, "failed"),
             (.budgetHold, "on budget hold"),
         ]
         let parts = shown.compactMap { state, label in counts[state].map { "\($0) \(label)" } }
