@@ -11,6 +11,12 @@ public struct EngineSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// The line the status line and `status` show while `allow_ungated_merge` is on.
+    public var ungatedMergeWarning: String? {
+        engine.allowUngatedMerge
+            ? "UNGATED MERGE: allow_ungated_merge = true lets patches merge without check or approve" : nil
+    }
+
     /// Reads the three sections; pipeline errors (cycles, unknown dependencies) point at the
     /// line of the stage they are about.
     mutating func read(_ reader: inout ConfigReader, baseDirectory: String) throws(ConfigError) {

@@ -9,7 +9,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             On a terminal a live one-line summary is shown; otherwise, or with --json, one JSON event per
             line (schema: Docs/OPERATIONS.md). SIGINT/SIGTERM stop claiming work, let running stages finish
-            or meet their deadlines, and exit; a second signal exits at once.
+            or meet their deadlines, and exit; a second signal exits at once. A closed stdout (`run --json | head -1`)
+            is an interrupt too: jobs are queued again and the run exits 130.
 
             Exit codes: 0 all done, 1 some job failed or was quarantined, 2 usage or configuration error,
             3 stopped by budget, 130 interrupted.
@@ -73,11 +74,18 @@ struct RunCommand: AsyncParsableCommand {
         let events = await engine.events()
         let printer = Task {
             var reporter = HeadlessReporter(mode: mode)
-            for await event in events { reporter.handle(event) }
+            var stopped = false
+            for await event in events where !reporter.handle(event) && !stopped {
+                stopped = true
+                await engine.stop(interrupted: true)
+            }
             return reporter
         }
         let forwarder = assembly.forwardGatewayNotices()
         if let hint = assembly.statusHint, mode == .progressLine { await engine.notify(hint) }
+        if let warning = assembly.config.engine.ungatedMergeWarning, mode == .jsonLines {
+            await engine.notify(warning)
+        }
         let signals = SignalWatcher { _ in Task { await engine.stop(interrupted: true) } }
         let summary = await engine.run(untilIdle: untilIdle)
         signals.cancel()
