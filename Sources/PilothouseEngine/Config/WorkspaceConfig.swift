@@ -67,7 +67,6 @@ public struct WorkspaceSection: Sendable, Equatable {
             (status, failure) = (created.status, created.errorText)
         }
         throw .failed(arguments: ["update-ref", ref, commit], status: status, message: failure)
-        return branch
     }
 }
 
