@@ -41,6 +41,23 @@ public actor Engine {
         public var awaitingApproval: Set<JobID> = []
         public var budgetStopped = false
         public var interrupted = false
+        /// Jobs other engines still held when the run ended (only when it was stopped before
+        /// they came back): a run never reports "all done" over them.
+        public var heldElsewhere: [Store.HeldJob] = []
+
+        /// One line naming who holds what, for the operator.
+        public var heldElsewhereText: String? {
+            guard !heldElsewhere.isEmpty else { return nil }
+            let byOwner = Dictionary(grouping: heldElsewhere, by: \.owner).sorted { $0.key < $1.key }
+            let parts = byOwner.map { owner, jobs in
+                let who = jobs.first?.holder.map { "\(owner) (\($0))" } ?? owner
+                return "\(who) holds \(jobs.map { "\($0.job.short) (\($0.state))" }.joined(separator: ", "))"
+            }
+            return
+                "\(heldElsewhere.count) job\(heldElsewhere.count == 1 ? "" : "s") still held by other engines: "
+                + parts.joined(separator: "; ")
+                + "; they finish there, or come back here when their lease expires"
+        }
     }
 
     /// - Parameters:
@@ -124,9 +141,23 @@ public actor Engine {
         var lastHeartbeat = ContinuousClock.now
         var lastReclaim = ContinuousClock.now
         var lastGauges = ContinuousClock.now
+        var announcedWait = false
         while !stopping {
             if state == .running { claimJobs() }
-            if untilIdle && active.isEmpty && !hasClaimableWork() { break }
+            if untilIdle && active.isEmpty && !hasClaimableWork() {
+                // Idle here is not idle everywhere: jobs another engine holds finish there or
+                // come back (their engine died, or their lease ran out), so the run waits,
+                // looking for lapsed leases every poll, instead of reporting "all done".
+                let held = state == .running ? heldElsewhere() : []
+                if held.isEmpty { break }
+                if !announcedWait {
+                    announcedWait = true
+                    var waiting = summary
+                    waiting.heldElsewhere = held
+                    if let text = waiting.heldElsewhereText { publish(.notice("waiting: " + text)) }
+                }
+                reclaimExpiredLeases()
+            }
             await waitForWake(timeout: configuration.pollInterval)
             let now = ContinuousClock.now
             if now - lastHeartbeat >= configuration.leaseDuration / 3 {
@@ -150,6 +181,7 @@ public actor Engine {
         publishNewBeads()
         await publishGauges()
         setState(summary.budgetStopped ? .budgetStopped : .idle)
+        summary.heldElsewhere = heldElsewhere()
         summary.awaitingApproval = Set(((try? store.jobs(state: .awaitingApproval)) ?? []).map(\.id))
         return summary
     }
@@ -180,6 +212,17 @@ public actor Engine {
         return (try? store.hasQueuedJobs(excluding: Set(active.keys))) == true
     }
 
+    /// Jobs running or merging under another engine's lease; a failed read counts as none
+    /// held, with a notice, so a broken store cannot keep a run waiting for ever.
+    private func heldElsewhere() -> [Store.HeldJob] {
+        do {
+            return try store.jobsHeld(notBy: owner)
+        } catch {
+            publish(.notice("could not read other engines' leases: \(error)"))
+            return []
+        }
+    }
+
     private func claimJobs() {
         // A read first: polling an empty queue must not take SQLite's write lock.
         guard active.count < configuration.swarmSize,
@@ -192,7 +235,15 @@ public actor Engine {
                     owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
             else { return }
             publishJob(job.id)
-            start(job, resuming: false)
+            // A job given back without fault (interrupt, no model) resumes the attempt it had.
+            let resuming: Bool
+            do {
+                resuming = try store.resumeAttempt(job.id) == job.attempts
+            } catch {
+                publish(.notice("could not read whether \(job.id.short) resumes; starting it over: \(error)"))
+                resuming = false
+            }
+            start(job, resuming: resuming)
         }
     }
 

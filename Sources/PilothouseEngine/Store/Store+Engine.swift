@@ -80,19 +80,32 @@ extension Store {
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
             if resetAttempts {
-                try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [id.rawValue])
+                try db.execute(
+                    sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
+                    arguments: [id.rawValue])
             }
         }
     }
 
     /// Queues a job again and gives back the attempt its claim counted: the job did not
-    /// fail, its models were unavailable.
+    /// fail (its models were unavailable, the engine was interrupted). The next claim counts
+    /// the same attempt again and resumes it: stages it finished are not run twice.
     public func requeueRefundingAttempt(_ id: JobID, message: String) throws {
         try write { db in
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
             try db.execute(
-                sql: "UPDATE jobs SET attempts = MAX(0, attempts - 1) WHERE id = ?", arguments: [id.rawValue])
+                sql:
+                    "UPDATE jobs SET resume_attempt = attempts, attempts = MAX(0, attempts - 1) WHERE id = ?",
+                arguments: [id.rawValue])
+        }
+    }
+
+    /// The attempt a refunded job resumes, when it was given back by `requeueRefundingAttempt`.
+    public func resumeAttempt(_ id: JobID) throws -> Int? {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT resume_attempt FROM jobs WHERE id = ?", arguments: [id.rawValue])
         }
     }
 
@@ -122,9 +135,8 @@ extension Store {
             let job = try Store.transition(
                 db, id, to: .merging,
                 message: owner == nil ? "approved; waiting for an engine to merge" : "merging approved patch")
-            try db.execute(
-                sql: "UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-                arguments: [owner, leaseUntil.map(Store.millis), id.rawValue])
+            try Store.setLease(
+                id, owner: owner, until: leaseUntil, holder: owner == nil ? nil : .current, in: db)
             return job
         }
     }
@@ -198,7 +210,8 @@ extension Store {
                 try Store.transition(db, jobID, to: .queued, message: "released from quarantine")
                 if resetAttempts {
                     try db.execute(
-                        sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [jobID.rawValue])
+                        sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
+                        arguments: [jobID.rawValue])
                 }
             }
         }

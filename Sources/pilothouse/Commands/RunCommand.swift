@@ -13,7 +13,9 @@ struct RunCommand: AsyncParsableCommand {
             is an interrupt too: jobs are queued again and the run exits 130.
 
             Exit codes: 0 all done, 1 some job failed or was quarantined, 2 usage or configuration error,
-            3 stopped by budget, 130 interrupted.
+            3 stopped by budget, 4 jobs still held by another engine (named on stderr), 130 interrupted.
+            With --until-idle the run waits for jobs other engines hold; a dead engine's jobs on this
+            host are taken back at once, those of an engine elsewhere when its lease expires.
             """)
 
     @Flag(
@@ -90,11 +92,17 @@ struct RunCommand: AsyncParsableCommand {
         let summary = await engine.run(untilIdle: untilIdle)
         signals.cancel()
         forwarder.cancel()
+        if let held = summary.heldElsewhereText {
+            FileHandle.standardError.write(Data("pilothouse: \(held)\n".utf8))
+        }
 
         let code: Int32 =
             summary.interrupted
             ? 130
-            : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
+            : summary.budgetStopped
+                ? 3
+                : !(summary.failed.isEmpty && summary.quarantined.isEmpty)
+                    ? 1 : !summary.heldElsewhere.isEmpty ? 4 : 0
         try? assembly.store.endRun(assembly.runID, exitCode: code)
         await engine.closeEvents()
         let reporter = await printer.value

@@ -63,6 +63,11 @@ import Testing
         #expect(try store.job(job.id)?.state == .merged)
         let claims = try store.beads(jobID: job.id).filter { $0.message.hasPrefix("claimed") }.map(\.message)
         #expect(claims == ["claimed (attempt 1/1)", "claimed (attempt 1/1)"])
+        // The second claim resumed the attempt: what finished before the interrupt ran once.
+        let analyzed = try store.beads(jobID: job.id).filter {
+            $0.kind == .stageFinished && $0.stage == .analyze
+        }
+        #expect(analyzed.count == 1)
     }
 
     /// Even a job queued with its attempts spent (released from quarantine without a reset)
