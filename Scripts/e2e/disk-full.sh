@@ -3,7 +3,7 @@
 # is filled to the last byte while `run` works, then freed. Nothing may be lost: the run stops
 # claiming, says "disk full", retries its writes, and finishes once space is back, with every
 # model call in the ledger and the chain verifying. A disk that stays full past
-# [engine] disk_full_wait_seconds ends the run with exit code 4, and a rerun finishes the work.
+# [engine] disk_full_wait_seconds ends the run with exit code 5, and a rerun finishes the work.
 set -euo pipefail
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 [ "$(id -u)" -eq 0 ] || { echo "FAIL: disk-full.sh mounts a tmpfs and needs root (CI runs as root)" >&2; exit 1; }
@@ -103,7 +103,7 @@ check_intact "freed disk"
 echo "ok: disk filled mid-run and freed: exit $code, $(db_query "SELECT COUNT(*) FROM jobs WHERE state='merged'") of 12 merged, $calls calls in the ledger, chain verified"
 
 # ---------------------------------------------------------------------------------------------
-# Case 2: the disk stays full past the patience: exit 4 with a clear line; a rerun finishes.
+# Case 2: the disk stays full past the patience: exit 5 with a clear line; a rerun finishes.
 cd /
 rm -rf "$repo"
 setup stuck 6 2
@@ -114,7 +114,7 @@ fill
 code=0
 wait "$child" || code=$?
 child=""
-[ "$code" -eq 4 ] || fail "a disk full for good should end the run with 4, got $code: $(tail -n 3 "$work/stuck.log")"
+[ "$code" -eq 5 ] || fail "a disk full for good should end the run with 5, got $code: $(tail -n 3 "$work/stuck.log")"
 grep -q "gave up writing" "$work/stuck.log" || fail "no notice that the run gave up: $(tail -n 3 "$work/stuck.log")"
 rm -f "$fs/filler"
 code=0
@@ -127,7 +127,7 @@ if [ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state IN ('queued','running','
     "$P" run --until-idle --json --auto-approve >"$work/rerun2.log" 2>&1 || code=$?
 fi
 [ "$code" -eq 0 ] || [ "$code" -eq 1 ] || fail "rerun exited $code"
-# The give-up itself is the one permitted "could not record": it is what exit 4 reports.
+# The give-up itself is the one permitted "could not record": it is what exit 5 reports.
 rm -f "$work/stuck.log"
-check_intact "after exit 4 and a rerun"
-echo "ok: disk full for good: exit 4 with 'gave up'; a rerun after freeing space finished, chain verified"
+check_intact "after exit 5 and a rerun"
+echo "ok: disk full for good: exit 5 with 'gave up'; a rerun after freeing space finished, chain verified"

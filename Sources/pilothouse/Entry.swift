@@ -8,6 +8,9 @@ import PilothouseEngine
 @main
 enum Entry {
     static func main() async {
+        // A closed stdout must be an error a command can handle (EPIPE), not a death in the
+        // middle of a transaction: `run --json | head -1` then stops claiming and requeues.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try Pilothouse.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

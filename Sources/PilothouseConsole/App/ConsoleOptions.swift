@@ -8,6 +8,9 @@ public struct ConsoleOptions: Sendable {
     public var readOnly: Bool
     /// The `[keys]` table from config, lazygit style (`approve = ["a"]`, `"<disabled>"`).
     public var keyOverrides: [String: [String]]
+    /// `[pipeline] allow_ungated_merge` is on: the header says so for as long as it is, since
+    /// patches may merge without a check or an approval.
+    public var ungatedMerge = false
     /// First status-line message, e.g. a config warning or "theme file broken, using dark".
     public var statusHint: String?
     /// Upper bound on redraws per second while events stream in.

@@ -50,6 +50,7 @@ final class TerminalLoop {
         self.frameInterval = .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond)))
         self.tickMilliseconds = max(1000, options.clockTickMilliseconds)
         self.model = ConsoleModel(readOnly: options.readOnly, statusHint: options.statusHint)
+        self.model.ungatedMerge = options.ungatedMerge
     }
 
     /// Runs until quit; the terminal is restored when this returns or throws.

@@ -9,6 +9,8 @@ import PilothouseCore
 /// update (a job moving to its next stage) costs O(1) even with 10,000 jobs.
 public struct ConsoleModel: Sendable {
     public var readOnly: Bool
+    /// Merges may skip `check` and `approve` (`allow_ungated_merge`); shown in the header.
+    public var ungatedMerge = false
     /// The clock for ages; the app sets it before rendering, tests pin it.
     public var now: Date
 

@@ -60,6 +60,7 @@ public enum JobSort: String, CaseIterable, Hashable, Sendable {
         case .rejected: 9
         case .cancelled: 10
         case .merged: 11
+        case .completed: 12
         }
     }
 }

@@ -144,6 +144,8 @@ enum JobsPane {
         case .awaitingApproval: ("◆", .warn)
         case .merging: ("»", .accent)
         case .merged: ("✓", .ok)
+        // Finished without merging (a pipeline with no merge stage): done, but not in git.
+        case .completed: ("□", .ok)
         case .needsRebase: ("↻", .warn)
         case .rejected: ("✗", .muted)
         case .failed: ("✗", .error)

@@ -101,13 +101,15 @@ enum HeaderBar {
         // The right end says what mode the console is in; it is placed first so counts give way to it.
         var right = model.streamEnded ? "engine gone · " : ""
         if model.readOnly { right += "READ-ONLY " }
+        if model.ungatedMerge { right += "UNGATED MERGE " }
         if right.isEmpty || TextWidth.of(right) + TextWidth.of(themeName) + 70 <= row.width {
             right += "\(themeName) "
         }
         let rightWidth = TextWidth.of(right)
         canvas.put(
             right, x: row.maxX - rightWidth, y: row.y,
-            style: theme.style(model.readOnly || model.streamEnded ? .warn : .muted, on: .statusLine),
+            style: theme.style(
+                model.readOnly || model.streamEnded || model.ungatedMerge ? .warn : .muted, on: .statusLine),
             clip: row)
         let left = Rect(x: row.x, y: row.y, width: max(0, row.width - rightWidth - 1), height: 1)
         var x = canvas.put(

@@ -5,6 +5,9 @@ public enum JobState: String, CaseIterable, Codable, Sendable, CustomStringConve
     case awaitingApproval = "awaiting_approval"
     case merging
     case merged
+    /// Every stage of a pipeline that has no `merge` stage finished: the work is recorded
+    /// (beads, patch, stage results) but git was not touched, so it must never read `merged`.
+    case completed
     case needsRebase = "needs_rebase"
     case rejected
     case failed
@@ -18,7 +21,7 @@ public enum JobState: String, CaseIterable, Codable, Sendable, CustomStringConve
     /// States a job never leaves by itself; only an operator (retry) can revive some.
     public var isTerminal: Bool {
         switch self {
-        case .merged, .rejected, .failed, .cancelled: true
+        case .merged, .completed, .rejected, .failed, .cancelled: true
         default: false
         }
     }

@@ -6,11 +6,16 @@ public enum JobStateMachine {
     /// Allowed next states for each state.
     public static let allowed: [JobState: Set<JobState>] = [
         .queued: [.running, .paused, .cancelled, .quarantined, .budgetHold],
+        // A job's merge runs while it is `running` when no operator gate held it (auto-approve):
+        // its ends go through `merging`, so its history reads like an operator-approved one.
         .running: [
-            .queued, .awaitingApproval, .merging, .failed, .cancelled, .quarantined, .paused, .budgetHold,
+            .queued, .awaitingApproval, .merging, .completed, .failed, .cancelled, .quarantined, .paused,
+            .budgetHold,
         ],
         .awaitingApproval: [.merging, .rejected, .queued, .cancelled, .paused],
-        .merging: [.merged, .needsRebase, .failed, .quarantined, .queued],
+        // `completed`: an approved job whose pipeline has no merge stage. `budget_hold`: a
+        // merge stage that needs a model and cannot afford it.
+        .merging: [.merged, .completed, .needsRebase, .failed, .quarantined, .queued, .budgetHold],
         .needsRebase: [.queued, .running, .cancelled, .failed],
         .paused: [.queued, .cancelled],
         .budgetHold: [.queued, .cancelled],
@@ -19,6 +24,7 @@ public enum JobStateMachine {
         .failed: [.queued],
         .cancelled: [.queued],
         .merged: [],
+        .completed: [],
     ]
 
     public static func canTransition(from: JobState, to: JobState) -> Bool {

@@ -25,6 +25,10 @@ public struct StageName: RawRepresentable, Hashable, Comparable, Codable, Sendab
         .analyze, .plan, .implement, .check, .review, .test, .approve, .merge,
     ]
 
+    /// Stage kinds that must run before any `merge` unless the configuration allows an
+    /// ungated merge: the policy check and the approval gate.
+    public static let mergeGates: [String] = [check.rawValue, approve.rawValue]
+
     public static func < (lhs: StageName, rhs: StageName) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { rawValue }
 

@@ -97,6 +97,24 @@ public struct PipelineTemplate: Sendable, Hashable, Codable {
         return result
     }
 
+    /// Whether the pipeline ends in a merge: without one a finished job is `completed`, never
+    /// `merged`, because git was not touched.
+    public var merges: Bool { stages.contains { $0.kind == StageName.merge.rawValue } }
+
+    /// Refuses a pipeline whose `merge` can run without both the policy check and the
+    /// approval gate having run before it, unless the configuration says so explicitly
+    /// (`allow_ungated_merge`). A merge waits for every ancestor, so a gate counts when it is
+    /// among the merge stage's ancestors; an optional stage may be skipped, so it does not.
+    public func validateGates(allowUngatedMerge: Bool) throws(PipelineError) {
+        guard !allowUngatedMerge else { return }
+        for merge in stages where merge.kind == StageName.merge.rawValue {
+            let gates = Set(
+                ancestors(of: merge.name).compactMap(spec).filter { !$0.optional }.map(\.kind))
+            let missing = StageName.mergeGates.filter { !gates.contains($0) }
+            if !missing.isEmpty { throw .ungatedMerge(stage: merge.name, missing: missing) }
+        }
+    }
+
     public func validate() throws(PipelineError) {
         if stages.isEmpty { throw .empty }
         var seen: Set<StageName> = []
@@ -137,6 +155,8 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownStageKind(stage: StageName, kind: String)
     case invalidTimeout(StageName)
     case invalidRetries(StageName)
+    /// A merge stage that does not follow every gate in `StageName.mergeGates`.
+    case ungatedMerge(stage: StageName, missing: [String])
 
     public var description: String {
         switch self {
@@ -149,6 +169,10 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownStageKind(let stage, let kind): "stage '\(stage)' has unknown kind '\(kind)'"
         case .invalidTimeout(let name): "stage '\(name)' has a negative timeout"
         case .invalidRetries(let name): "stage '\(name)' has negative max_retries"
+        case .ungatedMerge(let stage, let missing):
+            "stage '\(stage)' merges without \(missing.map { "'\($0)'" }.joined(separator: " or ")) before it; "
+                + "add the missing stage to its depends_on chain, or set allow_ungated_merge = true in [pipeline] "
+                + "to merge unchecked patches on purpose"
         }
     }
 
@@ -157,7 +181,8 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .empty, .cycle: nil
         case .duplicateStage(let name), .invalidTimeout(let name), .invalidRetries(let name): name
-        case .missingDependency(let stage, _), .unknownStageKind(let stage, _): stage
+        case .missingDependency(let stage, _), .unknownStageKind(let stage, _), .ungatedMerge(let stage, _):
+            stage
         }
     }
 }

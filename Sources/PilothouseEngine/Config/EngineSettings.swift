@@ -11,6 +11,12 @@ public struct EngineSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// The line the status line and `status` show while `allow_ungated_merge` is on.
+    public var ungatedMergeWarning: String? {
+        engine.allowUngatedMerge
+            ? "UNGATED MERGE: allow_ungated_merge = true lets patches merge without check or approve" : nil
+    }
+
     /// Reads the three sections; pipeline errors (cycles, unknown dependencies) point at the
     /// line of the stage they are about.
     mutating func read(_ reader: inout ConfigReader, baseDirectory: String) throws(ConfigError) {
@@ -55,21 +61,23 @@ public struct EngineSettings: Sendable, Equatable {
                 engine.onReject = policy
             }
         }
-        self.engine = engine
         var pipeline = self.pipeline
         var pipelineFile: String?
         try reader.section("pipeline") { (section: inout ConfigReader.Section) throws(ConfigError) in
             pipelineFile = try section.string("file")
+            if let value = try section.bool("allow_ungated_merge") { engine.allowUngatedMerge = value }
             if let value = try section.bool("generate_tests") { self.generateTests = value }
             if let value = try section.bool("update_docs") { self.updateDocs = value }
             if pipelineFile == nil, let stages = try Self.readStages(&section) {
                 pipeline = PipelineTemplate(name: "custom", stages: stages)
             }
-            try Self.validate(pipeline, section: section)
+            try Self.validate(pipeline, section: section, allowUngatedMerge: engine.allowUngatedMerge)
         }
         if let pipelineFile {
-            pipeline = try Self.loadPipelineFile(pipelineFile, baseDirectory: baseDirectory)
+            pipeline = try Self.loadPipelineFile(
+                pipelineFile, baseDirectory: baseDirectory, allowUngatedMerge: engine.allowUngatedMerge)
         }
+        self.engine = engine
         self.pipeline = pipeline
     }
 
@@ -98,25 +106,34 @@ public struct EngineSettings: Sendable, Equatable {
         return present ? stages : nil
     }
 
-    private static func validate(_ pipeline: PipelineTemplate, section: ConfigReader.Section)
-        throws(ConfigError)
-    {
+    /// Structure first (cycles, unknown dependencies), then gates: a merge must follow a
+    /// check and an approval unless `allow_ungated_merge` is set in the main configuration.
+    private static func validate(
+        _ pipeline: PipelineTemplate, section: ConfigReader.Section, allowUngatedMerge: Bool
+    ) throws(ConfigError) {
         do {
             try pipeline.validate()
+            try pipeline.validateGates(allowUngatedMerge: allowUngatedMerge)
         } catch {
             let index = error.stage.flatMap { name in pipeline.stages.firstIndex { $0.name == name } }
             let line =
                 index.map { section.reader.line(of: "name", in: "pipeline.stages", occurrence: $0) } ?? 0
+            let expected =
+                if case .ungatedMerge = error {
+                    "a merge stage that follows a check and an approve stage"
+                } else {
+                    "stages that each depend only on defined stages, without cycles"
+                }
             throw .invalidValue(
                 path: section.reader.path, line: line, key: "pipeline", value: error.description,
-                expected: "stages that each depend only on defined stages, without cycles")
+                expected: expected)
         }
     }
 
     /// A pipeline kept in its own file (`[pipeline] file = "pipelines/fast.toml"`), in the
     /// same `[[pipeline.stages]]` format.
-    private static func loadPipelineFile(_ file: String, baseDirectory: String) throws(ConfigError)
-        -> PipelineTemplate
+    private static func loadPipelineFile(_ file: String, baseDirectory: String, allowUngatedMerge: Bool)
+        throws(ConfigError) -> PipelineTemplate
     {
         let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
         let text = try ConfigFile.text(at: path)
@@ -126,7 +143,7 @@ public struct EngineSettings: Sendable, Equatable {
             if let stages = try readStages(&section) {
                 pipeline = PipelineTemplate(name: (path as NSString).lastPathComponent, stages: stages)
             }
-            try validate(pipeline, section: section)
+            try validate(pipeline, section: section, allowUngatedMerge: allowUngatedMerge)
         }
         try reader.rejectUnknownSections()
         return pipeline

@@ -27,22 +27,46 @@ public struct WorkspaceSection: Sendable, Equatable {
         integrationBranch ?? Self.defaultIntegrationBranch
     }
 
-    /// Makes sure the integration branch exists, creating it from HEAD (`git branch` moves
-    /// no files). Fails plainly in a repository without commits.
+    /// Makes sure the integration branch exists, creating it at HEAD (moving no files).
+    /// Fails plainly in a repository without commits.
+    ///
+    /// Two engines often start together on a fresh repository, so creation is a
+    /// compare-and-swap from "no such ref" (`update-ref REF NEW 0000…`), and losing that race
+    /// is success: the other engine created the same branch.
     public func ensureIntegrationBranch(in repository: Repository, git: GitRunner = GitRunner())
         throws(GitError) -> String
     {
         let branch = resolvedIntegrationBranch(in: repository, git: git)
-        let exists = try git.run(
-            ["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"], in: repository.root)
-        if exists.status == 0 { return branch }
-        guard repository.head(git: git) != "unborn" else {
+        let ref = "refs/heads/\(branch)"
+        func exists() throws(GitError) -> Bool {
+            try git.run(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], in: repository.root).status
+                == 0
+        }
+        if try exists() { return branch }
+        let head = try git.run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], in: repository.root)
+        let commit = head.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard head.status == 0, !commit.isEmpty else {
             throw .failed(
                 arguments: ["branch", branch], status: 1,
                 message: "the repository has no commits yet; commit something first so jobs have a base")
         }
-        _ = try git.output(["branch", branch, "HEAD"], in: repository.root)
-        return branch
+        var failure = ""
+        var status: Int32 = 0
+        // Losing the race is success: the other engine created it. Its ref lock may still be
+        // held for a moment ("cannot lock ref"), so a failed attempt looks again a few times.
+        for attempt in 0..<5 {
+            if attempt > 0 { usleep(20_000) }
+            let created = try git.run(
+                [
+                    "update-ref", "-m", "pilothouse: integration branch", ref, commit,
+                    String(repeating: "0", count: 40),
+                ],
+                in: repository.root)
+            if created.status == 0 { return branch }
+            if try exists() { return branch }
+            (status, failure) = (created.status, created.errorText)
+        }
+        throw .failed(arguments: ["update-ref", ref, commit], status: status, message: failure)
     }
 }
 

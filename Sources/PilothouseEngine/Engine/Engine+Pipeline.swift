@@ -6,6 +6,8 @@ extension Engine {
     enum PipelineOutcome: Sendable {
         case awaitingApproval
         case merged
+        /// Every stage finished and the pipeline has no merge stage.
+        case completed
         case failure(StageName, StageFailure)
         case cancelled
         /// The engine was told to stop (SIGINT/SIGTERM) before the job's next stage began.
@@ -46,7 +48,7 @@ extension Engine {
                 guard failure == nil, !Task.isCancelled, !stopping else { return }
                 for name in template.ready(finished: finished, running: running) {
                     guard let spec = template.spec(name) else { continue }
-                    if spec.kind == "approve" {
+                    if spec.kind == StageName.approve.rawValue {
                         if gateHeld { continue }
                         if autoApproveRefusal(job, outputs: outputs) != nil {
                             gateHeld = true
@@ -99,7 +101,7 @@ extension Engine {
             if gateHeld { return .awaitingApproval }
             let unfinished = template.ready(finished: finished, running: running)
             if !unfinished.isEmpty { return .interrupted(next: unfinished) }
-            return .merged
+            return template.merges ? .merged : .completed
         }
     }
 
@@ -181,15 +183,17 @@ extension Engine {
             case .merged:
                 try store.finishMerged(id)
                 summary.merged.insert(id)
+            case .completed:
+                try store.finishRun(
+                    id, to: .completed, message: "all stages finished; the pipeline has no merge stage")
+                summary.completed.insert(id)
             case .cancelled:
                 // Cancellation comes from an operator command or shutdown, which already
                 // wrote the job's next state; a shutdown leaves the lease to expire.
                 break
             case .interrupted(let next):
-                // Queued again at once rather than left to its lease, so a restart picks it up
-                // without waiting; its finished stages stay recorded under this attempt.
                 let names = next.map(\.rawValue).joined(separator: ", ")
-                try store.finishRun(id, to: .queued, message: "run interrupted before \(names); queued again")
+                try settleInterrupted(id, message: "run interrupted before \(names)")
             case .failure(let stage, let failure):
                 try settleFailure(job, stage: stage, failure: failure)
             }
@@ -215,7 +219,7 @@ extension Engine {
                 setState(.budgetStopped)
             }
         case .needsRebase(let message):
-            try store.finishRun(id, to: .needsRebase, message: message)
+            try store.finishMerge(id, to: .needsRebase, message: message)
         case .modelUnavailable(let message):
             try store.requeueRefundingAttempt(id, message: "\(stage) waits for a model: \(message)")
         case .storageFull(let message):
@@ -225,7 +229,10 @@ extension Engine {
                     "\(stage) could not write to disk (\(message)); queued again without spending an attempt")
             pauseClaimsForStorage(message)
         case .cancelled:
-            break
+            // An operator's cancel or pause cancels the task, which never gets here; a stage
+            // that gave up on its own (its model call was cancelled) is an ordinary failure
+            // worth another attempt, never a job left `running`.
+            try settleFailure(job, stage: stage, failure: .retryable("\(stage) was cancelled"))
         case .retryable(let message), .fatal(let message):
             if job.attempts < job.maxAttempts, case .retryable = failure {
                 try store.finishRun(id, to: .queued, message: "\(stage) failed (\(message)); trying again")
@@ -233,6 +240,21 @@ extension Engine {
                 try store.finishRun(id, to: .failed, message: "\(stage) failed: \(message)")
                 summary.failed.insert(id)
             }
+        }
+    }
+
+    /// A run that stopped without the job being at fault (SIGINT/SIGTERM) gives
+    /// the job back at once rather than leaving it to its lease, and refunds the attempt its
+    /// claim counted, so an interrupted last attempt is not claimed as "attempt 4/3". An
+    /// approved job stays `merging` for the next engine to take over: the approval stands.
+    private func settleInterrupted(_ id: JobID, message: String) throws {
+        switch try store.job(id)?.state {
+        case .running:
+            try store.requeueRefundingAttempt(id, message: "\(message); queued again")
+        case .merging:
+            try store.releaseLease(id, message: "\(message); the approved merge waits for an engine")
+        default:
+            break
         }
     }
 

@@ -36,6 +36,8 @@ public actor Engine {
     /// What a run did, for the exit code and the final report.
     public struct RunSummary: Sendable, Equatable {
         public var merged: Set<JobID> = []
+        /// Jobs whose pipeline has no merge stage and finished every stage.
+        public var completed: Set<JobID> = []
         public var failed: Set<JobID> = []
         public var quarantined: Set<JobID> = []
         public var awaitingApproval: Set<JobID> = []
@@ -43,6 +45,23 @@ public actor Engine {
         public var interrupted = false
         /// The store refused writes for longer than the configured patience (disk full).
         public var storageFailed = false
+        /// Jobs other engines still held when the run ended (only when it was stopped before
+        /// they came back): a run never reports "all done" over them.
+        public var heldElsewhere: [Store.HeldJob] = []
+
+        /// One line naming who holds what, for the operator.
+        public var heldElsewhereText: String? {
+            guard !heldElsewhere.isEmpty else { return nil }
+            let byOwner = Dictionary(grouping: heldElsewhere, by: \.owner).sorted { $0.key < $1.key }
+            let parts = byOwner.map { owner, jobs in
+                let who = jobs.first?.holder.map { "\(owner) (\($0))" } ?? owner
+                return "\(who) holds \(jobs.map { "\($0.job.short) (\($0.state))" }.joined(separator: ", "))"
+            }
+            return
+                "\(heldElsewhere.count) job\(heldElsewhere.count == 1 ? "" : "s") still held by other engines: "
+                + parts.joined(separator: "; ")
+                + "; they finish there, or come back here when their lease expires"
+        }
     }
 
     /// - Parameters:
@@ -58,8 +77,9 @@ public actor Engine {
         redact: @escaping @Sendable (String) -> String = { $0 }
     ) throws(PipelineError) {
         try template.validate()
-        for spec in template.stages where spec.kind != "approve" && stages[spec.kind] == nil && !spec.optional
-        {
+        try template.validateGates(allowUngatedMerge: configuration.allowUngatedMerge)
+        for spec in template.stages
+        where spec.kind != StageName.approve.rawValue && stages[spec.kind] == nil && !spec.optional {
             throw .unknownStageKind(stage: spec.name, kind: spec.kind)
         }
         self.store = store
@@ -131,11 +151,25 @@ public actor Engine {
         var lastHeartbeat = ContinuousClock.now
         var lastReclaim = ContinuousClock.now
         var lastGauges = ContinuousClock.now
+        var announcedWait = false
         while !stopping {
             // While writes fail (disk full) nothing new is claimed; the failing write is being
             // retried and either goes through or gives up, which stops the run.
             if state == .running, store.writeHealth == .ok, !storagePaused() { claimJobs() }
-            if untilIdle && active.isEmpty && !hasClaimableWork() { break }
+            if untilIdle && active.isEmpty && !hasClaimableWork() {
+                // Idle here is not idle everywhere: jobs another engine holds finish there or
+                // come back (their engine died, or their lease ran out), so the run waits,
+                // looking for lapsed leases every poll, instead of reporting "all done".
+                let held = state == .running ? heldElsewhere() : []
+                if held.isEmpty { break }
+                if !announcedWait {
+                    announcedWait = true
+                    var waiting = summary
+                    waiting.heldElsewhere = held
+                    if let text = waiting.heldElsewhereText { publish(.notice("waiting: " + text)) }
+                }
+                reclaimExpiredLeases()
+            }
             await waitForWake(timeout: configuration.pollInterval)
             let now = ContinuousClock.now
             if now - lastHeartbeat >= configuration.leaseDuration / 3 {
@@ -159,6 +193,7 @@ public actor Engine {
         publishNewBeads()
         await publishGauges()
         setState(summary.budgetStopped ? .budgetStopped : .idle)
+        summary.heldElsewhere = heldElsewhere()
         summary.awaitingApproval = Set(((try? store.jobs(state: .awaitingApproval)) ?? []).map(\.id))
         return summary
     }
@@ -210,6 +245,17 @@ public actor Engine {
         return (try? store.hasQueuedJobs(excluding: Set(active.keys))) == true
     }
 
+    /// Jobs running or merging under another engine's lease; a failed read counts as none
+    /// held, with a notice, so a broken store cannot keep a run waiting for ever.
+    private func heldElsewhere() -> [Store.HeldJob] {
+        do {
+            return try store.jobsHeld(notBy: owner)
+        } catch {
+            publish(.notice("could not read other engines' leases: \(error)"))
+            return []
+        }
+    }
+
     private func claimJobs() {
         // A read first: polling an empty queue must not take SQLite's write lock.
         guard active.count < configuration.swarmSize,
@@ -222,7 +268,15 @@ public actor Engine {
                     owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
             else { return }
             publishJob(job.id)
-            start(job, resuming: false)
+            // A job given back without fault (interrupt, no model) resumes the attempt it had.
+            let resuming: Bool
+            do {
+                resuming = try store.resumeAttempt(job.id) == job.attempts
+            } catch {
+                publish(.notice("could not read whether \(job.id.short) resumes; starting it over: \(error)"))
+                resuming = false
+            }
+            start(job, resuming: resuming)
         }
     }
 

@@ -13,9 +13,13 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var pollInterval: Duration = .milliseconds(250)
     public var autoApprove: AutoApproveRule = .off
     public var onReject: RejectPolicy = .retryWithFeedback
+    /// `[pipeline] allow_ungated_merge`: lets a pipeline merge without `check` or `approve`
+    /// before its `merge`. Off by default, refused at load otherwise, and shown on the status
+    /// line while on, because it lets any patch (a new CI workflow, say) land unseen.
+    public var allowUngatedMerge = false
     /// Identifies this engine's leases; empty means host, process id and a random part.
     public var ownerID: String = ""
-    /// How long a write that hits a full disk is retried before the run stops (exit code 4).
+    /// How long a write that hits a full disk is retried before the run stops (exit code 5).
     public var diskFullPatience: Duration = .seconds(120)
     /// Beads kept in a snapshot for the console.
     public var recentBeadLimit = 500

@@ -57,13 +57,20 @@ extension Store {
     /// Ends a job as merged; a job that never stopped at a gate passes through `merging`,
     /// so its history reads the same as an operator-approved one.
     public func finishMerged(_ id: JobID) throws {
+        try finishMerge(id, to: .merged, message: "merged")
+    }
+
+    /// Ends a job's merge stage in `state` (`merged`, or `needs_rebase` after a conflict),
+    /// releasing its lease. Under auto-approve the merge ran while the job was still
+    /// `running`: it passes through `merging` first, as every merge does.
+    public func finishMerge(_ id: JobID, to state: JobState, message: String) throws {
         try write { db in
-            let state = try String.fetchOne(
+            let current = try String.fetchOne(
                 db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue])
-            if state == JobState.running.rawValue {
+            if current == JobState.running.rawValue {
                 try Store.transition(db, id, to: .merging, message: "merging")
             }
-            try Store.transition(db, id, to: .merged, message: "merged")
+            try Store.transition(db, id, to: state, message: message)
             try Store.clearLease(id, in: db)
         }
     }
@@ -75,20 +82,33 @@ extension Store {
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
             if resetAttempts {
-                try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [id.rawValue])
+                try db.execute(
+                    sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
+                    arguments: [id.rawValue])
             }
         }
     }
 
     /// Queues a job again and gives back the attempt its claim counted: the job did not
-    /// fail, its models were unavailable.
+    /// fail (its models were unavailable, the engine was interrupted). The next claim counts
+    /// the same attempt again and resumes it: stages it finished are not run twice.
     public func requeueRefundingAttempt(_ id: JobID, message: String) throws {
         let message = stored(message)
         try write { db in
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
             try db.execute(
-                sql: "UPDATE jobs SET attempts = MAX(0, attempts - 1) WHERE id = ?", arguments: [id.rawValue])
+                sql:
+                    "UPDATE jobs SET resume_attempt = attempts, attempts = MAX(0, attempts - 1) WHERE id = ?",
+                arguments: [id.rawValue])
+        }
+    }
+
+    /// The attempt a refunded job resumes, when it was given back by `requeueRefundingAttempt`.
+    public func resumeAttempt(_ id: JobID) throws -> Int? {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT resume_attempt FROM jobs WHERE id = ?", arguments: [id.rawValue])
         }
     }
 
@@ -123,9 +143,8 @@ extension Store {
             let job = try Store.transition(
                 db, id, to: .merging,
                 message: owner == nil ? "approved; waiting for an engine to merge" : "merging approved patch")
-            try db.execute(
-                sql: "UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-                arguments: [owner, leaseUntil.map(Store.millis), id.rawValue])
+            try Store.setLease(
+                id, owner: owner, until: leaseUntil, holder: owner == nil ? nil : .current, in: db)
             return job
         }
     }
@@ -235,7 +254,8 @@ extension Store {
                 try Store.transition(db, jobID, to: .queued, message: "released from quarantine")
                 if resetAttempts {
                     try db.execute(
-                        sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [jobID.rawValue])
+                        sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
+                        arguments: [jobID.rawValue])
                 }
             }
         }

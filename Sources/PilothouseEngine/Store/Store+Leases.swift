@@ -8,7 +8,9 @@ extension Store {
     /// One IMMEDIATE transaction reads and claims, so two engines never take the same job.
     /// The attempt is counted here, at the claim, which is what makes crashes count: a job
     /// whose process died mid-stage comes back with one attempt used.
-    public func claimNextJob(owner: String, leaseUntil: Date, excluding: Set<JobID> = []) throws -> Job? {
+    public func claimNextJob(
+        owner: String, leaseUntil: Date, excluding: Set<JobID> = [], holder: LeaseHolder = .current
+    ) throws -> Job? {
         try write { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM jobs WHERE state = 'queued' ORDER BY priority, id LIMIT ?",
@@ -17,20 +19,20 @@ extension Store {
                 return nil
             }
             try job.transition(to: .running)
-            job.attempts += 1
+            // Never past the cap: a job queued with its attempts spent (the extra claim of a
+            // job that may have merged, a released quarantine record) runs under its last one.
+            let again = job.attempts >= job.maxAttempts && job.maxAttempts > 0
+            if !again { job.attempts += 1 }
             job.currentStage = nil
             try db.execute(
                 sql: """
-                    UPDATE jobs SET state = 'running', stage = NULL, attempts = ?, lease_owner = ?, lease_expires_at = ?,
-                        updated_at = ? WHERE id = ?
+                    UPDATE jobs SET state = 'running', stage = NULL, attempts = ?, updated_at = ? WHERE id = ?
                     """,
-                arguments: [
-                    job.attempts, owner, Store.millis(leaseUntil), Store.millis(job.updatedAt),
-                    job.id.rawValue,
-                ])
+                arguments: [job.attempts, Store.millis(job.updatedAt), job.id.rawValue])
+            try Store.setLease(job.id, owner: owner, until: leaseUntil, holder: holder, in: db)
             try Store.appendBead(
                 db, jobID: job.id, kind: .stateChanged,
-                message: "claimed (attempt \(job.attempts)/\(job.maxAttempts))",
+                message: "claimed (attempt \(job.attempts)/\(job.maxAttempts)\(again ? ", again" : ""))",
                 metadata: [
                     "from": "queued", "to": "running", "attempt": String(job.attempts), "owner": owner,
                 ],
@@ -61,28 +63,101 @@ extension Store {
         }
     }
 
+    /// Gives up this engine's claim on a job without changing its state (an approved merge
+    /// the next engine takes over), with a bead saying why.
+    public func releaseLease(_ id: JobID, message: String) throws {
+        try write { db in
+            try Store.clearLease(id, in: db)
+            try Store.appendBead(db, jobID: id, kind: "lease_released", message: message)
+        }
+    }
+
     /// Clears a job's lease when it stops running (waiting for approval, finished, failed).
     static func clearLease(_ id: JobID, in db: Database) throws {
         try db.execute(
-            sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ?",
+            sql: """
+                UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, lease_host = NULL, lease_pid = NULL,
+                    lease_started = NULL WHERE id = ?
+                """,
             arguments: [id.rawValue])
+    }
+
+    /// Gives `owner` (the process `holder`) the lease of a job until `until`.
+    static func setLease(_ id: JobID, owner: String?, until: Date?, holder: LeaseHolder?, in db: Database)
+        throws
+    {
+        try db.execute(
+            sql: """
+                UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, lease_host = ?, lease_pid = ?,
+                    lease_started = ? WHERE id = ?
+                """,
+            arguments: [
+                owner, until.map(Store.millis), holder?.host, holder.map { Int64($0.pid) }, holder?.startTime,
+                id.rawValue,
+            ])
+    }
+
+    /// Whether the lease on `row` has run out, or is held by a process of this host that is
+    /// gone (killed, crashed): either way nobody is working on the job.
+    static func leaseLapsed(_ row: Row, now: Date) -> Bool {
+        guard let expires: Int64 = row["lease_expires_at"], expires >= Store.millis(now) else { return true }
+        return leaseHolder(row)?.isGoneFromThisHost ?? false
+    }
+
+    static func leaseHolder(_ row: Row) -> LeaseHolder? {
+        guard let host: String = row["lease_host"], let pid: Int64 = row["lease_pid"],
+            let started: Int64 = row["lease_started"]
+        else { return nil }
+        return LeaseHolder(host: host, pid: Int32(truncatingIfNeeded: pid), startTime: started)
+    }
+
+    /// A job another engine holds: who, since when, until when.
+    public struct HeldJob: Sendable, Equatable {
+        public var job: JobID
+        public var state: JobState
+        public var owner: String
+        public var holder: LeaseHolder?
+        public var expiresAt: Date?
+    }
+
+    /// Jobs running or merging under a lease that `owner` does not hold.
+    public func jobsHeld(notBy owner: String) throws -> [HeldJob] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, state, lease_owner, lease_expires_at, lease_host, lease_pid, lease_started FROM jobs
+                    WHERE state IN ('running', 'merging') AND lease_owner IS NOT NULL AND lease_owner != ? ORDER BY id
+                    """,
+                arguments: [owner]
+            ).compactMap { row in
+                guard let id = JobID(row["id"] as String), let state = JobState(rawValue: row["state"]) else {
+                    return nil
+                }
+                return HeldJob(
+                    job: id, state: state, owner: row["lease_owner"], holder: Store.leaseHolder(row),
+                    expiresAt: (row["lease_expires_at"] as Int64?).map(Store.date))
+            }
+        }
     }
 
     /// Takes over approved jobs whose merge was interrupted (the engine died in `merging`,
     /// or `pilothouse approve` approved them while no engine ran). The operator's decision
     /// stands: they resume at the merge, which is idempotent, under `owner`'s lease. One
     /// that keeps dying there is quarantined after `max_attempts` takeovers.
-    public func claimOrphanedMerges(owner: String, leaseUntil: Date, now: Date = Date()) throws -> [Job] {
+    public func claimOrphanedMerges(
+        owner: String, leaseUntil: Date, now: Date = Date(), holder: LeaseHolder = .current
+    ) throws -> [Job] {
         try write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM jobs WHERE state = 'merging'
-                    AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY priority, id
+                    AND (lease_expires_at IS NULL OR lease_expires_at < ? OR lease_host = ?) ORDER BY priority, id
                     """,
-                arguments: [Store.millis(now)])
+                arguments: [Store.millis(now), LeaseHolder.current.host])
             var resumed: [Job] = []
-            for job in try rows.map(Store.job(from:)) {
+            for job in try rows.filter({ Store.leaseLapsed($0, now: now) }).map(Store.job(from:)) {
                 let takeovers =
                     try Int.fetchOne(
                         db,
@@ -100,9 +175,8 @@ extension Store {
                     continue
                 }
                 try db.execute(
-                    sql:
-                        "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, stage = 'merge' WHERE id = ?",
-                    arguments: [owner, Store.millis(leaseUntil), job.id.rawValue])
+                    sql: "UPDATE jobs SET stage = 'merge' WHERE id = ?", arguments: [job.id.rawValue])
+                try Store.setLease(job.id, owner: owner, until: leaseUntil, holder: holder, in: db)
                 try Store.appendBead(
                     db, jobID: job.id, kind: .leaseReclaimed, stage: .merge,
                     message: "resuming the approved merge",
@@ -111,6 +185,17 @@ extension Store {
             }
             return resumed
         }
+    }
+
+    /// How often an engine took over `job`'s merge under `attempt` after its owner died.
+    static func mergeTakeovers(_ db: Database, _ id: JobID, attempt: Int) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM beads WHERE job_id = ? AND kind = ? AND stage = 'merge'
+                AND json_extract(metadata, '$.attempt') = ?
+                """,
+            arguments: [id.rawValue, BeadKind.leaseReclaimed.rawValue, String(attempt)]) ?? 0
     }
 
     /// Hunks the operator approved, when the approval was partial.
@@ -137,19 +222,27 @@ extension Store {
                 db,
                 sql: """
                     SELECT * FROM jobs WHERE state = 'running'
-                    AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+                    AND (lease_expires_at IS NULL OR lease_expires_at < ? OR lease_host = ?)
                     AND (? IS NULL OR lease_owner IS NULL OR lease_owner != ?) ORDER BY id
                     """,
-                arguments: [Store.millis(now), owner, owner])
+                arguments: [Store.millis(now), LeaseHolder.current.host, owner, owner])
             var requeued: [Job] = []
             var quarantined: [Job] = []
-            for var job in try rows.map(Store.job(from:)) {
+            for row in rows where Store.leaseLapsed(row, now: now) {
+                var job = try Store.job(from: row)
+                let gone =
+                    Store.leaseHolder(row).flatMap {
+                        $0.isGoneFromThisHost ? "its engine (\($0)) is gone" : nil
+                    }
+                    ?? "lease expired"
                 let previous = job.state
                 try Store.clearLease(job.id, in: db)
                 // A job that died in its merge on its last attempt may well be merged already:
                 // it gets one more claim, whose first step asks git (`finishedByEarlierAttempt`)
                 // instead of redoing the work. Beyond that, it is out of attempts.
-                let mayBeMerged = job.attempts == job.maxAttempts && job.currentStage == .merge
+                let takeovers = try Store.mergeTakeovers(db, job.id, attempt: job.attempts)
+                let mayBeMerged =
+                    job.attempts == job.maxAttempts && job.currentStage == .merge && takeovers == 0
                 if job.attempts >= job.maxAttempts && !mayBeMerged {
                     try Store.quarantine(
                         QuarantineRecord(
@@ -170,7 +263,7 @@ extension Store {
                     try Store.appendBead(
                         db, jobID: job.id, kind: .leaseReclaimed, stage: job.currentStage,
                         message:
-                            "lease expired during \(job.currentStage?.rawValue ?? previous.rawValue); queued again",
+                            "\(gone) during \(job.currentStage?.rawValue ?? previous.rawValue); queued again",
                         metadata: [
                             "from": previous.rawValue, "to": "queued", "attempt": String(job.attempts),
                         ], at: now)

@@ -14,5 +14,16 @@ extension StoreSchema {
                         ON stage_results(job_id, stage, attempt) WHERE status = 'finished';
                     """)
         }
+        // Who holds a lease (so a dead engine on the same host is noticed at once), and which
+        // attempt a job interrupted without fault resumes.
+        migrator.registerMigration("v3_lease_holder") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN lease_host TEXT;
+                    ALTER TABLE jobs ADD COLUMN lease_pid INTEGER;
+                    ALTER TABLE jobs ADD COLUMN lease_started INTEGER;
+                    ALTER TABLE jobs ADD COLUMN resume_attempt INTEGER;
+                    """)
+        }
     }
 }

@@ -81,10 +81,28 @@ public struct IntegrationMerger: Sendable {
             message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
             let mergeCommit = try git(
                 ["commit-tree", tree, "-p", tip, "-p", commit, "-m", message], environment: identity())
+            // Recorded before the branch moves, so an engine killed right after the move still
+            // finds its merge (`existingMerge`); forgotten again when the move does not happen.
             try git(["update-ref", IntegrationMerger.mergeRef(for: job.id), mergeCommit])
-            if try publish(mergeCommit, expecting: tip) { return mergeCommit }
+            let published: Bool
+            do {
+                published = try publish(mergeCommit, expecting: tip)
+            } catch {
+                // A refusal because the branch is checked out keeps the ref: the error tells the
+                // operator that merge commit is ready to apply by hand.
+                if case .checkedOut = error {} else { forgetMerge(of: job.id, commit: mergeCommit) }
+                throw error
+            }
+            if published { return mergeCommit }
+            forgetMerge(of: job.id, commit: mergeCommit)
         }
         throw .busy(branch: integrationBranch)
+    }
+
+    /// Removes the record of a merge that did not land, if it is still this one. Best effort:
+    /// a stale record is harmless, because `existingMerge` counts it only on the branch.
+    private func forgetMerge(of job: JobID, commit: String) {
+        _ = try? run(["update-ref", "-d", IntegrationMerger.mergeRef(for: job), commit])
     }
 
     /// Reverts the job's merge on the integration branch (`git revert -m 1`), in a temporary

@@ -48,6 +48,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let engine = assembly.engine
         var consoleOptions = try makeOptions(assembly.config, repository: repository)
         consoleOptions.statusHint = assembly.statusHint
+        consoleOptions.ungatedMerge = assembly.config.engine.engine.allowUngatedMerge
         let events = await engine.events()
         let running = Task { await engine.run(untilIdle: false) }
         let forwarder = assembly.forwardGatewayNotices()

@@ -9,11 +9,14 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             On a terminal a live one-line summary is shown; otherwise, or with --json, one JSON event per
             line (schema: Docs/OPERATIONS.md). SIGINT/SIGTERM stop claiming work, let running stages finish
-            or meet their deadlines, and exit; a second signal exits at once.
+            or meet their deadlines, and exit; a second signal exits at once. A closed stdout (`run --json | head -1`)
+            is an interrupt too: jobs are queued again and the run exits 130.
 
             Exit codes: 0 all done, 1 some job failed or was quarantined, 2 usage or configuration error,
-            3 stopped by budget, 4 the store could not be written (disk full) for [engine]
-            disk_full_wait_seconds, 130 interrupted.
+            3 stopped by budget, 4 jobs still held by another engine (named on stderr), 5 the store could not
+            be written (disk full) for [engine] disk_full_wait_seconds, 130 interrupted.
+            With --until-idle the run waits for jobs other engines hold; a dead engine's jobs on this
+            host are taken back at once, those of an engine elsewhere when its lease expires.
             """)
 
     @Flag(
@@ -74,29 +77,43 @@ struct RunCommand: AsyncParsableCommand {
         let events = await engine.events()
         let printer = Task {
             var reporter = HeadlessReporter(mode: mode, text: assembly.store.stored)
-            for await event in events { reporter.handle(event) }
+            var stopped = false
+            for await event in events where !reporter.handle(event) && !stopped {
+                stopped = true
+                await engine.stop(interrupted: true)
+            }
             return reporter
         }
         let forwarder = assembly.forwardGatewayNotices()
         if let hint = assembly.statusHint, mode == .progressLine { await engine.notify(hint) }
+        if let warning = assembly.config.engine.ungatedMergeWarning, mode == .jsonLines {
+            await engine.notify(warning)
+        }
         let signals = SignalWatcher { _ in Task { await engine.stop(interrupted: true) } }
         let summary = await engine.run(untilIdle: untilIdle)
         signals.cancel()
         forwarder.cancel()
+        if let held = summary.heldElsewhereText {
+            FileHandle.standardError.write(Data("pilothouse: \(held)\n".utf8))
+        }
 
         let code: Int32 =
             summary.interrupted
             ? 130
             : summary.storageFailed
-                ? 4
-                : summary.budgetStopped ? 3 : !(summary.failed.isEmpty && summary.quarantined.isEmpty) ? 1 : 0
+                ? 5
+                : summary.budgetStopped
+                    ? 3
+                    : !(summary.failed.isEmpty && summary.quarantined.isEmpty)
+                        ? 1 : !summary.heldElsewhere.isEmpty ? 4 : 0
         assembly.recordRunEnd(exitCode: code)
         await engine.closeEvents()
         let reporter = await printer.value
         reporter.finish(
             exitCode: code,
             summary: [
-                "merged": summary.merged.count, "failed": summary.failed.count,
+                "merged": summary.merged.count, "completed": summary.completed.count,
+                "failed": summary.failed.count,
                 "quarantined": summary.quarantined.count,
                 "awaiting_approval": summary.awaitingApproval.count,
             ])

@@ -23,6 +23,10 @@ struct StatusCommand: ParsableCommand {
         var spendTodayUSD: String
         var oldestAwaitingApproval: OldestApproval?
         var beads: Int
+        /// `[pipeline] allow_ungated_merge`: merges may skip check and approve.
+        var allowUngatedMerge: Bool
+        /// Why the configuration could not be read, if it could not.
+        var configError: String?
 
         struct OldestApproval: Encodable {
             var id: String
@@ -33,6 +37,16 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let (repository, store) = try options.openStoreForReading()
+        // A broken configuration must not hide the store's state: it is reported, not thrown.
+        let config: PilothouseConfig?
+        let configProblem: String?
+        do {
+            config = try options.config(for: repository)
+            configProblem = nil
+        } catch {
+            config = nil
+            configProblem = "\(error)"
+        }
         let counts = try store.jobCounts()
         let oldest = try store.jobs(state: .awaitingApproval).min { $0.updatedAt < $1.updatedAt }
         let spend = try store.spendSummary()
@@ -44,14 +58,16 @@ struct StatusCommand: ParsableCommand {
             oldestAwaitingApproval: oldest.map {
                 .init(id: $0.id.rawValue, title: $0.title, waitingSince: $0.updatedAt)
             },
-            beads: Int(try store.lastBeadSeq()))
+            beads: Int(try store.lastBeadSeq()),
+            allowUngatedMerge: config?.engine.engine.allowUngatedMerge ?? false, configError: configProblem)
         if json {
             print(try JSONOutput.encode(report))
             return
         }
         print("Pilothouse — \(repository.root)")
         let order: [JobState] = [
-            .queued, .running, .awaitingApproval, .merging, .merged, .needsRebase, .paused, .budgetHold,
+            .queued, .running, .awaitingApproval, .merging, .merged, .completed, .needsRebase, .paused,
+            .budgetHold,
             .quarantined,
             .failed, .rejected, .cancelled,
         ]
@@ -66,5 +82,7 @@ struct StatusCommand: ParsableCommand {
             )
         }
         print("beads:      \(report.beads)")
+        if let warning = config?.engine.ungatedMergeWarning { print("gates:      \(warning)") }
+        if let configProblem { print("config:     \(configProblem)") }
     }
 }

@@ -86,7 +86,8 @@ struct EngineAssembly {
         return EngineAssembly(
             repository: repository, store: store, config: config, gateway: gateway, engine: engine,
             runID: runID,
-            statusHint: GatewayFactory.statusHint(config: config))
+            statusHint: [config.engine.ungatedMergeWarning, GatewayFactory.statusHint(config: config)]
+                .compactMap { $0 }.first)
     }
 
     /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) into engine

@@ -17,40 +17,51 @@ struct HeadlessReporter {
     private var jobStates: [JobID: JobState] = [:]
     private var spend = Money.zero
     private var lastDraw = ContinuousClock.now - .seconds(1)
+    /// The reader of stdout went away (EPIPE): nothing more is written.
+    private(set) var outputClosed = false
 
     init(mode: Mode, text: StoredText) {
         self.mode = mode
         self.text = text
     }
 
-    mutating func handle(_ event: EngineEvent) {
+    /// Prints `event`; returns false once stdout is closed, which the caller treats as an
+    /// interrupt (stop claiming, requeue, exit).
+    mutating func handle(_ event: EngineEvent) -> Bool {
         fold(event)
         switch mode {
         case .jsonLines:
-            Self.write(json(for: event) + "\n")
+            write(json(for: event) + "\n")
         case .progressLine:
             let now = ContinuousClock.now
             if now - lastDraw >= .milliseconds(100) {
                 lastDraw = now
-                Self.write("\r\u{1B}[K" + progressText())
+                write("\r\u{1B}[K" + progressText())
             }
             if case .notice(let notice) = event {
-                Self.write("\r\u{1B}[K" + TerminalText.neutralised(text(notice)) + "\n" + progressText())
+                write("\r\u{1B}[K" + TerminalText.neutralised(text(notice)) + "\n" + progressText())
             }
         }
+        return !outputClosed
+    }
+
+    private mutating func write(_ text: String) {
+        guard !outputClosed else { return }
+        outputClosed = !StandardOutput.write(text)
     }
 
     /// The last word of a run: its exit code and what happened.
     func finish(exitCode: Int32, summary: [String: Int]) {
+        guard !outputClosed else { return }
         switch mode {
         case .jsonLines:
             var object: [String: Any] = [
                 "event": "run_finished", "exit_code": Int(exitCode), "at": Self.timestamp(),
             ]
             for (key, value) in summary { object[key] = value }
-            Self.write(Self.encode(object) + "\n")
+            StandardOutput.write(Self.encode(object) + "\n")
         case .progressLine:
-            Self.write("\r\u{1B}[K" + progressText() + "\n")
+            StandardOutput.write("\r\u{1B}[K" + progressText() + "\n")
         }
     }
 
@@ -73,7 +84,8 @@ struct HeadlessReporter {
         let shown: [(JobState, String)] = [
             (.queued, "queued"), (.running, "running"), (.awaitingApproval, "awaiting approval"),
             (.merging, "merging"),
-            (.merged, "merged"), (.quarantined, "quarantined"), (.failed, "failed"),
+            (.merged, "merged"), (.completed, "completed without merge"), (.quarantined, "quarantined"),
+            (.failed, "failed"),
             (.budgetHold, "on budget hold"),
         ]
         let parts = shown.compactMap { state, label in counts[state].map { "\($0) \(label)" } }
@@ -179,5 +191,4 @@ struct HeadlessReporter {
         Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
     }
 
-    static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
 }

@@ -118,3 +118,32 @@ import Testing
         }
     }
 }
+
+@Suite struct PipelineGateConfigTests {
+    static let ungated = """
+        [[pipeline.stages]]
+        name = "implement"
+
+        [[pipeline.stages]]
+        name = "merge"
+        depends_on = ["implement"]
+        """
+
+    @Test func anUngatedMergeIsRefusedAtTheMergeStagesLine() {
+        #expect {
+            try PilothouseConfig.parse(Self.ungated, path: "p.toml")
+        } throws: { error in
+            let text = String(describing: error)
+            return text.hasPrefix("p.toml:5:") && text.contains("without 'check' or 'approve'")
+                && text.contains("allow_ungated_merge = true")
+        }
+    }
+
+    @Test func allowUngatedMergeAcceptsItAndTellsTheEngine() throws {
+        let config = try PilothouseConfig.parse(
+            "[pipeline]\nallow_ungated_merge = true\n\n" + Self.ungated, path: "p.toml")
+        #expect(config.engine.engine.allowUngatedMerge)
+        #expect(config.engine.pipeline.stages.map(\.name) == [.implement, .merge])
+        #expect(try PilothouseConfig.parse("", path: "p.toml").engine.engine.allowUngatedMerge == false)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 import Testing
 
@@ -112,6 +113,46 @@ import Testing
         }
         #expect(throws: ConfigError.self) {
             try PilothouseConfig.parse("[agents.claude]\nbinary = \"x\"\n", path: "p.toml")
+        }
+    }
+}
+
+/// Engines starting together on a fresh repository all create the integration branch.
+@Suite struct IntegrationBranchRaceTests {
+    @Test func concurrentCreationAllSucceedAtHead() async throws {
+        for _ in 0..<4 {
+            let sandbox = try GitSandbox()
+            let repository = sandbox.repository
+            let results = await withTaskGroup(of: Result<String, GitError>.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        do throws(GitError) {
+                            return .success(try WorkspaceSection().ensureIntegrationBranch(in: repository))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for result in results {
+                #expect(throws: Never.self) { try result.get() }
+            }
+            #expect(
+                try sandbox.git("rev-parse", "pilothouse/integration")
+                    == (try sandbox.git("rev-parse", "HEAD")))
+        }
+    }
+
+    @Test func anEmptyRepositoryIsRefusedPlainly() throws {
+        let sandbox = try GitSandbox()
+        let empty = sandbox.outside + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try sandbox.git("init", "-q", "-b", "main", in: empty)
+        #expect {
+            try WorkspaceSection().ensureIntegrationBranch(in: Repository(root: empty))
+        } throws: { error in
+            String(describing: error).contains("no commits yet")
         }
     }
 }

@@ -281,6 +281,27 @@ import Testing
         #expect(try sandbox.git("status", "--porcelain").isEmpty)
     }
 
+    /// `refs/pilothouse/merges/<job>` records a merge that landed; one that did not land
+    /// (here: the checked-out branch is dirty) leaves no such ref behind.
+    @Test func aMergeThatDidNotLandLeavesNoMergeRef() async throws {
+        let sandbox = try GitSandbox()
+        let job = Job(title: "t", goal: "g")
+        try sandbox.git("branch", "integration")
+        let recorder = try await implement(sandbox, job, search: "hello\n", replace: "hi\n")
+        try sandbox.write("README.md", "operator edit\n")
+        var allowed = WorkspaceSection()
+        allowed.allowCheckedOutMerge = true
+        await #expect(throws: StageFailure.self) {
+            try await merge(sandbox, job, recorder, settings: allowed, branch: "main")
+        }
+        let ref = "refs/pilothouse/merges/" + job.id.rawValue
+        #expect(throws: (any Error).self) { try sandbox.git("rev-parse", "--verify", "--quiet", ref) }
+        // Once the tree is clean the merge lands and is recorded.
+        try sandbox.git("checkout", "--", "README.md")
+        _ = try await merge(sandbox, job, recorder, settings: allowed, branch: "main")
+        #expect(try sandbox.git("rev-parse", ref) == (try sandbox.git("rev-parse", "HEAD")))
+    }
+
     @Test func rollbackRevertsTheMerge() async throws {
         let sandbox = try GitSandbox()
         try sandbox.git("branch", "integration")
