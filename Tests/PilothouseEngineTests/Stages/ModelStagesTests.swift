@@ -43,6 +43,18 @@ struct LoggingModel: ModelClient {
         try GitSandbox(files: ["app.py": Array(Self.app.utf8), "README.md": Array("# App\n".utf8)])
     }
 
+    /// A context for `job` at `stage` in `sandbox` whose model answers `answer` and logs requests.
+    private func logged(
+        _ job: Job, at stage: StageName, answering answer: String, in sandbox: GitSandbox,
+        recorder: StageRecorder = StageRecorder()
+    ) async -> (StageContext, RequestLog) {
+        let log = RequestLog()
+        let context = await makeContext(
+            job: job, stage: stage, recorder: recorder, model: LoggingModel(log: log, text: answer),
+            root: sandbox.root)
+        return (context, log)
+    }
+
     // MARK: analyze
 
     @Test func analyzeSendsTheGoalAndTheHintedFilesAndReturnsTheAnswer() async throws {
@@ -80,10 +92,8 @@ struct LoggingModel: ModelClient {
 
     @Test func analyzeWithoutHintsSaysNoFilesWereNamed() async throws {
         let sandbox = try sandbox()
-        let log = RequestLog()
-        let context = await makeContext(
-            job: Job(title: "t", goal: "tidy"), stage: .analyze, recorder: StageRecorder(),
-            model: LoggingModel(log: log, text: "fine"), root: sandbox.root)
+        let (context, log) = await logged(
+            Job(title: "t", goal: "tidy"), at: .analyze, answering: "fine", in: sandbox)
         _ = try await AnalyzeStage().run(context)
         let prompt = try #require(await log.userPrompts.first)
         #expect(prompt.contains("No files were named."))
@@ -92,10 +102,9 @@ struct LoggingModel: ModelClient {
 
     @Test func theTemplatesModelAndRoleWin() async throws {
         let sandbox = try sandbox()
-        let log = RequestLog()
-        var context = await makeContext(
-            job: Job(title: "t", goal: "g"), stage: .analyze, recorder: StageRecorder(),
-            model: LoggingModel(log: log, text: "fine"), root: sandbox.root)
+        let (made, log) = await logged(
+            Job(title: "t", goal: "g"), at: .analyze, answering: "fine", in: sandbox)
+        var context = made
         context.spec.model = "openai:gpt-x"
         context.spec.role = "auditor"
         _ = try await AnalyzeStage().run(context)
@@ -108,11 +117,11 @@ struct LoggingModel: ModelClient {
 
     @Test func planCarriesTheAnalysisTheHintsAndReturnsAPlan() async throws {
         let sandbox = try sandbox()
-        let log = RequestLog()
-        var context = await makeContext(
-            job: Job(title: "Guard empty input", goal: "total() must accept None", filesHint: ["app.py"]),
-            stage: .plan, recorder: StageRecorder(), model: LoggingModel(log: log, text: "1. add `or []`"),
-            root: sandbox.root)
+        let (made, log) = await logged(
+            Job(title: "Guard empty input", goal: "total() must accept None", filesHint: ["app.py"]),
+            at: .plan,
+            answering: "1. add `or []`", in: sandbox)
+        var context = made
         context.outputs[.analyze] = .text("ANALYSIS-MARKER: only total() is involved")
         let output = try await PlanStage().run(context)
         #expect(output == .plan("1. add `or []`"))
@@ -127,10 +136,9 @@ struct LoggingModel: ModelClient {
 
     @Test func planWithoutAnalysisSaysNoneAndShowsTheOperatorsRejection() async throws {
         let sandbox = try sandbox()
-        let log = RequestLog()
-        var context = await makeContext(
-            job: Job(title: "t", goal: "g"), stage: .plan, recorder: StageRecorder(),
-            model: LoggingModel(log: log, text: "1. x"), root: sandbox.root)
+        let (made, log) = await logged(
+            Job(title: "t", goal: "g"), at: .plan, answering: "1. x", in: sandbox)
+        var context = made
         context.feedback = "keep the public name total"
         _ = try await PlanStage().run(context)
         let prompt = try #require(await log.userPrompts.first)
@@ -167,11 +175,7 @@ struct LoggingModel: ModelClient {
         let (error, expected) = Self.errorCases[index]
         let sandbox = try sandbox()
         let job = Job(title: "t", goal: "g", filesHint: ["app.py"])
-        let implement = ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "main")
-        _ = try await implement.run(
-            await makeContext(
-                job: job, stage: .implement, recorder: StageRecorder(),
-                model: ScriptedModel(text: Self.implementAnswer), root: sandbox.root))
+        let (implement, _) = try await implemented(job, in: sandbox)
         let stages: [(StageName, any PipelineStage)] = [
             (.analyze, AnalyzeStage()), (.plan, PlanStage()),
             (.generateTests, FollowUpEditStage(.generateTests, implement: implement)),
@@ -216,11 +220,9 @@ struct LoggingModel: ModelClient {
         let sandbox = try sandbox()
         let job = Job(title: "Guard empty input", goal: "total() must accept None", filesHint: ["app.py"])
         let (implement, recorder) = try await implemented(job, in: sandbox)
-        let log = RequestLog()
         let answer = "test_app.py\n<<<<<<< SEARCH\n=======\nassert total(None) == 0\n>>>>>>> REPLACE\n"
-        let context = await makeContext(
-            job: job, stage: .generateTests, recorder: recorder, model: LoggingModel(log: log, text: answer),
-            root: sandbox.root)
+        let (context, log) = await logged(
+            job, at: .generateTests, answering: answer, in: sandbox, recorder: recorder)
         let output = try await FollowUpEditStage(.generateTests, implement: implement).run(context)
         #expect(output == .patch(PatchSummary(attempt: 1, filesChanged: 2, linesAdded: 2, linesRemoved: 1)))
 
@@ -245,12 +247,10 @@ struct LoggingModel: ModelClient {
         let sandbox = try sandbox()
         let job = Job(title: "Guard empty input", goal: "g", filesHint: ["app.py", "README.md"])
         let (implement, recorder) = try await implemented(job, in: sandbox)
-        let log = RequestLog()
         let answer =
             "README.md\n<<<<<<< SEARCH\n# App\n=======\n# App\n\n`total(None)` is 0.\n>>>>>>> REPLACE\n"
-        let context = await makeContext(
-            job: job, stage: .updateDocs, recorder: recorder, model: LoggingModel(log: log, text: answer),
-            root: sandbox.root)
+        let (context, log) = await logged(
+            job, at: .updateDocs, answering: answer, in: sandbox, recorder: recorder)
         _ = try await FollowUpEditStage(.updateDocs, implement: implement).run(context)
         let request = try #require(await log.requests.first)
         #expect(request.role == "doc_writer")
@@ -261,11 +261,10 @@ struct LoggingModel: ModelClient {
 
     @Test func aFollowUpWithoutTheImplementWorktreeIsFatalAndCallsNoModel() async throws {
         let sandbox = try sandbox()
-        let log = RequestLog()
         let recorder = StageRecorder()
-        let context = await makeContext(
-            job: Job(title: "t", goal: "g"), stage: .generateTests, recorder: recorder,
-            model: LoggingModel(log: log, text: "unused"), root: sandbox.root)
+        let (context, log) = await logged(
+            Job(title: "t", goal: "g"), at: .generateTests, answering: "unused", in: sandbox,
+            recorder: recorder)
         let implement = ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "main")
         do {
             _ = try await FollowUpEditStage(.generateTests, implement: implement).run(context)
