@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The operator's CLI commands end to end against the binary, success and refusal paths, each
-# with its exit code: status, reject, rollback, cost, cache, beads export.
+# with its exit code: status, reject, rollback, cost, cache (validate with damaged entries), beads export.
 set -euo pipefail
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 work="$(mktemp -d)"
@@ -93,6 +93,46 @@ expect 0 "$P" cache validate
 expect 0 "$P" cache purge
 [[ "$out" == purged* ]] || fail "cache purge: $out"
 echo "ok: cache validate and purge"
+
+# cache validate with real entries: a run with [cache] on fills the cache; entries damaged with
+# sqlite3 (wrong bytes, or a value of another type) are reported and purged, the intact ones kept.
+# (Counts are read from the text output: the --json keys are being renamed to snake_case.)
+cached="$work/cached"
+git init -q -b main "$cached"
+echo "value = old" >"$cached/file.txt"
+git -C "$cached" add -A
+git -C "$cached" -c user.email=e2e@pilothouse.invalid -c user.name=e2e commit -qm initial
+"$P" init "$cached" >/dev/null
+printf '\n[cache]\nenabled = true\n' >>"$cached/.pilothouse/pilothouse.toml"
+(
+    cd "$cached"
+    db=.pilothouse/pilothouse.db
+    "$P" enqueue "Fix: replace \`old\` with \`new\` in file.txt" --files file.txt >/dev/null
+    expect 0 "$P" run --until-idle --json
+    entries=$(sqlite3 "$db" "SELECT COUNT(*) FROM response_cache")
+    [ "$entries" -ge 3 ] || fail "a run with [cache] enabled stored $entries cache entries"
+    expect 0 "$P" cache validate
+    [[ "$out" == "validated $entries entries: 0 corrupt purged, 0 evicted; $entries entries "* ]] \
+        || fail "validate of an intact cache: $out"
+    sqlite3 "$db" "UPDATE response_cache SET payload = X'DEADBEEF' WHERE stage = 'analyze';
+        UPDATE response_cache SET payload = 42 WHERE stage = 'plan'"
+    expect 0 "$P" cache validate
+    [[ "$out" == "validated $entries entries: 2 corrupt purged, 0 evicted; $((entries - 2)) entries "* ]] \
+        || fail "validate of 2 damaged entries: $out"
+    [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM response_cache WHERE stage IN ('analyze', 'plan')")" -eq 0 ] \
+        || fail "the damaged entries are still in the cache"
+    [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM response_cache")" -eq $((entries - 2)) ] \
+        || fail "validate deleted intact entries"
+    expect 0 "$P" cache validate
+    [[ "$out" == *": 0 corrupt purged"* ]] || fail "a second validate still finds damage: $out"
+    # The same job again is answered from the entries that are left, and stores the purged ones anew.
+    "$P" enqueue "Fix: replace \`old\` with \`new\` in file.txt" --files file.txt >/dev/null
+    expect 0 "$P" run --until-idle --json
+    [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM response_cache")" -eq "$entries" ] \
+        || fail "the second run did not restore the purged entries"
+    expect 0 "$P" beads verify
+)
+echo "ok: cache validate reports and purges damaged entries and keeps the intact ones"
 
 # beads export: the whole chain, one JSON object per line, as many as status counts.
 expect 2 "$P" beads export

@@ -41,7 +41,11 @@ extension Engine {
                     "\(id.short) is \(job.state); only failed, rejected, cancelled, quarantined or held jobs can be retried"
                 )
             }
-            try store.requeue(id, resetAttempts: true, message: "retried by operator")
+            if job.state == .quarantined {
+                for record in try store.retryQuarantinedJob(id) { publish(.quarantineRemoved(record.id)) }
+            } else {
+                try store.requeue(id, resetAttempts: true, message: "retried by operator")
+            }
             publishJob(id)
             return "\(id.short) queued again"
         case .cancel(let id):

@@ -47,11 +47,18 @@ public enum ImplementPrompt {
     ) -> [ModelRequest.Message] {
         var user = "# Goal\n\n\(job.title.isEmpty ? "" : job.title + "\n\n")\(job.goal)\n"
         if let plan, !plan.isEmpty { user += "\n# Plan\n\n\(plan)\n" }
-        if let feedback, !feedback.isEmpty {
+        let hasFeedback = feedback.map { !$0.isEmpty } ?? false
+        if let feedback, hasFeedback {
             user += "\n# Feedback on the previous attempt\n\n\(feedback)\n"
-            if let previousPatch, !previousPatch.isEmpty {
-                user += "\nThe previous attempt's patch was:\n\n```diff\n\(previousPatch)\n```\n"
-            }
+        }
+        // After a rejection the patch is the attempt the feedback is about; without feedback it
+        // is the change a follow-up stage (generate_tests, update_docs) builds on, which the
+        // model must see or it writes tests and docs for the old code.
+        if let previousPatch, !previousPatch.isEmpty {
+            user +=
+                hasFeedback
+                ? "\nThe previous attempt's patch was:\n\n```diff\n\(previousPatch)\n```\n"
+                : "\n# The change so far\n\nThe worktree already holds this patch; keep it and build on it:\n\n```diff\n\(previousPatch)\n```\n"
         }
         if !files.isEmpty {
             user += "\n# Files\n\n"

@@ -57,7 +57,7 @@ public struct ImplementStage: PipelineStage {
         default: plan = nil
         }
         var previous: String?
-        if context.feedback != nil, let patch = try? await context.services.latestPatch() {
+        if context.feedback?.isEmpty == false, let patch = try? await context.services.latestPatch() {
             previous = redactor.redact(String(decoding: patch.diff.prefix(32 * 1024), as: UTF8.self))
         }
         let messages = ImplementPrompt.messages(

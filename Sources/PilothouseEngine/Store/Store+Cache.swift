@@ -22,13 +22,12 @@ extension Store {
                     db, sql: "SELECT payload, sha256, created_at FROM response_cache WHERE key = ?",
                     arguments: [key])
             else { return .miss }
-            let payload: Data = row["payload"]
-            let created = Store.date(row["created_at"])
-            if now.timeIntervalSince(created) > ttl {
+            let created = Int64.fromDatabaseValue(row["created_at"]).map(Store.date)
+            if let created, now.timeIntervalSince(created) > ttl {
                 try db.execute(sql: "DELETE FROM response_cache WHERE key = ?", arguments: [key])
                 return .miss
             }
-            guard Store.sha256Hex(payload) == (row["sha256"] as String) else {
+            guard created != nil, let payload = Store.intactPayload(row) else {
                 try db.execute(sql: "DELETE FROM response_cache WHERE key = ?", arguments: [key])
                 return .corrupt
             }
@@ -62,16 +61,8 @@ extension Store {
     public func cacheValidate() throws -> CacheMaintenance {
         try write { db in
             var result = CacheMaintenance()
-            let rows = try Row.fetchAll(db, sql: "SELECT key, payload, sha256 FROM response_cache")
-            for row in rows {
-                result.checked += 1
-                let payload: Data = row["payload"]
-                if Store.sha256Hex(payload) != (row["sha256"] as String) {
-                    try db.execute(
-                        sql: "DELETE FROM response_cache WHERE key = ?", arguments: [row["key"] as String])
-                    result.corruptPurged += 1
-                }
-            }
+            result.checked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM response_cache") ?? 0
+            result.corruptPurged = try Store.deleteCorrupt(db)
             try Store.fillRemaining(db, into: &result)
             return result
         }
@@ -85,14 +76,7 @@ extension Store {
         try write { db in
             var result = CacheMaintenance()
             result.checked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM response_cache") ?? 0
-            for row in try Row.fetchAll(db, sql: "SELECT key, payload, sha256 FROM response_cache") {
-                let payload: Data = row["payload"]
-                if Store.sha256Hex(payload) != (row["sha256"] as String) {
-                    try db.execute(
-                        sql: "DELETE FROM response_cache WHERE key = ?", arguments: [row["key"] as String])
-                    result.corruptPurged += 1
-                }
-            }
+            result.corruptPurged = try Store.deleteCorrupt(db)
             if olderThan == nil && maxBytes == nil {
                 try db.execute(sql: "DELETE FROM response_cache")
                 result.evicted += db.changesCount
@@ -125,15 +109,40 @@ extension Store {
         }
     }
 
+    /// Deletes every entry whose bytes fail their SHA-256, and returns how many went.
+    private static func deleteCorrupt(_ db: Database) throws -> Int {
+        var deleted = 0
+        for row in try Row.fetchAll(db, sql: "SELECT rowid, payload, sha256 FROM response_cache")
+        where intactPayload(row) == nil {
+            try db.execute(
+                sql: "DELETE FROM response_cache WHERE rowid = ?", arguments: [row["rowid"] as Int64])
+            deleted += 1
+        }
+        return deleted
+    }
+
+    /// An entry's bytes when they match its SHA-256. A value of another type (a hand edit
+    /// through `sqlite3` can store an integer or NULL-like value anywhere) is damage like a
+    /// wrong byte: nil, never the crash a typed read of it would be.
+    private static func intactPayload(_ row: Row) -> Data? {
+        guard let payload = Data.fromDatabaseValue(row["payload"]),
+            let hash = String.fromDatabaseValue(row["sha256"]), sha256Hex(payload) == hash
+        else { return nil }
+        return payload
+    }
+
     private static func evictLRU(_ db: Database, maxBytes: Int) throws -> Int {
-        var total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM response_cache") ?? 0
+        var total =
+            try Int.fetchOne(db, sql: "SELECT CAST(COALESCE(SUM(size), 0) AS INTEGER) FROM response_cache")
+            ?? 0
         var evicted = 0
         guard total > maxBytes else { return 0 }
         let rows = try Row.fetchAll(
-            db, sql: "SELECT key, size FROM response_cache ORDER BY last_used_at, created_at")
+            db, sql: "SELECT rowid, size FROM response_cache ORDER BY last_used_at, created_at")
         for row in rows where total > maxBytes {
-            try db.execute(sql: "DELETE FROM response_cache WHERE key = ?", arguments: [row["key"] as String])
-            total -= row["size"] as Int
+            try db.execute(
+                sql: "DELETE FROM response_cache WHERE rowid = ?", arguments: [row["rowid"] as Int64])
+            total -= Int.fromDatabaseValue(row["size"]) ?? 0
             evicted += 1
         }
         return evicted
@@ -141,7 +150,8 @@ extension Store {
 
     private static func fillRemaining(_ db: Database, into result: inout CacheMaintenance) throws {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM response_cache")
+            db,
+            sql: "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS INTEGER) AS bytes FROM response_cache")
         {
             result.remainingEntries = row["n"]
             result.remainingBytes = row["bytes"]

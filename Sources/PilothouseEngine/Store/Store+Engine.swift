@@ -241,11 +241,8 @@ extension Store {
                     db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [recordID.rawValue]),
                 let record = Store.quarantineRecord(from: row)
             else { throw StoreError.unknownQuarantineRecord(recordID.rawValue) }
-            try db.execute(sql: "DELETE FROM quarantine WHERE id = ?", arguments: [recordID.rawValue])
-            try Store.appendBead(
-                db, jobID: record.jobID, kind: .quarantineReleased,
-                message: resetAttempts ? "retried by operator" : "released by operator",
-                metadata: ["record": record.id.rawValue, "reason": record.reason.rawValue])
+            try Store.settle(
+                record, message: resetAttempts ? "retried by operator" : "released by operator", in: db)
             if let jobID = record.jobID,
                 let state = try String.fetchOne(
                     db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [jobID.rawValue]),
@@ -259,6 +256,31 @@ extension Store {
                 }
             }
         }
+    }
+
+    /// Requeues a quarantined job with fresh attempts and settles every quarantine record it
+    /// has, in one transaction: the operator retried the job itself, and a record left behind
+    /// would stay in the quarantine list for a job that runs again (and releasing it later
+    /// would count as a second retry). Returns the records settled.
+    public func retryQuarantinedJob(_ id: JobID) throws -> [QuarantineRecord] {
+        try write { db in
+            let records = try Row.fetchAll(
+                db, sql: "SELECT * FROM quarantine WHERE job_id = ? ORDER BY id", arguments: [id.rawValue]
+            ).compactMap(Store.quarantineRecord(from:))
+            for record in records { try Store.settle(record, message: "retried by operator", in: db) }
+            try Store.transition(db, id, to: .queued, message: "retried by operator")
+            try Store.clearLease(id, in: db)
+            try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [id.rawValue])
+            return records
+        }
+    }
+
+    /// Removes a record that was released or retried, leaving the bead that says so.
+    private static func settle(_ record: QuarantineRecord, message: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM quarantine WHERE id = ?", arguments: [record.id.rawValue])
+        try Store.appendBead(
+            db, jobID: record.jobID, kind: .quarantineReleased, message: message,
+            metadata: ["record": record.id.rawValue, "reason": record.reason.rawValue])
     }
 
     /// Sets or removes an enforced budget.
