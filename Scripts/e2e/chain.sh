@@ -92,7 +92,7 @@ show = load("show.json")
 check("jobs show", show, {"job", "beads"}); check("jobs show job", show["job"], JOB, JOB_OPTIONAL)
 for bead in load("beads.json") + show["beads"]: check("bead", bead, BEAD, BEAD_OPTIONAL)
 check("status", load("status.json"), {"repository", "jobs", "total_jobs", "quarantined", "spend_total_usd",
-      "spend_today_usd", "beads"}, {"oldest_awaiting_approval"})
+      "spend_today_usd", "beads", "allow_ungated_merge"}, {"oldest_awaiting_approval", "config_error"})
 check("beads checkpoint", load("checkpoint.json"), {"length", "hash", "checkpoint"})
 check("cost", load("cost.json"), {"rows", "calls", "tokens_in", "tokens_out", "tokens_cached", "total_usd",
       "total_micros"}, {"by"})

@@ -282,12 +282,25 @@ extension Engine {
     }
 
     private func recordAutoApproval(_ job: Job, stage: StageName) {
-        _ = try? store.recordApproval(
-            job.id, stage: stage, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
+        recording("the auto-approval of \(job.id.short)") {
+            _ = try store.recordApproval(
+                job.id, stage: stage, attempt: job.attempts, by: "auto-approve rule", hunks: nil)
+        }
         publishNewBeads()
     }
 
     // MARK: Recording
+
+    /// Runs a write whose loss would lose a recorded fact. The store already retried it (a
+    /// full disk, a busy file); if it still fails, the operator is told what was not recorded,
+    /// as a notice on the status line and in `run`, never silently.
+    func recording(_ what: @autoclosure () -> String, _ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            publish(.notice("could not record \(what()): \(error)"))
+        }
+    }
 
     func services(for job: Job, stage: StageName) -> StageServices {
         let store = store
@@ -295,8 +308,12 @@ extension Engine {
         return StageServices(
             models: models,
             recordBead: { [weak self] kind, message, metadata in
-                _ = try? store.appendBead(
-                    jobID: id, kind: kind, stage: stage, message: message, metadata: metadata)
+                do {
+                    _ = try store.appendBead(
+                        jobID: id, kind: kind, stage: stage, message: message, metadata: metadata)
+                } catch {
+                    await self?.notify("could not record a \(kind) bead of \(id.short) (\(stage)): \(error)")
+                }
                 await self?.publishNewBeads()
             },
             savePatch: { [weak self] patch in
@@ -307,7 +324,9 @@ extension Engine {
     }
 
     private func recordStarted(_ id: JobID, stage: StageName, attempt: Int) {
-        _ = try? store.recordStageStarted(id, stage: stage, attempt: attempt)
+        recording("the start of \(stage) for \(id.short)") {
+            _ = try store.recordStageStarted(id, stage: stage, attempt: attempt)
+        }
         publish(.stageProgress(StageProgress(jobID: id, stage: stage, attempt: attempt, status: .started)))
         publishJob(id)
     }
@@ -315,8 +334,10 @@ extension Engine {
     private func recordFinished(
         _ id: JobID, stage: StageName, attempt: Int, output: StageOutput, message: String? = nil
     ) {
-        _ = try? store.recordStageFinished(
-            id, stage: stage, attempt: attempt, output: output, message: message ?? "\(stage) finished")
+        recording("the end of \(stage) for \(id.short)") {
+            _ = try store.recordStageFinished(
+                id, stage: stage, attempt: attempt, output: output, message: message ?? "\(stage) finished")
+        }
         publish(
             .stageProgress(
                 StageProgress(
@@ -330,7 +351,9 @@ extension Engine {
         _ id: JobID, stage: StageName, attempt: Int, error: StageFailure, try number: Int, of total: Int
     ) {
         let message = "\(stage) failed (try \(number)/\(total)): \(error)"
-        _ = try? store.recordStageFailed(id, stage: stage, attempt: attempt, message: message)
+        recording("the failure of \(stage) for \(id.short)") {
+            _ = try store.recordStageFailed(id, stage: stage, attempt: attempt, message: message)
+        }
         publish(
             .stageProgress(
                 StageProgress(
@@ -341,8 +364,10 @@ extension Engine {
 
     private func recordSlow(_ id: JobID, stage: StageName, attempt: Int, timeout: Duration?) {
         let message = "\(stage) has used 95% of its \(timeout.map { "\($0)" } ?? "") deadline"
-        _ = try? store.recordStageFailed(
-            id, stage: stage, attempt: attempt, kind: .stageSlow, message: message)
+        recording("the slow warning of \(stage) for \(id.short)") {
+            _ = try store.recordStageFailed(
+                id, stage: stage, attempt: attempt, kind: .stageSlow, message: message)
+        }
         publish(
             .stageProgress(
                 StageProgress(jobID: id, stage: stage, attempt: attempt, status: .slow, message: message)))
@@ -350,9 +375,11 @@ extension Engine {
     }
 
     private func recordSkip(_ job: Job, stage: StageName) {
-        _ = try? store.recordStageFinished(
-            job.id, stage: stage, attempt: job.attempts, output: .none,
-            message: "\(stage) skipped (not available)")
+        recording("the skip of \(stage) for \(job.id.short)") {
+            _ = try store.recordStageFinished(
+                job.id, stage: stage, attempt: job.attempts, output: .none,
+                message: "\(stage) skipped (not available)")
+        }
         publishNewBeads()
     }
 }

@@ -32,6 +32,8 @@ public actor Engine {
     var lastGauges: Gauges?
     /// Claims wait until then after a stage met a full disk; the pause doubles while it lasts.
     var storagePause: (until: ContinuousClock.Instant, length: Duration)?
+    /// The last failure shown per bookkeeping write (see `maintaining`).
+    var maintenanceFailures: [String: String] = [:]
 
     /// What a run did, for the exit code and the final report.
     public struct RunSummary: Sendable, Equatable {
@@ -264,8 +266,12 @@ public actor Engine {
         while active.count < configuration.swarmSize && state == .running && !stopping {
             let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
             guard
-                let job = try? store.claimNextJob(
-                    owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
+                let claimed = maintaining(
+                    "claim a job",
+                    {
+                        try store.claimNextJob(owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
+                    }),
+                let job = claimed
             else { return }
             publishJob(job.id)
             // A job given back without fault (interrupt, no model) resumes the attempt it had.
@@ -297,18 +303,26 @@ public actor Engine {
 
     private func renewLeases() {
         let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        try? store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
+        maintaining("renew this engine's leases") {
+            try store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
+        }
     }
 
     private func reclaimExpiredLeases() {
         let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        if !stopping, let merges = try? store.claimOrphanedMerges(owner: owner, leaseUntil: leaseUntil) {
+        if !stopping,
+            let merges = maintaining(
+                "take over interrupted merges", { try store.claimOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
+        {
             for job in merges where active[job.id] == nil {
                 publishJob(job.id)
                 start(job, resuming: true, approvedHunks: (try? store.approvedHunks(job.id)) ?? nil)
             }
         }
-        guard let (requeued, quarantined) = try? store.reclaimExpiredLeases(sparing: owner) else { return }
+        guard
+            let (requeued, quarantined) = maintaining(
+                "reclaim expired leases", { try store.reclaimExpiredLeases(sparing: owner) })
+        else { return }
         for job in quarantined {
             summary.quarantined.insert(job.id)
             if let record = try? store.quarantineRecords().last(where: { $0.jobID == job.id }) {
@@ -316,6 +330,25 @@ public actor Engine {
             }
         }
         for job in requeued + quarantined { publishJob(job.id) }
+    }
+
+    /// Runs the engine's own bookkeeping writes (claims, lease renewals, reclaims). They are
+    /// retried by the loop anyway, so a failure is shown once, and again only when it changes
+    /// or after it cleared: a store that stays locked does not flood the status line.
+    @discardableResult
+    func maintaining<T>(_ what: String, _ body: () throws -> T) -> T? {
+        do {
+            let value = try body()
+            maintenanceFailures[what] = nil
+            return value
+        } catch {
+            let text = String(describing: error)
+            if maintenanceFailures[what] != text {
+                maintenanceFailures[what] = text
+                publish(.notice("could not \(what): \(text); retrying"))
+            }
+            return nil
+        }
     }
 
     /// Publishes the gauges when they changed: an idle swarm sends nothing, so an idle
