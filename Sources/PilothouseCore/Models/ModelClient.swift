@@ -16,6 +16,11 @@ public enum ModelClientError: Error, Sendable, Equatable, CustomStringConvertibl
     case cancelled
     /// No provider is configured for the requested model.
     case unknownModel(String)
+    /// The prompt does not fit the model's context window (the stage may retry with less).
+    case contextTooLarge(model: String, overflow: ContextOverflow, message: String)
+    /// The provider kept answering "too many requests" (or overloaded) for longer than the
+    /// gateway's wait limit; waiting was tried, the provider never let the call through.
+    case rateLimited(model: String, waitedSeconds: Int, limitSeconds: Int, lastError: String)
 
     public var description: String {
         switch self {
@@ -28,6 +33,11 @@ public enum ModelClientError: Error, Sendable, Equatable, CustomStringConvertibl
             "\(model) is failing repeatedly (circuit open); try again after the cooldown"
         case .cancelled: "the call was cancelled"
         case .unknownModel(let model): "no provider is configured for model '\(model)'"
+        case .contextTooLarge(let model, let overflow, let message):
+            "\(model): the prompt does not fit the context window (\(overflow.summary)): \(message)"
+        case .rateLimited(let model, let waited, let limit, let lastError):
+            "\(model) kept refusing for rate limits: waited \(waited) s, past the limit of \(limit) s "
+                + "([gateway] rate_limit_wait_seconds); lower this model's rpm or raise the limit. Last: \(lastError)"
         }
     }
 }

@@ -121,6 +121,9 @@ extension GatewayConfig {
         if let value = try section.int("circuit_wait_seconds", range: 0...86_400) {
             settings.circuitWaitSeconds = value
         }
+        if let value = try section.int("rate_limit_wait_seconds", range: 0...86_400) {
+            settings.rateLimitWaitSeconds = value
+        }
         if let value = try section.int("default_concurrency", range: 1...10_000) {
             settings.defaultConcurrency = value
         }

@@ -110,6 +110,9 @@ public struct GatewayConfig: Sendable, Equatable {
         /// How long a call waits while every model of its chain has an open circuit before it
         /// gives up with `circuitOpen` (which the engine treats as a hold, not an attempt).
         public var circuitWaitSeconds = 300
+        /// How long one call may wait in total for a provider that answers "too many requests"
+        /// or "overloaded" before its stage fails; generous, because such a limit lifts by itself.
+        public var rateLimitWaitSeconds = 900
         public var defaultConcurrency = 8
         public var transcripts = false
         public init() {}

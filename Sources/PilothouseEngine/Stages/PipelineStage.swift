@@ -115,7 +115,12 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .budgetExceeded(let scope, _): self = .budgetHold(scope: scope)
         case .exhausted: self = .retryable(error.description)
         case .circuitOpen: self = .modelUnavailable(error.description)
-        case .permanent, .unknownModel: self = .fatal(error.description)
+        case .permanent, .unknownModel, .rateLimited: self = .fatal(error.description)
+        case .contextTooLarge(_, let overflow, _):
+            self = .quarantine(
+                .contextTooLarge, message: error.description,
+                payload: "requested_tokens=\(overflow.requested.map(String.init) ?? "unknown") "
+                    + "context_window=\(overflow.limit.map(String.init) ?? "unknown")")
         case .cancelled: self = .cancelled
         }
     }
