@@ -6,7 +6,9 @@ public protocol ModelClient: Sendable {
 /// Why a model call did not produce an answer; the engine decides retry, hold or fail from it.
 public enum ModelClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An enforced budget cannot cover the call's estimate: the job goes to `budget_hold`.
-    case budgetExceeded(scope: String, remaining: Money)
+    /// `detail` gives the numbers (what is left, this call's minimum, the model's price) and
+    /// what to change.
+    case budgetExceeded(scope: String, remaining: Money, detail: String = "")
     /// Retries were exhausted on transient failures (429, 5xx, timeouts).
     case exhausted(model: String, attempts: Int, lastError: String)
     /// The provider refused in a way retrying will not fix (401, 400, unknown model…).
@@ -24,8 +26,9 @@ public enum ModelClientError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .budgetExceeded(let scope, let remaining):
+        case .budgetExceeded(let scope, let remaining, let detail):
             "the \(scope) budget cannot cover this call (\(remaining) left)"
+                + (detail.isEmpty ? "" : ": \(detail)")
         case .exhausted(let model, let attempts, let lastError):
             "\(model) failed \(attempts) times; last: \(lastError)"
         case .permanent(let model, let message): "\(model) refused the request: \(message)"

@@ -79,6 +79,9 @@ extension GatewayConfig {
         config.budget.runUSD = try section.money("run_usd")
         config.budget.dayUSD = try section.money("day_usd")
         config.budget.jobUSD = try section.money("job_usd")
+        if let tokens = try section.int("min_output_tokens", range: 1...1_000_000) {
+            config.budget.minOutputTokens = tokens
+        }
         if let mode = try section.string("mode") {
             guard let value = BudgetLimit.Mode(rawValue: mode) else {
                 throw section.invalid("mode", mode, expected: "enforce or warn")

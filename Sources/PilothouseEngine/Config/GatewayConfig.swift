@@ -66,6 +66,9 @@ public struct GatewayConfig: Sendable, Equatable {
         public var dayUSD: Money?
         public var jobUSD: Money?
         public var mode: BudgetLimit.Mode = .enforce
+        /// The fewest output tokens a call may be lowered to when the remaining budget cannot
+        /// pay for its full `max_tokens`; below it the job waits in `budget_hold`.
+        public var minOutputTokens = 256
         public init() {}
 
         /// The limits for a run; `runOverride` (from `run --budget`) is always enforced,

@@ -211,8 +211,8 @@ extension Engine {
             try store.quarantine(record, clearingLease: true)
             summary.quarantined.insert(id)
             publish(.quarantineAdded(record))
-        case .budgetHold(let scope):
-            try store.finishRun(id, to: .budgetHold, message: "waiting for the \(scope) budget")
+        case .budgetHold(let scope, _):
+            try store.finishRun(id, to: .budgetHold, message: failure.description)
             if scope == "run" || scope == "day" {
                 summary.budgetStopped = true
                 setState(.budgetStopped)

