@@ -218,4 +218,14 @@ sed -i 's/^max_attempts = 3$/max_attempts = 1/' "$work/broken/.pilothouse/piloth
 db broken "SELECT message FROM beads WHERE kind = 'state_changed' ORDER BY seq DESC LIMIT 1" | grep -q "InternalServerError" \
     || fail "broken: the failure does not carry the server's message"
 echo "ok: 500s retried with backoff, then the job failed with the server's message"
+# Streaming through the proxy: a slow model (mock_delay) streams over /v1/chat/completions
+# and `run --json` shows live token counts; /v1/messages (answered as JSON by LiteLLM's mock)
+# is read as a plain answer.
+limits_repo streaming "litellm:slow" ""
+"$P" enqueue "Stream" --files calc.py --repo "$work/streaming" >/dev/null
+"$P" run --until-idle --json --repo "$work/streaming" > "$work/streaming.jsonl" || fail "streaming: run exited $?"
+grep -q '"activity":"streaming"' "$work/streaming.jsonl" || fail "streaming: no live token counts in run --json"
+[ "$(db streaming "SELECT COUNT(*) FROM llm_calls WHERE model = 'slow' AND outcome = 'ok' AND tokens_out > 0")" -eq 2 ] \
+    || fail "streaming: the final usage did not settle the ledger"
+echo "ok: streamed answers with live token counts; usage from the final event settled the ledger"
 echo "litellm real-provider checks: OK"

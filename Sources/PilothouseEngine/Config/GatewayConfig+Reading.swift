@@ -34,6 +34,7 @@ extension GatewayConfig {
                 value.timeoutSeconds = seconds
             }
             if let version = try provider.string("anthropic_version") { value.anthropicVersion = version }
+            if let stream = try provider.bool("stream") { value.stream = stream }
             if kind != .simulated {
                 guard let url = URL(string: value.baseURL), let scheme = url.scheme,
                     ["http", "https"].contains(scheme), url.host != nil
@@ -126,6 +127,9 @@ extension GatewayConfig {
         }
         if let value = try section.int("rate_limit_wait_seconds", range: 0...86_400) {
             settings.rateLimitWaitSeconds = value
+        }
+        if let value = try section.int("stream_idle_seconds", range: 1...3600) {
+            settings.streamIdleSeconds = value
         }
         if let value = try section.int("default_concurrency", range: 1...10_000) {
             settings.defaultConcurrency = value
