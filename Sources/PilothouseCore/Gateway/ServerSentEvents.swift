@@ -19,13 +19,17 @@ public struct ServerSentEvents: Sendable {
     /// line would otherwise grow the buffer without bound.
     public static let maxLineBytes = 4 * 1024 * 1024
 
-    public enum Failure: Error, Sendable, Hashable { case lineTooLong }
+    /// Refuses an event whose data lines add up to more than this (an endless event).
+    public static let maxEventBytes = 16 * 1024 * 1024
+
+    public enum Failure: Error, Sendable, Hashable { case lineTooLong, eventTooLarge }
 
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var name = ""
     private var data: [String] = []
     private var hasData = false
+    private var eventBytes = 0
 
     public init() {}
 
@@ -40,7 +44,7 @@ public struct ServerSentEvents: Sendable {
             switch byte {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 lastWasCR = byte == UInt8(ascii: "\r")
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             default:
                 guard line.count < Self.maxLineBytes else { throw .lineTooLong }
                 line.append(byte)
@@ -49,13 +53,14 @@ public struct ServerSentEvents: Sendable {
         return events
     }
 
-    private mutating func endLine() -> Event? {
+    private mutating func endLine() throws(Failure) -> Event? {
         defer { line.removeAll(keepingCapacity: true) }
         guard !line.isEmpty else {
             defer {
                 name = ""
                 data = []
                 hasData = false
+                eventBytes = 0
             }
             guard hasData else { return nil }
             return Event(name: name.isEmpty ? "message" : name, data: data.joined(separator: "\n"))
@@ -74,6 +79,8 @@ public struct ServerSentEvents: Sendable {
         }
         switch field {
         case "data":
+            eventBytes += value.utf8.count + 1
+            guard eventBytes <= Self.maxEventBytes else { throw .eventTooLarge }
             data.append(String(value))
             hasData = true
         case "event": name = String(value)

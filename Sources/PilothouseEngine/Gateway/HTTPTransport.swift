@@ -96,8 +96,16 @@ struct HTTPTransport: Sendable {
                 group.addTask {
                     var parser = ServerSentEvents()
                     var answer = StreamedAnswer(dialect: dialect)
+                    var received = 0
                     for try await buffer in body {
                         lastByte.touch()
+                        received += buffer.readableBytes
+                        // Bounds memory as `collect(upTo:)` does for plain answers.
+                        guard received <= Self.maxBodyBytes else {
+                            throw ProviderError.transport(
+                                .serverError,
+                                message: "streamed answer larger than \(Self.maxBodyBytes) bytes")
+                        }
                         for event in try parser.feed(buffer.readableBytesView) {
                             try answer.apply(event)
                             if answer.finished { return answer }

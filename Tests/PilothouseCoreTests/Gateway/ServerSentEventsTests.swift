@@ -57,3 +57,13 @@ extension GatewayTests {
         }
     }
 }
+
+extension GatewayTests.ServerSentEventsTests {
+    @Test func anEndlessEventIsRefused() {
+        var parser = ServerSentEvents()
+        let line = Array(("data: " + String(repeating: "x", count: 1024 * 1024) + "\n").utf8)
+        #expect(throws: ServerSentEvents.Failure.eventTooLarge) {
+            for _ in 0..<20 { _ = try parser.feed(line) }
+        }
+    }
+}
