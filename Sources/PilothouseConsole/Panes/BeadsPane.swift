@@ -14,7 +14,7 @@ enum BeadsPane {
         var (note, noteRole) = chainNote(model.chain, compact: rect.width < 50)
         // The live line: what the selected job's model call is doing right now.
         if let id = model.selectedJobID, let live = model.activity[id] {
-            note = live.sentence(now: Date())
+            note = live.sentence(now: model.now)
             noteRole = .accent
         }
         let inner = PaneFrame.draw(
