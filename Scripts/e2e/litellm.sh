@@ -127,3 +127,109 @@ grep -q '"reason":"secret_detected"' "$work/leak.jsonl" || fail "the leaking pat
 if grep -rqa "$leak" "$repo/.pilothouse"; then fail "the secret reached .pilothouse/"; fi
 echo "ok: a model's secret was quarantined and appears nowhere under .pilothouse/"
 echo "litellm e2e: OK"
+
+# --- Real providers: rate limits, errors, context windows (issue 11) ---
+# Appends the analyze/plan-only pipeline (plus the rest of the default template on the mock
+# models) with analyze and plan on $2; $3 is extra TOML.
+limits_repo() {
+    local name="$1" model="$2" extra="$3"
+    local repo="$work/$name"
+    new_repo "$name"
+    cat >> "$repo/.pilothouse/pilothouse.toml" <<TOML
+
+[engine]
+swarm_size = 8
+
+$extra
+
+[[pipeline.stages]]
+name = "analyze"
+model = "$model"
+
+[[pipeline.stages]]
+name = "plan"
+depends_on = ["analyze"]
+model = "$model"
+
+[[pipeline.stages]]
+name = "implement"
+depends_on = ["plan"]
+model = "litellm:mock-edit"
+
+[[pipeline.stages]]
+name = "check"
+depends_on = ["implement"]
+
+[[pipeline.stages]]
+name = "approve"
+depends_on = ["check"]
+
+[[pipeline.stages]]
+name = "merge"
+depends_on = ["approve"]
+TOML
+}
+db() { sqlite3 "$work/$1/.pilothouse/pilothouse.db" "$2"; }
+
+# 8 jobs × (analyze + plan) = 16 calls against a proxy that allows 10 a minute, and nothing
+# configured in Pilothouse: the proxy's 429s are waits, never failures.
+limits_repo ratelimit "litellm:limited" ""
+for i in $(seq 1 8); do "$P" enqueue "Job $i" --files calc.py --repo "$work/ratelimit" >/dev/null; done
+start=$(date +%s)
+"$P" run --until-idle --json --repo "$work/ratelimit" > "$work/ratelimit.jsonl" || fail "ratelimit: run exited $?"
+took=$(( $(date +%s) - start ))
+[ "$(db ratelimit "SELECT COUNT(*) FROM jobs WHERE state IN ('failed','quarantined')")" -eq 0 ] \
+    || fail "ratelimit: jobs failed: $(db ratelimit "SELECT state, title FROM jobs")"
+past=$(db ratelimit "SELECT COUNT(DISTINCT job_id) FROM beads WHERE kind = 'stage_finished' AND stage = 'plan'")
+[ "$past" -eq 8 ] || fail "ratelimit: only $past of 8 jobs got past plan"
+refused=$(db ratelimit "SELECT COUNT(*) FROM llm_calls WHERE outcome = 'rateLimited'")
+waits=$(db ratelimit "SELECT COUNT(*) FROM beads WHERE kind = 'model_waiting' AND metadata LIKE '%resumes_at%'")
+[ "$refused" -gt 0 ] || fail "ratelimit: the proxy never refused (is its rpm limit active?)"
+[ "$waits" -ge "$refused" ] || fail "ratelimit: $refused refusals but only $waits model_waiting beads"
+grep -q '"activity":"waiting"' "$work/ratelimit.jsonl" || fail "ratelimit: run --json emitted no waiting activity"
+[ "$took" -ge 55 ] && [ "$took" -le 200 ] || fail "ratelimit: took ${took}s, expected about one limit window (60 s)"
+echo "ok: 8 jobs past analyze and plan under a 10 rpm proxy limit: $refused refusals waited out, ${took}s"
+
+# The same with the limit configured in Pilothouse: the proxy refuses nothing.
+limits_repo ratelimit-known "litellm:limited-known" '[models."litellm:limited-known"]
+rpm = 9'
+for i in $(seq 1 8); do "$P" enqueue "Job $i" --files calc.py --repo "$work/ratelimit-known" >/dev/null; done
+"$P" run --until-idle --json --repo "$work/ratelimit-known" > "$work/ratelimit-known.jsonl" || fail "ratelimit-known: run exited $?"
+refused=$(db ratelimit-known "SELECT COUNT(*) FROM llm_calls WHERE outcome = 'rateLimited'")
+past=$(db ratelimit-known "SELECT COUNT(DISTINCT job_id) FROM beads WHERE kind = 'stage_finished' AND stage = 'plan'")
+[ "$refused" -eq 0 ] && [ "$past" -eq 8 ] || fail "ratelimit-known: $refused refusals, $past of 8 past plan"
+echo "ok: with rpm configured in Pilothouse the proxy refused nothing"
+
+# A prompt too long for the window: one retry with less context, then quarantine.
+limits_repo toolong "litellm:toolong" ""
+"$P" enqueue "Too long" --files calc.py --repo "$work/toolong" >/dev/null
+"$P" run --until-idle --json --repo "$work/toolong" > "$work/toolong.jsonl" && fail "toolong: run succeeded"
+grep -q '"reason":"context_too_large"' "$work/toolong.jsonl" || fail "toolong: not quarantined as context_too_large"
+[ "$(db toolong "SELECT COUNT(*) FROM beads WHERE kind = 'context_reduced'")" -eq 1 ] || fail "toolong: no retry with less context"
+[ "$(db toolong "SELECT COUNT(*) FROM llm_calls WHERE outcome = 'contextLengthExceeded'")" -eq 2 ] || fail "toolong: expected exactly two calls"
+echo "ok: context window exceeded: one retry with less context, then quarantined as context_too_large"
+
+# A model answering 500: retried with backoff, then the job fails with the server's words.
+limits_repo broken "litellm:broken" '[gateway]
+max_attempts = 2
+backoff_base_ms = 10
+breaker_failures = 100'
+sed -i 's/^max_attempts = 3$/max_attempts = 1/' "$work/broken/.pilothouse/pilothouse.toml"
+"$P" enqueue "Broken" --files calc.py --repo "$work/broken" >/dev/null
+"$P" run --until-idle --json --repo "$work/broken" > "$work/broken.jsonl" && fail "broken: run succeeded"
+[ "$(db broken "SELECT state FROM jobs")" = "failed" ] || fail "broken: job is $(db broken "SELECT state FROM jobs")"
+[ "$(db broken "SELECT COUNT(*) FROM llm_calls WHERE outcome = 'serverError'")" -ge 2 ] || fail "broken: 500 was not retried"
+db broken "SELECT message FROM beads WHERE kind = 'state_changed' ORDER BY seq DESC LIMIT 1" | grep -q "InternalServerError" \
+    || fail "broken: the failure does not carry the server's message"
+echo "ok: 500s retried with backoff, then the job failed with the server's message"
+# Streaming through the proxy: a slow model (mock_delay) streams over /v1/chat/completions
+# and `run --json` shows live token counts; /v1/messages (answered as JSON by LiteLLM's mock)
+# is read as a plain answer.
+limits_repo streaming "litellm:slow" ""
+"$P" enqueue "Stream" --files calc.py --repo "$work/streaming" >/dev/null
+"$P" run --until-idle --json --repo "$work/streaming" > "$work/streaming.jsonl" || fail "streaming: run exited $?"
+grep -q '"activity":"streaming"' "$work/streaming.jsonl" || fail "streaming: no live token counts in run --json"
+[ "$(db streaming "SELECT COUNT(*) FROM llm_calls WHERE model = 'slow' AND outcome = 'ok' AND tokens_out > 0")" -eq 2 ] \
+    || fail "streaming: the final usage did not settle the ledger"
+echo "ok: streamed answers with live token counts; usage from the final event settled the ledger"
+echo "litellm real-provider checks: OK"

@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 import Testing
 
@@ -115,4 +116,41 @@ import Testing
 
 extension Fixtures {
     static let size80 = Size(width: 80, height: 24)
+}
+
+/// A job whose model call waits for a rate limit or streams: the job's row, the beads pane's
+/// live line and the gauges pane say so, and the next stage report clears it.
+@Suite struct ModelActivityViewTests {
+    func render(_ model: inout ConsoleModel) -> Canvas {
+        ConsoleView.render(
+            &model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme, keymap: .default)
+    }
+
+    @Test func rateLimitWaitAndStreamingShowLive() throws {
+        var model = Fixtures.model()
+        let job = try #require(model.selectedJobID)
+        var gauges = Fixtures.gauges
+        gauges.models = [
+            ModelGauge(model: "litellm:limited", requestsPerMinuteLimit: 10, resumesInSeconds: 42)
+        ]
+        model.apply(.gauges(gauges))
+        model.apply(
+            .modelActivity(
+                ModelActivity(
+                    jobID: job, stage: .analyze, model: "litellm:limited",
+                    kind: .waiting(until: model.now.addingTimeInterval(42), reason: "HTTP 429"))))
+        var text = render(&model).lines.joined(separator: "\n")
+        #expect(text.contains("rate limited · resumes in 42 s"))
+        #expect(text.contains("litellm:limited rate limited (HTTP 429) · resumes in 42 s"))
+        model.apply(
+            .modelActivity(
+                ModelActivity(
+                    jobID: job, stage: .analyze, model: "litellm:slow",
+                    kind: .streaming(tokens: 312, tokensPerSecond: 41.2))))
+        text = render(&model).lines.joined(separator: "\n")
+        #expect(text.contains("litellm:slow streaming · 312 tokens · 41 tokens/s"))
+        model.apply(.stageProgress(StageProgress(jobID: job, stage: .analyze, attempt: 1, status: .finished)))
+        #expect(model.activity[job] == nil)
+        #expect(!render(&model).lines.joined().contains("streaming ·"))
+    }
 }

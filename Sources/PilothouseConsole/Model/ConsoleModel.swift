@@ -29,6 +29,9 @@ public struct ConsoleModel: Sendable {
     /// it on `model_called` beads); absent when nothing was reported.
     public private(set) var jobCost: [JobID: Money] = [:]
     public private(set) var gauges = Gauges()
+    /// What each job's model call is doing right now (rate-limit wait, streaming); cleared when
+    /// its stage reports again.
+    public private(set) var activity: [JobID: ModelActivity] = [:]
     public private(set) var quarantine: [QuarantineRecord] = []
     public private(set) var approvals: [ApprovalRequest] = []
     /// Line counts of each waiting patch, parsed once when it arrives rather than every frame;
@@ -113,6 +116,9 @@ public struct ConsoleModel: Sendable {
             append(bead)
         case .stageProgress(let progress):
             stages[progress.jobID, default: [:]][progress.stage] = progress
+            if progress.status != .slow { activity[progress.jobID] = nil }
+        case .modelActivity(let live):
+            activity[live.jobID] = live
         case .gauges(let gauges):
             self.gauges = gauges
         case .quarantineAdded(let record):

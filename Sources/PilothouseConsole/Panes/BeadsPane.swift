@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 
 /// The audit chain of the selected job (or the engine's own beads when none is selected), newest
@@ -10,7 +11,12 @@ enum BeadsPane {
     ) -> Int {
         let beads = model.beadsOfSelection
         let subject = model.selectedJobID.map { "Beads \($0.short)" } ?? "Beads (engine)"
-        let (note, noteRole) = chainNote(model.chain, compact: rect.width < 50)
+        var (note, noteRole) = chainNote(model.chain, compact: rect.width < 50)
+        // The live line: what the selected job's model call is doing right now.
+        if let id = model.selectedJobID, let live = model.activity[id] {
+            note = live.sentence(now: model.now)
+            noteRole = .accent
+        }
         let inner = PaneFrame.draw(
             &canvas, rect, pane: .beads, title: subject, focused: focused, theme: theme, note: note,
             noteRole: noteRole)

@@ -93,9 +93,18 @@ enum GaugesPane {
             fillStyle: theme[load(fraction)], emptyStyle: theme[.gaugeEmpty], labelStyle: theme[.normal])
     }
 
+    /// What a model held back by its provider shows instead of its rates.
+    static func holdText(_ gauge: ModelGauge) -> String? {
+        gauge.resumesInSeconds.map { "rate limited · resumes in \($0) s" }
+    }
+
     private static func modelHeader(_ canvas: inout Canvas, row: Rect, gauge: ModelGauge, theme: Theme) {
-        let (circuit, role) = circuit(gauge.circuit)
-        let right = "\(circuit) \(gauge.inFlight)⇅"
+        var (circuit, role) = circuit(gauge.circuit)
+        var right = "\(circuit) \(gauge.inFlight)⇅"
+        if let seconds = gauge.resumesInSeconds, gauge.circuit == .closed {
+            right = "limited · \(seconds) s"
+            role = .warn
+        }
         let width = TextWidth.of(right)
         canvas.put(
             Format.fit(gauge.model, max(0, row.width - width - 3)), x: row.x + 1, y: row.y,
@@ -113,9 +122,13 @@ enum GaugesPane {
             Format.fit(gauge.model, nameWidth), x: row.x + 1, y: row.y, style: theme[.normal], clip: row)
         let middle = Rect(
             x: row.x + 2 + nameWidth, y: row.y, width: row.width - nameWidth - rightWidth - 3, height: 1)
-        let halves = Layout.columns(middle, [.fill(), .fixed(2), .fill()])
-        rate(&canvas, halves[0], "rpm", gauge.requestsPerMinute, gauge.requestsPerMinuteLimit, theme)
-        rate(&canvas, halves[2], "tpm", gauge.tokensPerMinute, gauge.tokensPerMinuteLimit, theme)
+        if let hold = holdText(gauge) {
+            canvas.put(hold, x: middle.x, y: middle.y, style: theme[.warn], clip: middle)
+        } else {
+            let halves = Layout.columns(middle, [.fill(), .fixed(2), .fill()])
+            rate(&canvas, halves[0], "rpm", gauge.requestsPerMinute, gauge.requestsPerMinuteLimit, theme)
+            rate(&canvas, halves[2], "tpm", gauge.tokensPerMinute, gauge.tokensPerMinuteLimit, theme)
+        }
         canvas.put(
             Format.right(right, rightWidth), x: row.maxX - rightWidth, y: row.y, style: theme[role], clip: row
         )

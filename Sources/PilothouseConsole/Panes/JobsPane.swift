@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 
 /// The job queue: one row per job with its state, priority, title, pipeline progress, attempts
@@ -129,7 +130,8 @@ enum JobsPane {
         let label: String
         switch job.state {
         case .awaitingApproval: label = stageLabel ?? "approve"
-        case .running, .merging: label = stageLabel ?? job.state.rawValue
+        case .running, .merging:
+            label = model.activity[job.id]?.label(now: model.now) ?? stageLabel ?? job.state.rawValue
         case .failed: label = stageLabel.map { "✗ \($0)" } ?? "failed"
         default: label = job.state.rawValue
         }

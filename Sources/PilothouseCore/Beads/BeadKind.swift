@@ -15,6 +15,10 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     public static let stageFailed: BeadKind = "stage_failed"
     public static let stageSlow: BeadKind = "stage_slow"
     public static let modelCalled: BeadKind = "model_called"
+    /// A provider refused for rate or load; the job's call waits until the resume time.
+    public static let modelWaiting: BeadKind = "model_waiting"
+    /// The prompt did not fit the model's window; the stage retries once with less context.
+    public static let contextReduced: BeadKind = "context_reduced"
     public static let patchProduced: BeadKind = "patch_produced"
     public static let patchApproved: BeadKind = "patch_approved"
     public static let patchRejected: BeadKind = "patch_rejected"

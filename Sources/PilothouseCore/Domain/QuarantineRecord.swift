@@ -10,6 +10,8 @@ public enum QuarantineReason: String, CaseIterable, Codable, Sendable, CustomStr
     case maxAttempts = "max_attempts"
     case budgetExceeded = "budget_exceeded"
     case stageFailed = "stage_failed"
+    /// The prompt did not fit the model's context window, even with less context.
+    case contextTooLarge = "context_too_large"
 
     public var description: String { rawValue }
 }

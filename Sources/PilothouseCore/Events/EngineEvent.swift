@@ -7,6 +7,8 @@ public enum EngineEvent: Sendable, Hashable, Codable {
     case jobChanged(Job)
     case beadAppended(Bead)
     case stageProgress(StageProgress)
+    /// A job's model call waits for a rate limit or streams tokens (live, not stored).
+    case modelActivity(ModelActivity)
     case gauges(Gauges)
     case quarantineAdded(QuarantineRecord)
     case quarantineRemoved(JobID)
@@ -145,11 +147,15 @@ public struct ModelGauge: Sendable, Hashable, Codable {
     public var tokensPerMinuteLimit: Int?
     public var inFlight: Int
     public var circuit: Circuit
+    /// Set while the provider holds this model back (a 429, an overload): seconds until the
+    /// lane lets calls through again.
+    public var resumesInSeconds: Int?
 
     public init(
         model: String, requestsPerMinute: Int = 0, requestsPerMinuteLimit: Int? = nil,
         tokensPerMinute: Int = 0,
-        tokensPerMinuteLimit: Int? = nil, inFlight: Int = 0, circuit: Circuit = .closed
+        tokensPerMinuteLimit: Int? = nil, inFlight: Int = 0, circuit: Circuit = .closed,
+        resumesInSeconds: Int? = nil
     ) {
         self.model = model
         self.requestsPerMinute = requestsPerMinute
@@ -158,5 +164,6 @@ public struct ModelGauge: Sendable, Hashable, Codable {
         self.tokensPerMinuteLimit = tokensPerMinuteLimit
         self.inFlight = inFlight
         self.circuit = circuit
+        self.resumesInSeconds = resumesInSeconds
     }
 }

@@ -120,6 +120,16 @@ public struct CircuitBreaker: Sendable, Equatable {
         }
     }
 
+    /// Opens at once, whatever the count: for failures that say every further call will fail
+    /// the same way (a rejected API key), where waiting for `failureThreshold` strikes would
+    /// only spend more calls.
+    @discardableResult
+    public mutating func trip(now: ContinuousClock.Instant) -> Transition? {
+        let from = state.phase
+        state = .open(until: now + cooldown)
+        return from == .open ? nil : Transition(from: from, to: .open)
+    }
+
     /// The probe ended without telling us anything (cancelled, or failed for a reason that
     /// does not count, such as a bad request); let the next caller probe instead.
     public mutating func releaseProbe() {

@@ -23,6 +23,7 @@ public enum FailureClassifier {
             return text.contains("overloaded") ? .overloaded : .serverError
         case 401, 403: return .authentication
         case 404: return .notFound
+        case 400 where isUnknownModel(text): return .notFound
         case 413: return .contextLengthExceeded
         case 400...499: return .invalidRequest
         default:
@@ -77,10 +78,28 @@ public enum FailureClassifier {
         }
     }
 
+    /// Whether a failed call is a wait rather than a failure: a 429, an Anthropic 529
+    /// (overloaded), or a 503 that says when to come back. Such a call goes back to its model's
+    /// queue without spending a retry; only a provider that keeps refusing past the gateway's
+    /// wait limit fails it.
+    public static func isWait(status: Int?, failure: FailureClass, retryHint: Duration?) -> Bool {
+        switch failure {
+        case .rateLimited: true
+        case .overloaded: status == 529 || retryHint != nil
+        default: false
+        }
+    }
+
+    /// LiteLLM's `Invalid model name passed in model=…` and OpenAI's `model_not_found` come as
+    /// a 400 from some servers; both mean the configured model name is wrong.
+    private static func isUnknownModel(_ text: String) -> Bool {
+        ["invalid model name", "model_not_found", "does not exist"].contains { text.contains($0) }
+    }
+
     private static func isContextLength(_ text: String) -> Bool {
         let markers = [
             "context_length_exceeded", "maximum context length", "context window", "prompt is too long",
-            "too many tokens", "input is too long", "reduce the length",
+            "too many tokens", "input is too long", "reduce the length", "contextwindowexceedederror",
         ]
         return markers.contains { text.contains($0) }
     }

@@ -37,16 +37,10 @@ public enum RetryAfterParser {
         return nil
     }
 
-    /// The server's requested wait from a whole header set, preferring the millisecond header
-    /// for its precision. Header names are matched case-insensitively, as HTTP requires.
+    /// The server's requested wait from a whole header set, in any dialect
+    /// (`retry-after-ms` first for its precision, LiteLLM's `llm_provider-retry-after`).
     public static func retryAfter(headers: [String: String], now: Date) -> Duration? {
-        var lowered: [String: String] = [:]
-        for (name, value) in headers { lowered[name.lowercased()] = value }
-        if let value = lowered["retry-after-ms"], let duration = retryAfterMilliseconds(value) {
-            return duration
-        }
-        if let value = lowered["retry-after"] { return retryAfter(value, now: now) }
-        return nil
+        RateLimitSnapshot.parse(headers: headers, now: now).retryAfter
     }
 
     // MARK: - Go durations

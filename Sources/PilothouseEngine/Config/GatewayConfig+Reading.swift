@@ -34,6 +34,7 @@ extension GatewayConfig {
                 value.timeoutSeconds = seconds
             }
             if let version = try provider.string("anthropic_version") { value.anthropicVersion = version }
+            if let stream = try provider.bool("stream") { value.stream = stream }
             if kind != .simulated {
                 guard let url = URL(string: value.baseURL), let scheme = url.scheme,
                     ["http", "https"].contains(scheme), url.host != nil
@@ -79,6 +80,9 @@ extension GatewayConfig {
         config.budget.runUSD = try section.money("run_usd")
         config.budget.dayUSD = try section.money("day_usd")
         config.budget.jobUSD = try section.money("job_usd")
+        if let tokens = try section.int("min_output_tokens", range: 1...1_000_000) {
+            config.budget.minOutputTokens = tokens
+        }
         if let mode = try section.string("mode") {
             guard let value = BudgetLimit.Mode(rawValue: mode) else {
                 throw section.invalid("mode", mode, expected: "enforce or warn")
@@ -120,6 +124,12 @@ extension GatewayConfig {
         }
         if let value = try section.int("circuit_wait_seconds", range: 0...86_400) {
             settings.circuitWaitSeconds = value
+        }
+        if let value = try section.int("rate_limit_wait_seconds", range: 0...86_400) {
+            settings.rateLimitWaitSeconds = value
+        }
+        if let value = try section.int("stream_idle_seconds", range: 1...3600) {
+            settings.streamIdleSeconds = value
         }
         if let value = try section.int("default_concurrency", range: 1...10_000) {
             settings.defaultConcurrency = value

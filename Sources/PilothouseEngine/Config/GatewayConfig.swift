@@ -35,6 +35,9 @@ public struct GatewayConfig: Sendable, Equatable {
         public var apiKeyEnv: String?
         public var timeoutSeconds: Int = 120
         public var anthropicVersion = "2023-06-01"
+        /// Stream answers (server-sent events), so progress shows live and a stalled stream is
+        /// noticed; a server that answers with plain JSON anyway is read as such.
+        public var stream = true
 
         public init(kind: ProviderKind, baseURL: String? = nil, apiKeyEnv: String? = nil) {
             self.kind = kind
@@ -66,6 +69,9 @@ public struct GatewayConfig: Sendable, Equatable {
         public var dayUSD: Money?
         public var jobUSD: Money?
         public var mode: BudgetLimit.Mode = .enforce
+        /// The fewest output tokens a call may be lowered to when the remaining budget cannot
+        /// pay for its full `max_tokens`; below it the job waits in `budget_hold`.
+        public var minOutputTokens = 256
         public init() {}
 
         /// The limits for a run; `runOverride` (from `run --budget`) is always enforced,
@@ -110,6 +116,11 @@ public struct GatewayConfig: Sendable, Equatable {
         /// How long a call waits while every model of its chain has an open circuit before it
         /// gives up with `circuitOpen` (which the engine treats as a hold, not an attempt).
         public var circuitWaitSeconds = 300
+        /// How long one call may wait in total for a provider that answers "too many requests"
+        /// or "overloaded" before its stage fails; generous, because such a limit lifts by itself.
+        public var rateLimitWaitSeconds = 900
+        /// A streamed answer with no byte for this long is a timeout (and retried).
+        public var streamIdleSeconds = 60
         public var defaultConcurrency = 8
         public var transcripts = false
         public init() {}

@@ -143,7 +143,12 @@ extension Engine {
             // back, so the bead order itself proves the caps held.
             recordStarted(id, stage: spec.name, attempt: context.attempt)
             let timeout: Duration? = spec.timeoutSeconds > 0 ? .seconds(spec.timeoutSeconds) : nil
-            let result = await StageWatchdog.run(implementation, context: context, timeout: timeout) {
+            let observer = StageCallObserver(
+                jobID: id, stage: spec.name, recordBead: context.services.recordBead,
+                publish: { [weak self] event in await self?.publish(event) })
+            let result = await StageWatchdog.run(
+                implementation, context: context, timeout: timeout, observer: observer
+            ) {
                 [self] in
                 await self.recordSlow(id, stage: spec.name, attempt: context.attempt, timeout: timeout)
             }
@@ -212,8 +217,8 @@ extension Engine {
             let stored = try store.quarantine(record, clearingLease: true)
             summary.quarantined.insert(id)
             publish(.quarantineAdded(stored))
-        case .budgetHold(let scope):
-            try store.finishRun(id, to: .budgetHold, message: "waiting for the \(scope) budget")
+        case .budgetHold(let scope, _):
+            try store.finishRun(id, to: .budgetHold, message: failure.description)
             if scope == "run" || scope == "day" {
                 summary.budgetStopped = true
                 setState(.budgetStopped)

@@ -8,8 +8,11 @@ import Synchronization
 /// cancellation, so a stage that ignores cancellation cannot hang the engine; stages that
 /// spawn processes kill their process group from their cancellation handlers.
 enum StageWatchdog {
+    /// `observer` hears the stage's model calls; the deadline moves out by the time it reports
+    /// the provider held those calls back (rate limits), so a wait is never a timeout.
     static func run(
         _ stage: any PipelineStage, context: StageContext, timeout: Duration?,
+        observer: StageCallObserver? = nil,
         onSlow: @escaping @Sendable () async -> Void
     ) async -> Result<StageOutput, StageFailure> {
         let race = Race()
@@ -18,19 +21,34 @@ enum StageWatchdog {
                 (continuation: CheckedContinuation<Result<StageOutput, StageFailure>, Never>) in
                 race.start(continuation)
                 let work = Task {
-                    do throws(StageFailure) {
-                        race.finish(.success(try await stage.run(context)))
-                    } catch {
-                        race.finish(.failure(error))
+                    let result = await ModelCallObservation.$observer.withValue(observer) {
+                        () async -> Result<StageOutput, StageFailure> in
+                        do throws(StageFailure) {
+                            return .success(try await stage.run(context))
+                        } catch {
+                            return .failure(error)
+                        }
                     }
+                    race.finish(result)
                 }
                 race.onFinish { work.cancel() }
                 guard let timeout else { return }
                 let timer = Task {
+                    let started = ContinuousClock.now
+                    var warned = false
                     do {
-                        try await Task.sleep(for: timeout * 0.95)
-                        await onSlow()
-                        try await Task.sleep(for: timeout * 0.05)
+                        while true {
+                            let extra = observer?.deadlineExtension ?? .zero
+                            let deadline = started + timeout + extra
+                            let warning = started + timeout * 0.95 + extra
+                            if !warned, ContinuousClock.now >= warning {
+                                warned = true
+                                await onSlow()
+                                continue
+                            }
+                            if ContinuousClock.now >= deadline { break }
+                            try await Task.sleep(until: warned ? deadline : warning, clock: .continuous)
+                        }
                     } catch {
                         return
                     }

@@ -8,13 +8,18 @@ public struct AnthropicProvider: ModelProvider {
     let apiKey: String?
     let version: String
     let transport: HTTPTransport
+    let streaming: StreamSettings?
 
-    public init(name: String, baseURL: String, apiKey: String?, version: String = "2023-06-01") {
+    public init(
+        name: String, baseURL: String, apiKey: String?, version: String = "2023-06-01",
+        streaming: StreamSettings? = nil
+    ) {
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.version = version
         self.transport = HTTPTransport()
+        self.streaming = streaming
     }
 
     private struct Body: Encodable {
@@ -22,11 +27,20 @@ public struct AnthropicProvider: ModelProvider {
             var role: String
             var content: String
         }
+        /// The system prompt as a block marked for Anthropic's prompt cache: stages put the
+        /// stable part of a prompt first, so a swarm's repeated stages pay the cached rate.
+        struct SystemBlock: Encodable {
+            struct CacheControl: Encodable { var type = "ephemeral" }
+            var type = "text"
+            var text: String
+            var cache_control = CacheControl()
+        }
         var model: String
         var max_tokens: Int
-        var system: String?
+        var system: [SystemBlock]?
         var messages: [Message]
         var temperature: Double?
+        var stream: Bool?
     }
 
     private struct Answer: Decodable {
@@ -50,11 +64,11 @@ public struct AnthropicProvider: ModelProvider {
         let system = call.request.messages.filter { $0.role == .system }.map(\.content)
         let body = Body(
             model: call.model, max_tokens: call.request.maxOutputTokens,
-            system: system.isEmpty ? nil : system.joined(separator: "\n\n"),
+            system: system.isEmpty ? nil : [Body.SystemBlock(text: system.joined(separator: "\n\n"))],
             messages: call.request.messages.filter { $0.role != .system }.map {
                 Body.Message(role: $0.role.rawValue, content: $0.content)
             },
-            temperature: call.request.temperature)
+            temperature: call.request.temperature, stream: streaming.map { _ in true })
         let data: Data
         do {
             data = try JSONEncoder().encode(body)
@@ -63,8 +77,21 @@ public struct AnthropicProvider: ModelProvider {
         }
         var headers: [(String, String)] = [("anthropic-version", version)]
         if let apiKey, !apiKey.isEmpty { headers.append(("x-api-key", apiKey)) }
-        let response = try await transport.post(
-            url: baseURL + "/v1/messages", headers: headers, body: data, timeout: call.timeout)
+        let url = baseURL + "/v1/messages"
+        let response: HTTPTransport.Response
+        if let streaming {
+            switch try await transport.stream(
+                url: url, headers: headers, body: data, timeout: call.timeout, idle: streaming.idle,
+                dialect: .anthropic, progress: streaming.reporter(model: "\(name):\(call.model)"))
+            {
+            case .streamed(let answer, let headers):
+                return StreamSettings.reply(
+                    answer, headers: headers, requestIDHeaders: ["request-id", "x-request-id"])
+            case .plain(let plain): response = plain
+            }
+        } else {
+            response = try await transport.post(url: url, headers: headers, body: data, timeout: call.timeout)
+        }
         let requestID = response.headers["request-id"] ?? response.headers["x-request-id"]
         guard (200..<300).contains(response.status) else {
             throw HTTPTransport.failure(response, requestID: requestID)

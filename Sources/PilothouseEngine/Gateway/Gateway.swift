@@ -73,10 +73,13 @@ public actor Gateway: ModelClient {
         let started = clock.now
         var attempts = 0
         var lastError = "no attempt was made"
+        var lastFailure: ProviderError?
+        var waited = Duration.zero
         while true {
             for (index, route) in chain.enumerated() {
                 let outcome = try await run(
-                    request, on: route, requested: primary, attempts: &attempts, lastError: &lastError)
+                    request, on: route, requested: primary, attempts: &attempts, lastError: &lastError,
+                    lastFailure: &lastFailure, waited: &waited)
                 if case .served(let response) = outcome {
                     if let cacheKey {
                         await storeInCache(key: cacheKey, request: request, response: response)
@@ -91,7 +94,8 @@ public actor Gateway: ModelClient {
             // Every model failed or is open. An open circuit is a reason to wait, not to
             // spend the job's attempts: the engine sees this call as slow, not failed.
             guard let wait = await circuitWait(chain) else {
-                throw .exhausted(model: primary.id, attempts: attempts, lastError: lastError)
+                throw Self.finalError(
+                    primary: primary, attempts: attempts, lastError: lastError, lastFailure: lastFailure)
             }
             guard started.duration(to: clock.now) + wait <= options.circuitWait else {
                 throw .circuitOpen(model: primary.id)
@@ -147,25 +151,63 @@ public actor Gateway: ModelClient {
         case gaveUp
     }
 
+    /// What the caller hears when every model of the chain gave up: a failure no retry can fix
+    /// (a prompt too long for the window, a model that does not exist) says so; otherwise the
+    /// retries were spent on transient trouble.
+    private static func finalError(
+        primary: ModelRoute, attempts: Int, lastError: String, lastFailure: ProviderError?
+    ) -> ModelClientError {
+        guard let lastFailure else {
+            return .exhausted(model: primary.id, attempts: attempts, lastError: lastError)
+        }
+        switch lastFailure.failure {
+        case .contextLengthExceeded:
+            return .contextTooLarge(
+                model: primary.id, overflow: ContextOverflow.parse(lastFailure.serverMessage),
+                message: lastFailure.serverMessage)
+        case .notFound:
+            return .permanent(
+                model: primary.id,
+                message: "the model does not exist at its provider (\(lastError)); check the model name in "
+                    + "pilothouse.toml against the provider's model list")
+        default:
+            return .exhausted(model: primary.id, attempts: attempts, lastError: lastError)
+        }
+    }
+
     /// Tries one model until it serves, fails for good, runs out of retries or its circuit
     /// opens. Permanent failures that no fallback can fix are thrown straight away.
+    ///
+    /// A refusal for rate or load (429, 529, a 503 with a hint) is not a failure: the model's
+    /// lane is held until the provider's reset time, for every call using it, and this call
+    /// queues again without spending a retry. `waited` adds up those waits across the chain;
+    /// past `rateLimitWait` the call fails with `rateLimited`.
     private nonisolated func run(
         _ request: ModelRequest, on route: ModelRoute, requested: ModelRoute, attempts: inout Int,
-        lastError: inout String
+        lastError: inout String, lastFailure: inout ProviderError?, waited: inout Duration
     ) async throws(ModelClientError) -> RouteOutcome {
         guard let provider = providers[route.provider] else { throw .unknownModel(route.id) }
         let reservation = options.estimator.reservation(
             messages: request.messages.map(\.content), maxOutputTokens: request.maxOutputTokens)
         let price = options.pricing.price(forAnyOf: [route.id, route.model])
         if price == nil { await reportUnpriced(route) }
-        let estimatedCost = price?.cost(of: reservation) ?? .zero
+        let budgetCall = BudgetCall(
+            price: price ?? .free, inputTokens: reservation.input, maxOutputTokens: request.maxOutputTokens,
+            minOutputTokens: options.minOutputTokens)
         let timeout = options.timeouts[route.provider] ?? options.defaultTimeout
         var attempt = 0
+        var waits = 0
         while true {
             if Task.isCancelled { throw .cancelled }
             if await isCircuitBlocked(route) { return .circuitOpen }
+            if let until = await heldUntil(route) {
+                await reportWait(route: route, request: request, until: until, reason: "rate limited")
+            }
             let keys = BudgetKeys(runID: runID, jobID: request.jobID, at: Date())
-            try await reserve(keys: keys, estimate: estimatedCost, request: request, route: route)
+            let (estimatedCost, outputTokens) = try await reserve(
+                keys: keys, call: budgetCall, request: request, route: route)
+            var sent = request
+            sent.maxOutputTokens = outputTokens
             let admission: GatewayWaiter.Admission
             do {
                 admission = try await acquire(
@@ -179,7 +221,6 @@ public actor Gateway: ModelClient {
                 await settle(keys: keys, reserved: estimatedCost, actual: .zero, entry: nil)
                 return .circuitOpen
             }
-            attempt += 1
             attempts += 1
             let callStarted = clock.now
             let result: Result<ProviderReply, ProviderError>
@@ -187,7 +228,7 @@ public actor Gateway: ModelClient {
                 result = .success(
                     try await provider.send(
                         ProviderCall(
-                            request: request, model: route.model, attempt: attempts, timeout: timeout)
+                            request: sent, model: route.model, attempt: attempts, timeout: timeout)
                     ))
             } catch {
                 result = .failure(error)
@@ -197,7 +238,7 @@ public actor Gateway: ModelClient {
             case .success(let reply):
                 await finish(
                     ticket, actualTokens: reply.tokens.total, rateLimits: reply.rateLimits, hold: nil,
-                    failure: nil)
+                    adapt: false, failure: nil)
                 let cost = price?.cost(of: reply.tokens) ?? .zero
                 let entry = LedgerEntry(
                     runID: runID, jobID: request.jobID, stage: request.stage, provider: route.provider,
@@ -216,9 +257,15 @@ public actor Gateway: ModelClient {
                         tokens: reply.tokens, cost: cost, latencyMillis: latency))
             case .failure(let error):
                 let failure = Task.isCancelled ? .cancelled : error.failure
-                let hold = failure == .rateLimited ? error.retryAfter : nil
+                let hint = [error.retryAfter, error.rateLimits?.impliedWait].compactMap { $0 }.max()
+                let isWait = FailureClassifier.isWait(status: error.status, failure: failure, retryHint: hint)
+                // With no hint of any dialect the lane adapts its own rate and waits a backoff.
+                var random = SystemRandomNumberGenerator()
+                let hold: Duration? =
+                    isWait ? (hint ?? options.backoff.delay(attempt: waits, random: &random)) : nil
                 await finish(
-                    ticket, actualTokens: 0, rateLimits: error.rateLimits, hold: hold, failure: failure)
+                    ticket, actualTokens: 0, rateLimits: error.rateLimits, hold: hold,
+                    adapt: isWait && hint == nil && (error.rateLimits?.isEmpty ?? true), failure: failure)
                 let entry = LedgerEntry(
                     runID: runID, jobID: request.jobID, stage: request.stage, provider: route.provider,
                     model: route.model, requestedModel: requested.id, requestID: error.requestID,
@@ -227,12 +274,36 @@ public actor Gateway: ModelClient {
                 await settle(keys: keys, reserved: estimatedCost, actual: .zero, entry: entry)
                 if failure == .cancelled { throw .cancelled }
                 lastError = "\(route.id): \(error)"
+                lastFailure = error
+                if let hold {
+                    waits += 1
+                    waited += hold
+                    guard waited <= options.rateLimitWait else {
+                        throw .rateLimited(
+                            model: route.id, waitedSeconds: Self.seconds(waited),
+                            limitSeconds: Self.seconds(options.rateLimitWait), lastError: lastError)
+                    }
+                    let reason = error.status.map { "HTTP \($0)" } ?? failure.rawValue
+                    let until = clock.now + hold
+                    emit(
+                        .rateLimited(
+                            model: route.id, jobID: request.jobID,
+                            resumesAt: Date().addingTimeInterval(Double(Self.millis(hold)) / 1000),
+                            reason: reason))
+                    await reportWait(route: route, request: request, until: until, reason: reason)
+                    continue
+                }
+                if failure == .authentication {
+                    await trip(route)
+                    throw .permanent(
+                        model: route.id, message: authenticationAdvice(route: route, error: error))
+                }
                 if failure.isTransient {
+                    attempt += 1
                     guard options.backoff.allowsRetry(attempt: attempt - 1), await !isCircuitBlocked(route)
                     else {
                         return .gaveUp
                     }
-                    var random = SystemRandomNumberGenerator()
                     let delay = options.backoff.delay(
                         attempt: attempt - 1, retryAfter: error.retryAfter, random: &random)
                     emit(.retrying(model: route.id, attempt: attempt, delay: delay, failure: failure))
@@ -283,6 +354,46 @@ public actor Gateway: ModelClient {
 
     private func isCircuitBlocked(_ route: ModelRoute) -> Bool {
         lane(for: route).circuitBlocks(now: clock.now).blocked
+    }
+
+    /// When the provider lets calls to `route` through again, if it is holding them back.
+    private func heldUntil(_ route: ModelRoute) -> ContinuousClock.Instant? {
+        lane(for: route).heldUntil(now: clock.now)
+    }
+
+    /// Opens the model's circuit at once: every further call would be refused the same way.
+    private func trip(_ route: ModelRoute) {
+        var lane = lane(for: route)
+        let transition = lane.breaker.trip(now: clock.now)
+        lanes[route] = lane
+        if let transition {
+            emit(.circuitChanged(model: route.id, from: transition.from, to: transition.to))
+        }
+    }
+
+    /// Tells the stage awaiting this call (if any) that it waits for the provider, so its
+    /// job's beads say until when and its deadline does not count the time.
+    private nonisolated func reportWait(
+        route: ModelRoute, request: ModelRequest, until: ContinuousClock.Instant, reason: String
+    ) async {
+        guard let observer = ModelCallObservation.observer else { return }
+        let remaining = clock.now.duration(to: until)
+        guard remaining > .zero else { return }
+        await observer.waiting(
+            model: route.id, until: Date().addingTimeInterval(Double(Self.millis(remaining)) / 1000),
+            reason: reason)
+    }
+
+    /// An authentication refusal, with the one thing to check: the key variable.
+    private nonisolated func authenticationAdvice(route: ModelRoute, error: ProviderError) -> String {
+        if case .missingKey = error { return error.description }
+        guard let variable = options.keyVariables[route.provider] else {
+            return
+                "\(error.serverMessage); provider \(route.provider) sends no key: set api_key_env in [providers.\(route.provider)]"
+        }
+        return
+            "\(error.serverMessage); check the key in $\(variable) (api_key_env of [providers.\(route.provider)]); "
+            + "the circuit for \(route.id) is open until it is fixed"
     }
 
     /// How long until some model of the chain may be probed; nil when none is open.
@@ -337,10 +448,12 @@ public actor Gateway: ModelClient {
 
     private func finish(
         _ ticket: GatewayTicket, actualTokens: Int, rateLimits: RateLimitSnapshot?, hold: Duration?,
-        failure: FailureClass?
+        adapt: Bool, failure: FailureClass?
     ) {
         let now = clock.now
         var lane = lane(for: ticket.route)
+        if adapt { lane.adaptToRefusal(now: now) }
+        if failure == nil { lane.recoverAfterSuccess(now: now) }
         lane.finish(
             id: ticket.id, estimated: ticket.tokens, actual: actualTokens, rateLimits: rateLimits, hold: hold,
             now: now)
@@ -457,29 +570,65 @@ public actor Gateway: ModelClient {
 
     // MARK: - Store (off the actor)
 
+    /// How often a call that waits for other calls' reservations asks the budget again.
+    static let budgetPoll: Duration = .milliseconds(200)
+
+    /// Reserves the call's worst case (or fewer output tokens, when that is all the budget
+    /// pays for) and returns what was reserved and the `max_tokens` to send. A call that fits
+    /// once calls in flight settle waits for them, up to `rateLimitWait`; one the budget cannot
+    /// pay even with nothing in flight is refused with the numbers.
     private nonisolated func reserve(
-        keys: BudgetKeys, estimate: Money, request: ModelRequest, route: ModelRoute
+        keys: BudgetKeys, call: BudgetCall, request: ModelRequest, route: ModelRoute
     )
-        async throws(ModelClientError)
+        async throws(ModelClientError) -> (Money, Int)
     {
-        guard let store else { return }
+        guard let store else { return (.zero, call.maxOutputTokens) }
         let limits = options.budgetLimits
-        let decision: BudgetDecision
-        do {
-            decision = try await offload {
-                try store.reserveBudget(keys: keys, estimate: estimate, limits: limits)
+        let started = clock.now
+        while true {
+            let grant: BudgetGrant
+            do {
+                grant = try await offload { try store.reserveBudget(keys: keys, call: call, limits: limits) }
+            } catch {
+                throw .permanent(model: route.id, message: "the budget ledger is unavailable: \(error)")
             }
-        } catch {
-            throw .permanent(model: route.id, message: "the budget ledger is unavailable: \(error)")
+            switch grant {
+            case .granted(let tokens, let reserved, let warnings):
+                if !warnings.isEmpty {
+                    emit(.budgetWarning(scopes: warnings, jobID: request.jobID, model: route.id))
+                }
+                return (reserved, tokens)
+            case .wait(let scope):
+                guard started.duration(to: clock.now) < options.rateLimitWait else {
+                    throw .budgetExceeded(
+                        scope: scope.rawValue, remaining: .zero,
+                        detail: "calls in flight held the \(scope.rawValue) budget for longer than "
+                            + "rate_limit_wait_seconds; check for calls that never settled")
+                }
+                do {
+                    try await clock.sleep(until: clock.now + Self.budgetPoll)
+                } catch {
+                    throw .cancelled
+                }
+            case .denied(let scope, let remaining, let needed):
+                emit(.budgetDenied(scope: scope, remaining: remaining, jobID: request.jobID, model: route.id))
+                throw .budgetExceeded(
+                    scope: scope.rawValue, remaining: remaining,
+                    detail: Self.budgetAdvice(
+                        scope: scope, remaining: remaining, needed: needed, call: call, route: route))
+            }
         }
-        switch decision {
-        case .allowed: return
-        case .allowedWithWarning(let scopes):
-            emit(.budgetWarning(scopes: scopes, jobID: request.jobID, model: route.id))
-        case .denied(let scope, let remaining):
-            emit(.budgetDenied(scope: scope, remaining: remaining, jobID: request.jobID, model: route.id))
-            throw .budgetExceeded(scope: scope.rawValue, remaining: remaining)
-        }
+    }
+
+    /// The numbers behind a budget hold and what to change.
+    static func budgetAdvice(
+        scope: BudgetScope, remaining: Money, needed: Money, call: BudgetCall, route: ModelRoute
+    ) -> String {
+        let key = scope == .run ? "run_usd (or run --budget)" : "\(scope.rawValue)_usd"
+        return "\(remaining) left; this call needs at least \(needed) (\(call.inputTokens) prompt tokens and "
+            + "\(call.minOutputTokens) of its \(call.maxOutputTokens) output tokens at \(route.id)'s "
+            + "\(call.price.inputPerMillion)/\(call.price.outputPerMillion) per Mtok); raise [budget] \(key), "
+            + "lower [budget] min_output_tokens, or use a cheaper model"
     }
 
     @discardableResult
@@ -571,6 +720,8 @@ public actor Gateway: ModelClient {
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }
     }
+
+    static func seconds(_ duration: Duration) -> Int { ModelLane.wholeSeconds(duration) }
 
     static func millis(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components

@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 
 /// What the gateway reports as it works, for the engine to turn into beads, notices and
@@ -12,6 +13,9 @@ public enum GatewayEvent: Sendable, Hashable {
     case budgetDenied(scope: BudgetScope, remaining: Money, jobID: JobID?, model: String)
     /// A transient failure; the same model is tried again after `delay`.
     case retrying(model: String, attempt: Int, delay: Duration, failure: FailureClass)
+    /// The provider refused for load or rate (429, 529, a 503 with a hint): every call to
+    /// `model` waits until `resumesAt`; the call goes back to the queue without spending a retry.
+    case rateLimited(model: String, jobID: JobID?, resumesAt: Date, reason: String)
     /// The call moved on to the next model of its fallback chain.
     case fellBack(from: String, to: String, reason: String)
     /// A response-cache entry failed its SHA-256 and was purged.

@@ -32,12 +32,16 @@ public enum GatewayFactory {
         ]
         for (name, provider) in config.providers {
             let key = provider.apiKeyEnv.flatMap { environment[$0] }
+            let streaming =
+                provider.stream ? StreamSettings(idle: .seconds(config.gateway.streamIdleSeconds)) : nil
             switch provider.kind {
             case .openai:
-                providers[name] = OpenAIProvider(name: name, baseURL: provider.baseURL, apiKey: key)
+                providers[name] = OpenAIProvider(
+                    name: name, baseURL: provider.baseURL, apiKey: key, streaming: streaming)
             case .anthropic:
                 providers[name] = AnthropicProvider(
-                    name: name, baseURL: provider.baseURL, apiKey: key, version: provider.anthropicVersion)
+                    name: name, baseURL: provider.baseURL, apiKey: key, version: provider.anthropicVersion,
+                    streaming: streaming)
             case .simulated:
                 providers[name] = SimulatedProvider(settings: config.simulated)
             }

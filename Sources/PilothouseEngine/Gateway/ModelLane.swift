@@ -14,6 +14,18 @@ struct ModelLane: Sendable {
     let concurrency: Int
     var inFlight = 0
     var breaker: CircuitBreaker
+    /// The configured requests/min: a ceiling that neither the provider's announced limit nor
+    /// adaptation ever raises.
+    let configuredRPM: Int?
+    /// `x-ratelimit-limit-requests` (or Anthropic's) as last announced.
+    var announcedRPM: Int?
+    /// The rate this lane adapted to after 429s that came without any hint (AIMD): halved on
+    /// each such refusal, one more request/min per quiet minute, dropped when back at the top.
+    var adaptedRPM: Int?
+    var lastRefusal: ContinuousClock.Instant?
+    var lastIncrease: ContinuousClock.Instant?
+    /// How long without a 429 before an adapted rate starts to recover.
+    static let quietPeriod: Duration = .seconds(60)
 
     init(
         route: ModelRoute, settings: GatewayConfig.Model?, defaultConcurrency: Int, breaker: CircuitBreaker,
@@ -29,6 +41,44 @@ struct ModelLane: Sendable {
         tokenBucket = TokenBucket(perMinute: tpm ?? unbounded, now: now)
         concurrency = settings?.concurrency ?? defaultConcurrency
         self.breaker = breaker
+        configuredRPM = rpm
+    }
+
+    /// When the provider lets calls through again, if it said it is holding them back.
+    func heldUntil(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let held = [requestBucket.heldUntil, tokenBucket.heldUntil].compactMap { $0 }.filter { $0 > now }
+        return held.max()
+    }
+
+    /// The requests/min this lane admits now: the tightest of configured, announced and adapted.
+    var effectiveRPM: Int? {
+        [configuredRPM, announcedRPM, adaptedRPM].compactMap { $0 }.min()
+    }
+
+    /// A 429 with no header of any dialect: nothing says how long or how fast, so the lane
+    /// halves the rate it was running at (multiplicative decrease).
+    mutating func adaptToRefusal(now: ContinuousClock.Instant) {
+        requests.expire(now: now)
+        let current = adaptedRPM ?? effectiveRPM ?? max(1, requests.total)
+        adaptedRPM = max(1, min(current, max(1, requests.total)) / 2)
+        lastRefusal = now
+        requests.limit = effectiveRPM
+    }
+
+    /// A served call: after a quiet period, an adapted rate grows by one per quiet minute
+    /// (additive increase) until it reaches the configured or announced limit again.
+    mutating func recoverAfterSuccess(now: ContinuousClock.Instant) {
+        guard let adapted = adaptedRPM, let lastRefusal, lastRefusal.duration(to: now) >= Self.quietPeriod
+        else { return }
+        if let lastIncrease, lastIncrease.duration(to: now) < Self.quietPeriod { return }
+        lastIncrease = now
+        let ceiling = [configuredRPM, announcedRPM].compactMap { $0 }.min()
+        if let ceiling, adapted + 1 >= ceiling {
+            adaptedRPM = nil
+        } else {
+            adaptedRPM = adapted + 1
+        }
+        requests.limit = effectiveRPM
     }
 
     /// Whether the breaker refuses new calls now, and for how long (nil: until a probe ends).
@@ -84,6 +134,10 @@ struct ModelLane: Sendable {
             estimated: min(estimated, tokenBucket.capacity), actual: min(actual, tokenBucket.capacity),
             now: now)
         if let rateLimits {
+            if let announced = rateLimits.limitRequests, announced > 0 {
+                announcedRPM = announced
+                requests.limit = effectiveRPM
+            }
             if let remaining = rateLimits.remainingRequests {
                 requestBucket.observe(remaining: remaining, resetIn: rateLimits.requestsReset, now: now)
             }
@@ -111,6 +165,13 @@ struct ModelLane: Sendable {
         return ModelGauge(
             model: route.id, requestsPerMinute: requests.total, requestsPerMinuteLimit: requests.limit,
             tokensPerMinute: tokens.total, tokensPerMinuteLimit: tokens.limit, inFlight: inFlight,
-            circuit: circuit)
+            circuit: circuit,
+            resumesInSeconds: heldUntil(now: now).map { Self.wholeSeconds(now.duration(to: $0)) })
+    }
+
+    /// Rounded up, so a wait of 0.2 s shows as 1 s rather than "resumes in 0 s".
+    static func wholeSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
     }
 }

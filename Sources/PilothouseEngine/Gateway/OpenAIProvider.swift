@@ -9,12 +9,14 @@ public struct OpenAIProvider: ModelProvider {
     /// Read once at start-up; nil sends no Authorization header (local servers need none).
     let apiKey: String?
     let transport: HTTPTransport
+    let streaming: StreamSettings?
 
-    public init(name: String, baseURL: String, apiKey: String?) {
+    public init(name: String, baseURL: String, apiKey: String?, streaming: StreamSettings? = nil) {
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.transport = HTTPTransport()
+        self.streaming = streaming
     }
 
     private struct Body: Encodable {
@@ -26,6 +28,9 @@ public struct OpenAIProvider: ModelProvider {
         var messages: [Message]
         var max_tokens: Int
         var temperature: Double?
+        var stream: Bool?
+        var stream_options: StreamOptions?
+        struct StreamOptions: Encodable { var include_usage: Bool }
     }
 
     private struct Answer: Decodable {
@@ -48,7 +53,9 @@ public struct OpenAIProvider: ModelProvider {
         let body = Body(
             model: call.model,
             messages: call.request.messages.map { Body.Message(role: $0.role.rawValue, content: $0.content) },
-            max_tokens: call.request.maxOutputTokens, temperature: call.request.temperature)
+            max_tokens: call.request.maxOutputTokens, temperature: call.request.temperature,
+            stream: streaming.map { _ in true },
+            stream_options: streaming.map { _ in Body.StreamOptions(include_usage: true) })
         let data: Data
         do {
             data = try JSONEncoder().encode(body)
@@ -57,8 +64,20 @@ public struct OpenAIProvider: ModelProvider {
         }
         var headers: [(String, String)] = []
         if let apiKey, !apiKey.isEmpty { headers.append(("authorization", "Bearer \(apiKey)")) }
-        let response = try await transport.post(
-            url: baseURL + "/chat/completions", headers: headers, body: data, timeout: call.timeout)
+        let url = baseURL + "/chat/completions"
+        let response: HTTPTransport.Response
+        if let streaming {
+            switch try await transport.stream(
+                url: url, headers: headers, body: data, timeout: call.timeout, idle: streaming.idle,
+                dialect: .openAI, progress: streaming.reporter(model: "\(name):\(call.model)"))
+            {
+            case .streamed(let answer, let headers):
+                return StreamSettings.reply(answer, headers: headers, requestIDHeaders: ["x-request-id"])
+            case .plain(let plain): response = plain
+            }
+        } else {
+            response = try await transport.post(url: url, headers: headers, body: data, timeout: call.timeout)
+        }
         let requestID = response.headers["x-request-id"]
         guard (200..<300).contains(response.status) else {
             throw HTTPTransport.failure(response, requestID: requestID)

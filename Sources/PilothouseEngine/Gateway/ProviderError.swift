@@ -24,6 +24,20 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The HTTP status, when the server answered at all.
+    public var status: Int? {
+        if case .http(let status, _, _, _, _, _) = self { return status }
+        return nil
+    }
+
+    /// The server's own words (no hint appended), for messages that add their own advice.
+    public var serverMessage: String {
+        switch self {
+        case .http(let status, _, let message, _, _, _): "HTTP \(status): \(message)"
+        default: description
+        }
+    }
+
     public var retryAfter: Duration? {
         if case .http(_, _, _, let retryAfter, _, _) = self { return retryAfter }
         return nil

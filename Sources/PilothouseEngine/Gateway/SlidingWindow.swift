@@ -5,7 +5,8 @@
 /// exceed the configured figure in any of them, so the hard cap is this log of grants. The
 /// `TokenBucket`s beside it mirror what the provider's headers say about its own state.
 struct SlidingWindow: Sendable {
-    let limit: Int?
+    /// May tighten while running: a provider's announced limit or the lane's adaptation.
+    var limit: Int?
     let span: Duration
     private var entries: [(id: UInt64, at: ContinuousClock.Instant, amount: Int)] = []
     private var head = 0

@@ -90,7 +90,7 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Must not proceed and must not be lost: the job goes to quarantine with this record.
     case quarantine(QuarantineReason, message: String, payload: String)
     /// An enforced budget cannot cover the stage; the job waits in `budget_hold`.
-    case budgetHold(scope: String)
+    case budgetHold(scope: String, message: String = "")
     /// The merge conflicts with the integration branch.
     case needsRebase(String)
     /// Every model the stage may use is unavailable (circuits open): the job waits in the
@@ -107,7 +107,9 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
             .modelUnavailable(let message), .storageFull(let message):
             message
         case .quarantine(let reason, let message, _): "\(reason): \(message)"
-        case .budgetHold(let scope): "waiting for the \(scope) budget"
+        case .budgetHold(let scope, let message):
+            message.isEmpty
+                ? "waiting for the \(scope) budget" : "waiting for the \(scope) budget: \(message)"
         case .cancelled: "cancelled"
         }
     }
@@ -128,10 +130,15 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Maps a model call failure to what the engine should do with the stage.
     public init(_ error: ModelClientError) {
         switch error {
-        case .budgetExceeded(let scope, _): self = .budgetHold(scope: scope)
+        case .budgetExceeded(let scope, _, let detail): self = .budgetHold(scope: scope, message: detail)
         case .exhausted: self = .retryable(error.description)
         case .circuitOpen: self = .modelUnavailable(error.description)
-        case .permanent, .unknownModel: self = .fatal(error.description)
+        case .permanent, .unknownModel, .rateLimited: self = .fatal(error.description)
+        case .contextTooLarge(_, let overflow, _):
+            self = .quarantine(
+                .contextTooLarge, message: error.description,
+                payload: "requested_tokens=\(overflow.requested.map(String.init) ?? "unknown") "
+                    + "context_window=\(overflow.limit.map(String.init) ?? "unknown")")
         case .cancelled: self = .cancelled
         }
     }

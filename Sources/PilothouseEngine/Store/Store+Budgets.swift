@@ -21,6 +21,18 @@ extension Store {
         }
     }
 
+    /// Reserves for one call in one transaction: its worst case, or fewer output tokens when
+    /// that is all the budget pays for, or a wait for calls in flight (see `BudgetLedger`).
+    public func reserveBudget(keys: BudgetKeys, call: BudgetCall, limits: [BudgetLimit]) throws -> BudgetGrant
+    {
+        try write { db in
+            var ledger = try Store.budgetLedger(db, keys: keys, limits: limits)
+            let grant = ledger.reserve(call: call)
+            if case .granted = grant { try Store.saveAccounts(db, ledger: ledger, keys: keys) }
+            return grant
+        }
+    }
+
     /// Replaces a reservation with the real cost and records the ledger row, in one
     /// transaction, so spend and the ledger can never disagree after a crash.
     @discardableResult

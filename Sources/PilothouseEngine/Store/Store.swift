@@ -45,8 +45,9 @@ public final class Store: Sendable {
         do {
             return try open(path: path, redactor: redactor)
         } catch .readOnly {
-            try StorePreflight.check(path: path, forWriting: false)
+            // Noted before the check, whose read-only connection may create them.
             let sidecarsExisted = WALSidecars.exist(for: path)
+            try StorePreflight.check(path: path, forWriting: false)
             return try Store(
                 path: path, redactor: redactor, readOnly: true, removesSidecarsOnClose: !sidecarsExisted)
         }

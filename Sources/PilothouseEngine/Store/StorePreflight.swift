@@ -46,8 +46,15 @@ enum StorePreflight {
         {
             throw .readOnly(path: path)
         }
-        defer { if !sidecarsExisted { WALSidecars.removeIfUnused(for: path) } }
-        try checkSchema(path: path)
+        do {
+            try checkSchema(path: path)
+        } catch {
+            // Only beside a file this check refuses: a good store may be opened by another
+            // process at this very moment, and its fresh -wal/-shm must never be unlinked
+            // (two processes enqueueing at once met "disk I/O error" that way).
+            if !sidecarsExisted { WALSidecars.removeIfUnused(for: path) }
+            throw error
+        }
     }
 
     /// The database size in bytes the header records, when the header says it is current.

@@ -21,6 +21,8 @@ enum WALSidecars {
     }
 
     /// Deletes an empty `-wal` and its `-shm` if no connection (of any process) uses them.
+    /// Call it only for a database nobody should be using (one Pilothouse refuses): a process
+    /// that opened the files a moment ago but does not hold its lock yet would lose them.
     ///
     /// Every SQLite connection holds a shared lock on the "dead man switch" byte of the
     /// `-shm` file while it is open; getting an exclusive lock on that byte proves no one

@@ -64,6 +64,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await GatewayBenchmarks.rateLimits()
             try await GatewayBenchmarks.rateLimits(rpm: 60, tpm: 3_000)
             try await GatewayBenchmarks.overhead()
+            GatewayBenchmarks.streaming()
         }
     }
 }

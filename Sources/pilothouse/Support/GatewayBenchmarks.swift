@@ -113,6 +113,55 @@ enum GatewayBenchmarks {
         )
     }
 
+    /// What reading an answer as a stream costs per call, against decoding the same answer
+    /// as one JSON body: parsing server-sent events and assembling the answer (OpenAI chunks
+    /// and Anthropic events), for an answer of 1 000 output tokens in 250 chunks.
+    static func streaming(calls: Int = 2_000, chunks: Int = 250) {
+        let piece = "four tokens of text"
+        let openAI =
+            (0..<chunks).map { _ in
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\(piece)\"},\"finish_reason\":null}]}\n\n"
+            }.joined()
+            + "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":1000}}\n\ndata: [DONE]\n\n"
+        let anthropic =
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":{\"input_tokens\":900,\"output_tokens\":1}}}\n\n"
+            + (0..<chunks).map { _ in
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\(piece)\"}}\n\n"
+            }.joined()
+            + "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":1000}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+        let whole = Data(
+            "{\"id\":\"c\",\"choices\":[{\"message\":{\"content\":\"\(String(repeating: piece, count: chunks))\"}}],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":1000}}"
+                .utf8)
+        func time(_ label: String, _ body: () -> Void) {
+            let started = ContinuousClock.now
+            for _ in 0..<calls { body() }
+            let perCall = started.duration(to: .now) / calls
+            print("streaming overhead: \(label): \(micros(perCall)) µs per call (\(chunks) chunks)")
+        }
+        // Bytes arrive in network-sized pieces, not whole.
+        let openAIBytes = Array(openAI.utf8)
+        let anthropicBytes = Array(anthropic.utf8)
+        for (label, bytes, dialect) in [
+            ("OpenAI SSE", openAIBytes, StreamedAnswer.Dialect.openAI),
+            ("Anthropic SSE", anthropicBytes, .anthropic),
+        ] {
+            time(label) {
+                var parser = ServerSentEvents()
+                var answer = StreamedAnswer(dialect: dialect)
+                var offset = 0
+                while offset < bytes.count {
+                    let end = min(bytes.count, offset + 1_400)
+                    for event in (try? parser.feed(bytes[offset..<end])) ?? [] { try? answer.apply(event) }
+                    offset = end
+                }
+                precondition(answer.finished && answer.tokens.output == 1000)
+            }
+        }
+        time("one JSON body (no streaming)") {
+            _ = try? JSONSerialization.jsonObject(with: whole)
+        }
+    }
+
     private static func request(content: String, job: JobID?, model: String = "simulated:sim-1")
         -> ModelRequest
     {

@@ -12,7 +12,7 @@ enum GatewayNotice {
         case .fellBack(let from, let to, let reason): "\(from) failed (\(reason)); using \(to)"
         case .cacheEntryPurged(let key): "purged a corrupt cache entry (\(key.prefix(12)))"
         case .notice(let text): text
-        case .retrying: nil
+        case .retrying, .rateLimited: nil
         }
     }
 }

@@ -126,6 +126,21 @@ struct HeadlessReporter {
             object["attempt"] = progress.attempt
             object["status"] = progress.status.rawValue
             object["message"] = text(progress.message)
+        case .modelActivity(let activity):
+            object["event"] = "model_activity"
+            object["job"] = activity.jobID.rawValue
+            object["stage"] = activity.stage.rawValue
+            object["model"] = activity.model
+            switch activity.kind {
+            case .waiting(let until, let reason):
+                object["activity"] = "waiting"
+                object["reason"] = text(reason)
+                object["resumes_at"] = ISO8601DateFormatter().string(from: until)
+            case .streaming(let tokens, let rate):
+                object["activity"] = "streaming"
+                object["tokens"] = tokens
+                object["tokens_per_second"] = (rate * 10).rounded() / 10
+            }
         case .gauges(let gauges):
             object["event"] = "gauges"
             object["run_spend_usd"] = gauges.runSpend.dollarsString

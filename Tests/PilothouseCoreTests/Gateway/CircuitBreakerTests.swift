@@ -62,3 +62,21 @@ extension GatewayTests {
         }
     }
 }
+
+extension GatewayTests {
+    @Suite("CircuitBreaker trip")
+    struct CircuitBreakerTripTests {
+        @Test func tripOpensAtOnceFromClosedOrHalfOpen() {
+            let now = ContinuousClock.now
+            var breaker = CircuitBreaker(failureThreshold: 5, cooldown: .seconds(30))
+            #expect(breaker.trip(now: now) == .init(from: .closed, to: .open))
+            #expect(breaker.phase == .open)
+            #expect(breaker.trip(now: now) == nil)
+            if case .rejected(let retryIn) = breaker.admit(now: now + .seconds(1)) {
+                #expect(retryIn == .seconds(29))
+            } else {
+                Issue.record("an open breaker admitted a call")
+            }
+        }
+    }
+}

@@ -78,6 +78,58 @@ struct GatewayBudgetTests {
         #expect(try first.budgetStates(keys: keys)[.run]?.spent == spent)
     }
 
+    /// Issue 11's measurement, shrunk: a model priced 300/1500 USD per Mtok whose calls ask
+    /// for 1024 output tokens (worst case about $1.60 each), eight callers at once on each of
+    /// two stores sharing one file, and $12 to spend. Every caller keeps calling until the
+    /// budget holds it: spending must reach 90% before that, and never pass the limit.
+    @Test func twoEnginesSpendNinetyPercentBeforeAnyHold() async throws {
+        let path = directory.file("spend.db")
+        let stores = [try Store.openOrCreate(path: path), try Store.open(path: path)]
+        var config = GatewayFixture.config()
+        config.gateway.pricing["simulated"] = ModelPrice("300", "1500")
+        config.gateway.budget.dayUSD = Money(dollars: "12")!
+        let gateways = try stores.map { try GatewayFixture.gateway(config, store: $0, runID: nil) }
+        let spentAtFirstHold = SpendProbe()
+        await withTaskGroup(of: Void.self) { group in
+            for (index, gateway) in gateways.enumerated() {
+                for worker in 0..<8 {
+                    group.addTask {
+                        for call in 0..<100 {
+                            do throws(ModelClientError) {
+                                _ = try await gateway.complete(
+                                    GatewayFixture.request(
+                                        model: "simulated:sim-1",
+                                        content: "engine \(index) worker \(worker) call \(call)",
+                                        maxOutputTokens: 1024))
+                            } catch {
+                                if case .budgetExceeded(_, _, let detail) = error {
+                                    await spentAtFirstHold.record(
+                                        try? stores[0].costReport().total.cost, detail)
+                                }
+                                return
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let spent = try stores[0].costReport().total.cost
+        let first = try #require(await spentAtFirstHold.first)
+        #expect(first.spent >= Money(dollars: "10.80")!, "held at \(first.spent) of $12")
+        #expect(spent <= Money(dollars: "12")!)
+        #expect(first.detail.contains("left; this call needs at least"))
+        #expect(first.detail.contains("day_usd"))
+        let keys = BudgetKeys(runID: nil, jobID: nil, at: Date())
+        #expect(try stores[0].budgetStates(keys: keys)[.day]?.reserved == .zero)
+    }
+
+    actor SpendProbe {
+        var first: (spent: Money, detail: String)?
+        func record(_ spent: Money?, _ detail: String) {
+            if first == nil, let spent { first = (spent, detail) }
+        }
+    }
+
     @Test func warnModeLetsCallsThroughAndSignals() async throws {
         let store = try Store.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(

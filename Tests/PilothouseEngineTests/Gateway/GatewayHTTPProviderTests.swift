@@ -54,7 +54,10 @@ struct GatewayHTTPProviderTests {
         #expect(received.path == "/v1/messages")
         #expect(received.headers["x-api-key"] == "ak-test")
         #expect(received.headers["anthropic-version"] == "2023-06-01")
-        #expect(received.json["system"] as? String == "You are careful.")
+        // The system prompt is one block marked for Anthropic's prompt cache.
+        let system = try #require(received.json["system"] as? [[String: Any]])
+        #expect(system.count == 1 && system.first?["text"] as? String == "You are careful.")
+        #expect((system.first?["cache_control"] as? [String: Any])?["type"] as? String == "ephemeral")
         #expect((received.json["messages"] as? [[String: Any]])?.count == 1)
     }
 

@@ -13,6 +13,18 @@ final class ScriptedHTTPServer: Sendable {
         var delay: Duration = .zero
         /// Announce more bytes than are sent, then close: a truncated body.
         var truncate = false
+        /// Server-sent events: each piece written after its delay (from the previous piece),
+        /// chunked, as `text/event-stream`; `body` is ignored.
+        var stream: [(bytes: String, delay: Duration)]?
+        /// With `stream`: close the connection after the last piece instead of ending the body.
+        var cutStream = false
+
+        static func events(
+            _ pieces: [String], every delay: Duration = .zero, headers: [(String, String)] = [],
+            cut: Bool = false
+        ) -> Reply {
+            Reply(status: 200, headers: headers, body: "", stream: pieces.map { ($0, delay) }, cutStream: cut)
+        }
 
         static func json(_ body: String, status: Int = 200, headers: [(String, String)] = []) -> Reply {
             Reply(status: status, headers: headers, body: body)
@@ -117,7 +129,45 @@ final class ScriptedHTTPServer: Sendable {
             }
         }
 
+        private func writeStream(
+            _ pieces: [(bytes: String, delay: Duration)], cut: Bool, context: ChannelHandlerContext
+        ) {
+            guard let (piece, delay) = pieces.first else {
+                if cut {
+                    context.flush()
+                    context.close(promise: nil)
+                } else {
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
+                return
+            }
+            let send = {
+                let buffer = context.channel.allocator.buffer(bytes: Array(piece.utf8))
+                context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                self.writeStream(Array(pieces.dropFirst()), cut: cut, context: context)
+            }
+            if delay > .zero {
+                let (seconds, attoseconds) = delay.components
+                context.eventLoop.assumeIsolated().scheduleTask(
+                    in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+                ) { send() }
+            } else {
+                send()
+            }
+        }
+
         private func write(_ reply: Reply, context: ChannelHandlerContext) {
+            if let pieces = reply.stream {
+                var headers = HTTPHeaders()
+                for (name, value) in reply.headers { headers.add(name: name, value: value) }
+                headers.add(name: "content-type", value: "text/event-stream")
+                headers.add(name: "transfer-encoding", value: "chunked")
+                let head = HTTPResponseHead(
+                    version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
+                context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+                writeStream(pieces, cut: reply.cutStream, context: context)
+                return
+            }
             let bytes = Array(reply.body.utf8)
             var headers = HTTPHeaders()
             for (name, value) in reply.headers { headers.add(name: name, value: value) }
