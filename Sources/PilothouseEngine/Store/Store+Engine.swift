@@ -152,19 +152,58 @@ extension Store {
             metadata: metadata)
     }
 
-    /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
-    public func reject(_ id: JobID, reason: String, retry: Bool) throws {
+    /// Rejects a waiting patch; with `retry` the reason (and the line comments, quoted) becomes
+    /// feedback for a new attempt. Each comment is a `comment` bead, in the same transaction.
+    ///
+    /// A retry also forgets an operator's patch: the next attempt is the model's answer to
+    /// the feedback, not the same patch applied again.
+    public func reject(_ id: JobID, reason: String, retry: Bool, comments: [LineComment] = []) throws {
         let reason = stored(reason)
+        let comments = comments.map { comment in
+            LineComment(
+                file: stored(comment.file), line: comment.line, endLine: comment.endLine,
+                text: stored(comment.text), comment: stored(comment.comment))
+        }
         try write { db in
+            for comment in comments {
+                try Store.appendBead(
+                    db, jobID: id, kind: .comment, stage: .approve, message: comment.comment,
+                    metadata: [
+                        "file": comment.file, "line": String(comment.line),
+                        "end_line": String(comment.endLine), "text": comment.text,
+                    ])
+            }
             try Store.appendBead(
                 db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
-                metadata: ["retry": String(retry)])
+                metadata: ["retry": String(retry), "comments": String(comments.count)])
             try Store.transition(
                 db, id, to: retry ? .queued : .rejected,
                 message: retry ? "rejected; queued with feedback" : "rejected")
             try db.execute(
-                sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
-                arguments: [retry ? reason : nil, id.rawValue])
+                sql: "UPDATE jobs SET feedback = ?, operator_patch = CASE WHEN ? THEN NULL ELSE operator_patch END WHERE id = ?",
+                arguments: [
+                    retry ? ReviewFeedback.text(reason: reason, comments: comments) : nil, retry, id.rawValue,
+                ])
+        }
+    }
+
+    /// Replaces a waiting patch with the operator's edit: the edit becomes the job's operator
+    /// patch and the job is queued for a new attempt, which applies it to a fresh worktree and
+    /// runs check, review and test on it before it can wait for approval again.
+    public func editPatch(_ id: JobID, diff: Data, stats: DiffStats) throws {
+        try write { db in
+            let metadata = [
+                "bytes": String(diff.count), "files": String(stats.filesChanged),
+                "added": String(stats.linesAdded), "removed": String(stats.linesRemoved),
+            ]
+            try Store.appendBead(
+                db, jobID: id, kind: .patchEdited, stage: .approve,
+                message: "patch edited by operator (\(diff.count) bytes); checking it again", metadata: metadata)
+            try Store.transition(db, id, to: .queued, message: "edited by operator; queued to check the edit")
+            try Store.clearLease(id, in: db)
+            try db.execute(
+                sql: "UPDATE jobs SET operator_patch = ?, feedback = NULL WHERE id = ?",
+                arguments: [diff, id.rawValue])
         }
     }
 
