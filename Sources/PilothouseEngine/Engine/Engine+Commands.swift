@@ -148,7 +148,8 @@ extension Engine {
         do {
             parsed = try UnifiedDiff(parsing: diff)
         } catch {
-            throw CommandError("the edited patch of \(id.short) does not parse (\(error)); the job still waits")
+            throw CommandError(
+                "the edited patch of \(id.short) does not parse (\(error)); the job still waits")
         }
         guard !parsed.files.isEmpty else {
             throw CommandError("the edited patch of \(id.short) is empty; reject the job instead")

@@ -180,7 +180,8 @@ extension Store {
                 db, id, to: retry ? .queued : .rejected,
                 message: retry ? "rejected; queued with feedback" : "rejected")
             try db.execute(
-                sql: "UPDATE jobs SET feedback = ?, operator_patch = CASE WHEN ? THEN NULL ELSE operator_patch END WHERE id = ?",
+                sql:
+                    "UPDATE jobs SET feedback = ?, operator_patch = CASE WHEN ? THEN NULL ELSE operator_patch END WHERE id = ?",
                 arguments: [
                     retry ? ReviewFeedback.text(reason: reason, comments: comments) : nil, retry, id.rawValue,
                 ])
@@ -198,7 +199,8 @@ extension Store {
             ]
             try Store.appendBead(
                 db, jobID: id, kind: .patchEdited, stage: .approve,
-                message: "patch edited by operator (\(diff.count) bytes); checking it again", metadata: metadata)
+                message: "patch edited by operator (\(diff.count) bytes); checking it again",
+                metadata: metadata)
             try Store.transition(db, id, to: .queued, message: "edited by operator; queued to check the edit")
             try Store.clearLease(id, in: db)
             try db.execute(

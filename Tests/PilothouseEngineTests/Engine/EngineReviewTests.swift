@@ -19,7 +19,8 @@ final class PromptRecorder: ModelClient, @unchecked Sendable {
     func complete(_ request: ModelRequest) async throws(ModelClientError) -> ModelResponse {
         lock.withLock { seen.append(request) }
         return ModelResponse(
-            text: answer, provider: "test", model: request.model, tokens: TokenCounts(), cost: Money(micros: 0),
+            text: answer, provider: "test", model: request.model, tokens: TokenCounts(),
+            cost: Money(micros: 0),
             latencyMillis: 0)
     }
 }
