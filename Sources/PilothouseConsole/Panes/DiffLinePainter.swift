@@ -35,14 +35,15 @@ enum DiffLinePainter {
         if syntax.isEmpty && emphasis.isEmpty { return [] }
         let emphasisStyle = theme[kind == .removed ? .removedEmphasis : .addedEmphasis]
         // Cut at every boundary of either list, then style each piece from both.
-        var cuts = Set<Int>()
-        for span in syntax { cuts.insert(span.range.lowerBound); cuts.insert(span.range.upperBound) }
-        for range in emphasis { cuts.insert(range.lowerBound); cuts.insert(range.upperBound) }
-        let points = cuts.sorted()
+        var points: [Int] = []
+        points.reserveCapacity(2 * (syntax.count + emphasis.count))
+        for span in syntax { points += [span.range.lowerBound, span.range.upperBound] }
+        for range in emphasis { points += [range.lowerBound, range.upperBound] }
+        points.sort()
         var result: [(Range<Int>, Style)] = []
         var syntaxIndex = 0
         var emphasisIndex = 0
-        for (start, end) in zip(points, points.dropFirst()) {
+        for (start, end) in zip(points, points.dropFirst()) where start < end {
             while syntaxIndex < syntax.count, syntax[syntaxIndex].range.upperBound <= start {
                 syntaxIndex += 1
             }
@@ -79,70 +80,114 @@ enum DiffLinePainter {
         return style
     }
 
-    /// Draws `text` in `area` from column `leftColumn` (or wrapped), styled by `runs`; returns
-    /// the screen lines used.
+    /// Draws `text` (whose UTF-8 is `bytes`) in `area` from column `leftColumn` (or wrapped),
+    /// styled by `runs`; returns the screen lines used.
+    ///
+    /// Cells are written directly rather than through `Canvas.put`, so each character is
+    /// measured once; an all-ASCII line (the common case in code) skips grapheme breaking.
     @discardableResult
     static func draw(
-        _ text: String, runs: [(Range<Int>, Style)], base: Style, leftColumn: Int, wraps: Bool,
-        into canvas: inout Canvas, area: Area, marker: Style
+        _ text: String, bytes: [UInt8], runs: [(Range<Int>, Style)], base: Style, leftColumn: Int,
+        wraps: Bool, into canvas: inout Canvas, area: Area, marker: Style
     ) -> Int {
         guard area.width > 0 else { return 1 }
-        let skip = wraps ? 0 : leftColumn
-        var line = 0
-        var column = 0  // display column within the text
-        var x = area.x
-        var offset = 0
-        var runIndex = 0
-        var pending = ""
-        var pendingStyle = base
-        var pendingX = x
-        var cut = false
-        var skipped = false
-        func flush(_ canvas: inout Canvas) {
-            if !pending.isEmpty {
-                canvas.put(pending, x: pendingX, y: area.y + line, style: pendingStyle, clip: area.clip)
-                pending = ""
+        var layout = Layout(area: area, skip: wraps ? 0 : leftColumn, wraps: wraps, runs: runs, base: base)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            for (offset, byte) in bytes.enumerated() {
+                if !layout.place(asciiGlyphs[Int(byte)], width: 1, offset: offset, into: &canvas) { break }
+            }
+        } else {
+            var offset = 0
+            for character in text {
+                let shown = TextWidth.displayable(character)
+                let width = TextWidth.width(ofDisplayable: shown)
+                if width > 0, !layout.place(shown, width: width, offset: offset, into: &canvas) { break }
+                offset += character.utf8.count
             }
         }
-        for character in text {
-            let size = character.utf8.count
-            defer { offset += size }
-            let shown = TextWidth.displayable(character)
-            let width = TextWidth.width(ofDisplayable: shown)
-            if width == 0 { continue }
+        if layout.cut {
+            canvas.put(
+                "›", x: area.x + area.width - 1, y: area.y + layout.line, style: marker, clip: area.clip)
+        }
+        if layout.skipped {
+            canvas.put("‹", x: area.x, y: area.y, style: marker, clip: area.clip)
+        }
+        return layout.line + 1
+    }
+
+    /// `Canvas.put` for text known to be short and usually ASCII (line numbers, `+`/`-`): skips
+    /// grapheme breaking and Unicode property lookups, falling back to `put` otherwise.
+    @discardableResult
+    static func putASCII(_ text: String, x: Int, y: Int, style: Style, clip: Rect, into canvas: inout Canvas)
+        -> Int
+    {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return canvas.put(text, x: x, y: y, style: style, clip: clip)
+        }
+        var column = x
+        for byte in bytes {
+            if y >= clip.y, y < clip.maxY, column >= clip.x, column < clip.maxX {
+                canvas.setCell(Cell(asciiGlyphs[Int(byte)], style: style), x: column, y: y)
+            }
+            column += 1
+        }
+        return column
+    }
+
+    /// What every ASCII byte shows as: itself, or the replacement for control bytes.
+    private static let asciiGlyphs: [Character] = (0..<128).map {
+        TextWidth.displayable(Character(Unicode.Scalar(UInt8($0))))
+    }
+
+    /// The running position of one line's layout.
+    private struct Layout {
+        let area: Area
+        let skip: Int
+        let wraps: Bool
+        let runs: [(Range<Int>, Style)]
+        let base: Style
+        var line = 0
+        var column = 0
+        var x: Int
+        var runIndex = 0
+        var cut = false
+        var skipped = false
+
+        init(area: Area, skip: Int, wraps: Bool, runs: [(Range<Int>, Style)], base: Style) {
+            self.area = area
+            self.skip = skip
+            self.wraps = wraps
+            self.runs = runs
+            self.base = base
+            self.x = area.x
+        }
+
+        /// Places one glyph; false when the line is full (and cut).
+        mutating func place(_ glyph: Character, width: Int, offset: Int, into canvas: inout Canvas) -> Bool {
             if column < skip {
                 column += width
                 skipped = true
-                continue
+                return true
             }
             if x + width > area.x + area.width {
                 if !wraps || line + 1 >= area.maxLines {
                     cut = true
-                    break
+                    return false
                 }
-                flush(&canvas)
                 line += 1
                 x = area.x
             }
             while runIndex < runs.count, runs[runIndex].0.upperBound <= offset { runIndex += 1 }
             let style =
                 runIndex < runs.count && runs[runIndex].0.lowerBound <= offset ? runs[runIndex].1 : base
-            if style != pendingStyle || pending.isEmpty {
-                flush(&canvas)
-                pendingStyle = style
-                pendingX = x
+            let y = area.y + line
+            if y >= area.clip.y, y < area.clip.maxY, x >= area.clip.x, x + width <= area.clip.maxX {
+                canvas.setCell(Cell(glyph, style: style, width: UInt8(width)), x: x, y: y)
             }
-            pending.append(shown)
             x += width
             column += width
+            return true
         }
-        flush(&canvas)
-        if cut {
-            canvas.put("›", x: area.x + area.width - 1, y: area.y + line, style: marker, clip: area.clip)
-        }
-        if skipped {
-            canvas.put("‹", x: area.x, y: area.y, style: marker, clip: area.clip)
-        }
-        return line + 1
     }
 }

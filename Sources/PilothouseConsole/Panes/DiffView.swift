@@ -45,18 +45,27 @@ enum DiffView {
             let row = inner.row(index - top)
             var x = row.x
             x = canvas.put(index == current ? "›" : " ", x: x, y: row.y, style: theme[.accent], clip: row)
-            x = canvas.put("+\(file.added)", x: x, y: row.y, style: theme[.added], clip: row) + 1
-            x = canvas.put("-\(file.removed)", x: x, y: row.y, style: theme[.removed], clip: row) + 1
-            canvas.put(
+            x =
+                DiffLinePainter.putASCII(
+                    "+\(file.added)", x: x, y: row.y, style: theme[.added], clip: row, into: &canvas) + 1
+            x =
+                DiffLinePainter.putASCII(
+                    "-\(file.removed)", x: x, y: row.y, style: theme[.removed], clip: row, into: &canvas) + 1
+            DiffLinePainter.putASCII(
                 tail(file.path, width: row.maxX - x), x: x, y: row.y,
-                style: theme[index == current ? .title : .normal],
-                clip: row)
+                style: theme[index == current ? .title : .normal], clip: row, into: &canvas)
         }
     }
 
     /// A path cut from the left (`…/Sources/Foo.swift`): the file name is the part that tells.
     static func tail(_ path: String, width: Int) -> String {
         guard width > 0 else { return "" }
+        let bytes = path.utf8
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            // Printable ASCII, one column a byte: no grapheme breaking needed.
+            return bytes.count <= width
+                ? path : "…" + String(decoding: bytes.suffix(width - 1), as: UTF8.self)
+        }
         if TextWidth.of(path) <= width { return path }
         var kept: [Character] = []
         var used = 1
@@ -159,8 +168,8 @@ enum DiffView {
                                 view, row, number: view.rows[row].newNumber, into: &canvas, rect: right,
                                 theme: theme))
                     }
-                    for line in 0..<used {
-                        canvas.put("│", x: inner.x + half, y: y + line, style: theme[.border], clip: inner)
+                    for line in 0..<used where y + line < inner.maxY {
+                        canvas.setCell(Cell("│", style: theme[.border]), x: inner.x + half, y: y + line)
                     }
                 }
                 y += used
@@ -225,10 +234,13 @@ enum DiffView {
         let gutterRole: ThemeRole = index == view.cursor ? .selection : marked ? .accent : .muted
         var x = rect.x
         if gutter.isEmpty, index == view.cursor {
-            x = canvas.put(prefix(kind), x: x, y: rect.y, style: theme[.selection], clip: clip)
+            x = DiffLinePainter.putASCII(
+                prefix(kind), x: x, y: rect.y, style: theme[.selection], clip: clip, into: &canvas)
         } else {
-            x = canvas.put(gutter, x: x, y: rect.y, style: theme[gutterRole], clip: clip)
-            x = canvas.put(prefix(kind), x: x, y: rect.y, style: base, clip: clip)
+            x = DiffLinePainter.putASCII(
+                gutter, x: x, y: rect.y, style: theme[gutterRole], clip: clip, into: &canvas)
+            x = DiffLinePainter.putASCII(
+                prefix(kind), x: x, y: rect.y, style: base, clip: clip, into: &canvas)
         }
         let bytes = Array(line.text.utf8)
         let runs = DiffLinePainter.runs(
@@ -236,7 +248,8 @@ enum DiffView {
         let area = DiffLinePainter.Area(
             x: x, y: rect.y, width: rect.maxX - x, maxLines: view.wraps ? rect.height : 1, clip: clip)
         return DiffLinePainter.draw(
-            line.text, runs: runs, base: base, leftColumn: view.leftColumn, wraps: view.wraps, into: &canvas,
+            line.text, bytes: bytes, runs: runs, base: base, leftColumn: view.leftColumn, wraps: view.wraps,
+            into: &canvas,
             area: area, marker: theme[.accent])
     }
 
