@@ -122,6 +122,17 @@ import Testing
         #expect(canvas.lines.contains { $0.contains("END") })
     }
 
+    @Test func aMegabyteLineIsMarkedAsCutAndCanBeScrolledToItsEnd() {
+        let huge = "x = [" + String(repeating: "1, ", count: 350_000) + "2]  # TAIL"
+        var model = reviewing(Self.patch("a.py", "x = []", huge, context: "import os"))
+        var canvas = render(&model)
+        let row = canvas.lines.firstIndex { $0.contains("+x = [1, 1,") }!
+        #expect(canvas.lines[row].contains("›"))
+        for _ in 0..<(huge.count / 8 - 4) { _ = model.handle(.char("l"), keymap: .default) }
+        canvas = render(&model)
+        #expect(canvas.lines.contains { $0.contains("2]  # TAIL") })
+    }
+
     @Test func cCommentsOnTheCursorLineInsideTheDiffAndCancelsOutsideIt() {
         var model = reviewing(Self.patch("a.py", "x = 1", "x = 2", context: "import os"))
         // The cursor starts on the first line of the patch (the context line): move to `+x = 2`.

@@ -30,13 +30,12 @@ extension DiffViewState {
         guard !rows.isEmpty else { return }
         cursor = min(max(0, cursor + delta), rows.count - 1)
         if cursor < top {
-            scroll(by: 0, sideBySide: sideBySide)
             top = sideBySide && !sideRows.isEmpty ? sideRows[sideIndex(forRow: cursor)].first : cursor
         }
         while cursor > lastVisibleRow(height: height, sideBySide: sideBySide), top < rows.count - 1 {
             scroll(by: 1, sideBySide: sideBySide)
         }
-        scroll(by: 0, sideBySide: sideBySide)
+        scroll(by: 0, sideBySide: sideBySide)  // keeps the current hunk in step with the view
     }
 
     /// After a page or hunk jump the cursor stays on screen.

@@ -20,14 +20,15 @@ enum DiffLinePainter {
     /// The style of each classified or emphasised run of `view.rows[index]`'s text, as UTF-8
     /// ranges; text outside every run keeps the line's own style.
     static func runs(
-        _ view: DiffViewState, _ index: Int, bytes: [UInt8], base: Style, excluded: Bool, theme: Theme
+        _ view: DiffViewState, _ index: Int, bytes: [UInt8], limit: Int, base: Style, excluded: Bool,
+        theme: Theme
     ) -> [(Range<Int>, Style)] {
         guard !excluded, case .line(let kind) = view.rows[index].kind else { return [] }
         let syntax = view.language(ofRow: index).map { SyntaxLexer.spans(bytes, language: $0) } ?? []
         var emphasis: [Range<Int>] = []
         let partner = Int(view.partners[index])
         if partner >= 0, kind == .removed || kind == .added {
-            let other = Array(view.rows[partner].text.utf8)
+            let other = Array(view.rows[partner].text.utf8.prefix(limit))
             let result =
                 kind == .removed ? WordDiff.compare(bytes, other) : WordDiff.compare(other, bytes)
             emphasis = kind == .removed ? result.removed : result.added
@@ -59,6 +60,12 @@ enum DiffLinePainter {
             result.append((start..<end, style))
         }
         return result
+    }
+
+    /// How many bytes of a line can reach the screen: every column up to the right edge, at
+    /// the widest UTF-8 a character takes, plus slack for zero-width characters.
+    static func byteLimit(leftColumn: Int, width: Int, lines: Int) -> Int {
+        (leftColumn + max(1, width) * max(1, lines)) * 4 + 256
     }
 
     static func role(_ kind: SyntaxClass) -> ThemeRole {

@@ -152,21 +152,20 @@ enum DiffView {
                 if let full = side.full {
                     drawFullRow(view, full, into: &canvas, row: inner.row(y - inner.y), theme: theme)
                 } else {
-                    let left = Rect(x: inner.x, y: y, width: half, height: room)
-                    let right = Rect(x: inner.x + half + 1, y: y, width: inner.width - half - 1, height: room)
-                    if let row = side.left {
+                    let cells = [
+                        (
+                            side.left, side.left.map { view.rows[$0].oldNumber },
+                            Rect(x: inner.x, y: y, width: half, height: room)
+                        ),
+                        (
+                            side.right, side.right.map { view.rows[$0].newNumber },
+                            Rect(x: inner.x + half + 1, y: y, width: inner.width - half - 1, height: room)
+                        ),
+                    ]
+                    for case (let row?, let number?, let rect) in cells {
                         used = max(
-                            used,
-                            drawLine(
-                                view, row, number: view.rows[row].oldNumber, into: &canvas, rect: left,
-                                theme: theme))
-                    }
-                    if let row = side.right {
-                        used = max(
-                            used,
-                            drawLine(
-                                view, row, number: view.rows[row].newNumber, into: &canvas, rect: right,
-                                theme: theme))
+                            used, drawLine(view, row, number: number, into: &canvas, rect: rect, theme: theme)
+                        )
                     }
                     for line in 0..<used where y + line < inner.maxY {
                         canvas.setCell(Cell("│", style: theme[.border]), x: inner.x + half, y: y + line)
@@ -242,9 +241,12 @@ enum DiffView {
             x = DiffLinePainter.putASCII(
                 prefix(kind), x: x, y: rect.y, style: base, clip: clip, into: &canvas)
         }
-        let bytes = Array(line.text.utf8)
+        // A pathological line (a minified megabyte) is lexed only as far as the screen can show.
+        let limit = DiffLinePainter.byteLimit(
+            leftColumn: view.leftColumn, width: rect.width, lines: view.wraps ? rect.height : 1)
+        let bytes = Array(line.text.utf8.prefix(limit))
         let runs = DiffLinePainter.runs(
-            view, index, bytes: bytes, base: base, excluded: excluded, theme: theme)
+            view, index, bytes: bytes, limit: limit, base: base, excluded: excluded, theme: theme)
         let area = DiffLinePainter.Area(
             x: x, y: rect.y, width: rect.maxX - x, maxLines: view.wraps ? rect.height : 1, clip: clip)
         return DiffLinePainter.draw(
