@@ -91,6 +91,41 @@ for _ in 0..<500 { _ = model.handle(.char("n"), keymap: .default) }
 measure("frame 200×60 with the diff open at hunk 500", iterations: 200) {
     _ = ConsoleView.render(&model, size: size, theme: .dark)
 }
+// Word emphasis and syntax colours are painted per visible line; these are the other layouts.
+let narrow = Size(width: 150, height: 60)
+measure("frame 150×60 with the diff open (unified, word + syntax highlighting)", iterations: 200) {
+    _ = ConsoleView.render(&model, size: narrow, theme: .dark)
+}
+_ = model.handle(.char("w"), keymap: .default)
+measure("frame 150×60 with the diff open, long lines wrapped", iterations: 200) {
+    _ = ConsoleView.render(&model, size: narrow, theme: .dark)
+}
+_ = model.handle(.char("w"), keymap: .default)
+for _ in 0..<3 { _ = model.handle(.char("l"), keymap: .default) }
+measure("frame 150×60 with the diff open, scrolled 24 columns right", iterations: 200) {
+    _ = ConsoleView.render(&model, size: narrow, theme: .dark)
+}
+// The same screens with a one-line patch open: the frame's fixed cost (canvas, header, status
+// line, side column), so the difference to the lines above is what painting the patch costs.
+var tiny = ConsoleModel(now: base)
+let tinyDiff = Data(
+    "diff --git a/a.swift b/a.swift\n--- a/a.swift\n+++ b/a.swift\n@@ -1 +1 @@\n-let a = 1\n+let a = 2\n".utf8
+)
+tiny.apply(
+    .snapshot(
+        EngineSnapshot(
+            jobs: Array(jobs.prefix(100)),
+            approvals: [ApprovalRequest(jobID: id(3), attempt: 1, title: "tiny", diff: tinyDiff)],
+            state: .running)))
+_ = tiny.handle(.char("5"), keymap: .default)
+_ = tiny.handle(.enter, keymap: .default)
+precondition(tiny.diff != nil)
+measure("frame 200×60 with a one-line diff open (fixed cost)", iterations: 200) {
+    _ = ConsoleView.render(&tiny, size: size, theme: .dark)
+}
+measure("frame 150×60 with a one-line diff open (fixed cost)", iterations: 200) {
+    _ = ConsoleView.render(&tiny, size: narrow, theme: .dark)
+}
 let first = ConsoleView.render(&model, size: size, theme: .dark)
 _ = model.handle(.char("j"), keymap: .default)
 let second = ConsoleView.render(&model, size: size, theme: .dark)

@@ -18,26 +18,9 @@ trap cleanup EXIT
 started=$SECONDS
 demo="$work/demo"
 
-screen() { T capture-pane -p -t e2e; }
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- last screen ---" >&2
-    screen >&2 2>/dev/null || true
-    echo "-------------------" >&2
-    [ -f "$work/console.err" ] && { echo "--- console stderr ---" >&2; cat "$work/console.err" >&2; }
-    exit 1
-}
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s until it succeeds.
-wait_for() {
-    local limit=$1 what=$2
-    shift 2
-    local deadline=$((SECONDS + limit))
-    until "$@"; do
-        [ $SECONDS -lt "$deadline" ] || fail "timed out after ${limit}s waiting for $what"
-        sleep 0.2
-    done
-}
-screen_has() { local text; text=$(screen 2>/dev/null) || return 1; [[ "$text" == *"$1"* ]]; }
+session=e2e
+# shellcheck source=lib/console-tmux.sh
+source "$(dirname "$0")/lib/console-tmux.sh"
 jobs_json() { "$P" jobs ls --json --repo "$demo" 2>/dev/null; }
 count_state() {
     jobs_json | python3 -c 'import json,sys; print(sum(j["state"] == sys.argv[1] for j in json.load(sys.stdin)))' "$1"

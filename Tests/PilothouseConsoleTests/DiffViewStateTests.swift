@@ -86,4 +86,33 @@ import Testing
         view.scroll(by: -1, sideBySide: true)
         #expect(view.sideIndex(forRow: view.top) < view.sideIndex(forRow: view.rows.count - 5))
     }
+
+    @Test(arguments: [false, true])
+    func theCursorStaysOnScreenAndScrollsTheView(sideBySide: Bool) {
+        var view = DiffViewState(jobID: Fixtures.id(1), diff: Fixtures.cleanDiff)
+        let height = 4
+        #expect(view.rows[view.cursor].kind == .line(.context))
+        for _ in 0..<(view.rows.count + 3) {
+            view.moveCursor(by: 1, height: height, sideBySide: sideBySide)
+            #expect(view.cursor >= view.top)
+            #expect(view.cursor <= view.lastVisibleRow(height: height, sideBySide: sideBySide))
+        }
+        #expect(view.cursor == view.rows.count - 1)
+        #expect(view.top > 0)
+        for _ in 0..<(view.rows.count + 3) {
+            view.moveCursor(by: -1, height: height, sideBySide: sideBySide)
+            #expect(view.cursor >= view.top)
+        }
+        #expect(view.cursor == 0 && view.top == 0)
+    }
+
+    @Test func removedAndAddedLinesArePartnersForWordEmphasis() {
+        let view = DiffViewState(jobID: Fixtures.id(1), diff: Fixtures.cleanDiff)
+        let removed = view.rows.firstIndex { $0.kind == .line(.removed) }!
+        let partner = Int(view.partners[removed])
+        #expect(view.rows[partner].kind == .line(.added))
+        #expect(Int(view.partners[partner]) == removed)
+        let context = view.rows.firstIndex { $0.kind == .line(.context) }!
+        #expect(view.partners[context] == -1)
+    }
 }

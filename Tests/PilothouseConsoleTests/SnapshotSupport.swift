@@ -22,6 +22,8 @@ enum Snapshot {
         .warn: "w", .error: "e", .added: "+", .removed: "-", .hunkHeader: "h", .selection: "S",
         .gaugeFill: "g",
         .gaugeEmpty: "_", .statusLine: "s",
+        .syntaxKeyword: "k", .syntaxString: "q", .syntaxComment: "c", .syntaxNumber: "n", .addedEmphasis: "A",
+        .removedEmphasis: "R",
     ]
 
     static let styleLetters: [Style: Character] = {

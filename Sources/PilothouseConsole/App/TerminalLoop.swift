@@ -27,6 +27,7 @@ final class TerminalLoop {
     private let themes: [Theme]
     private let frameInterval: Duration
     private let tickMilliseconds: Int32
+    private let environment: @Sendable (String) -> String?
     private var themeIndex = 0
     private var model: ConsoleModel
     private var lastCanvas: Canvas?
@@ -49,6 +50,7 @@ final class TerminalLoop {
         self.themes = options.themeCycle
         self.frameInterval = .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond)))
         self.tickMilliseconds = max(1000, options.clockTickMilliseconds)
+        self.environment = options.environment
         self.model = ConsoleModel(readOnly: options.readOnly, statusHint: options.statusHint)
         self.model.ungatedMerge = options.ungatedMerge
     }
@@ -166,6 +168,14 @@ final class TerminalLoop {
         case .redraw:
             backend.invalidate()
             lastCanvas = nil
+        case .editPatch(let id, let diff):
+            let outcome = backend.suspended { PatchEditor.edit(diff, of: id, environment: environment) }
+            lastCanvas = nil
+            switch outcome {
+            case .edited(let edited): perform(.send(.editPatch(id, diff: edited)))
+            case .unchanged: model.status = StatusMessage("patch of \(id.short) unchanged; nothing sent")
+            case .failed(let message): model.status = StatusMessage(message, tone: .error)
+            }
         }
     }
 

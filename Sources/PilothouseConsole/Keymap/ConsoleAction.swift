@@ -22,6 +22,12 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
     case sort
     case nextHunk = "next_hunk"
     case previousHunk = "previous_hunk"
+    case comment
+    case markRange = "mark_range"
+    case scrollLeft = "scroll_left"
+    case scrollRight = "scroll_right"
+    case wrap
+    case editPatch = "edit_patch"
     case approve
     case reject
     case retry
@@ -52,15 +58,25 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
             .navigation
         case .filter, .mark, .sort, .approve, .reject, .retry, .cancel, .pause, .pauseEngine: .jobs
         case .drop, .release: .quarantine
-        case .nextHunk, .previousHunk: .diff
+        case .nextHunk, .previousHunk, .comment, .markRange, .scrollLeft, .scrollRight, .wrap, .editPatch:
+            .diff
         case .command, .zoom, .nextTheme, .redraw, .help, .quit: .console
+        }
+    }
+
+    /// Actions that exist only inside the diff viewer; their keys may shadow a key the rest of
+    /// the console uses (`c` comments in the diff, cancels elsewhere).
+    public var isDiffOnly: Bool {
+        switch self {
+        case .comment, .markRange, .scrollLeft, .scrollRight, .wrap: true
+        default: false
         }
     }
 
     /// Whether the action asks the engine to change something; read-only attach refuses these.
     public var isMutating: Bool {
         switch self {
-        case .approve, .reject, .retry, .cancel, .pause, .pauseEngine, .drop, .release: true
+        case .approve, .reject, .retry, .cancel, .pause, .pauseEngine, .drop, .release, .editPatch: true
         default: false
         }
     }
@@ -88,6 +104,12 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
         case .sort: ["s"]
         case .nextHunk: ["n"]
         case .previousHunk: ["N"]
+        case .comment: ["c"]
+        case .markRange: ["v"]
+        case .scrollLeft: ["h", "left"]
+        case .scrollRight: ["l", "right"]
+        case .wrap: ["w"]
+        case .editPatch: ["e"]
         case .approve: ["a"]
         case .reject: ["r"]
         case .retry: ["R"]
@@ -128,6 +150,13 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
         case .sort: "Sort jobs by priority, state, newest or title"
         case .nextHunk: "Next hunk"
         case .previousHunk: "Previous hunk"
+        case .comment:
+            "Comment on the line (or the marked range); r sends the comments to the model with the reason"
+        case .markRange: "Mark the start of a range of lines to comment on, or clear the mark"
+        case .scrollLeft: "Scroll long lines left"
+        case .scrollRight: "Scroll long lines right"
+        case .wrap: "Wrap long lines, or scroll them sideways again"
+        case .editPatch: "Edit the waiting patch in $VISUAL/$EDITOR; the edit is checked and tested again"
         case .approve: "Approve the patch (only the included hunks when some are excluded)"
         case .reject: "Reject the patch; asks for a reason"
         case .retry: "Retry the job, or the quarantined record"

@@ -5,6 +5,8 @@
 public struct Keymap: Hashable, Sendable {
     public private(set) var keysByAction: [ConsoleAction: [Key]]
     private var actionsByKey: [Key: ConsoleAction]
+    /// Keys of the diff viewer's own actions, looked up first while a diff is open.
+    private var diffActionsByKey: [Key: ConsoleAction]
 
     /// Marks an action as having no key at all (lazygit's spelling).
     public static let disabled = "<disabled>"
@@ -32,20 +34,26 @@ public struct Keymap: Hashable, Sendable {
             keysByAction[action] = keys
         }
         var actionsByKey: [Key: ConsoleAction] = [:]
+        var diffActionsByKey: [Key: ConsoleAction] = [:]
         for action in ConsoleAction.allCases {
             for key in keysByAction[action] ?? [] {
-                if let other = actionsByKey[key] {
+                if let other = action.isDiffOnly ? diffActionsByKey[key] : actionsByKey[key] {
                     throw .conflict(
                         key: KeyName.name(of: key), actions: [other.rawValue, action.rawValue].sorted())
                 }
-                actionsByKey[key] = action
+                if action.isDiffOnly { diffActionsByKey[key] = action } else { actionsByKey[key] = action }
             }
         }
         self.keysByAction = keysByAction
         self.actionsByKey = actionsByKey
+        self.diffActionsByKey = diffActionsByKey
     }
 
-    public func action(for key: Key) -> ConsoleAction? { actionsByKey[key] }
+    /// What `key` does; with `inDiff` the diff viewer's own actions come first.
+    public func action(for key: Key, inDiff: Bool = false) -> ConsoleAction? {
+        if inDiff, let action = diffActionsByKey[key] { return action }
+        return actionsByKey[key]
+    }
 
     public func keys(for action: ConsoleAction) -> [Key] { keysByAction[action] ?? [] }
 
@@ -99,7 +107,9 @@ public struct Keymap: Hashable, Sendable {
             text += "## \(section.rawValue)\n\n| keys | action | what it does |\n|---|---|---|\n"
             for action in ConsoleAction.allCases where action.section == section {
                 let keys = action.defaultKeys.map { "`\($0 == "`" ? "``" : $0)`" }.joined(separator: ", ")
-                let summary = action.summary + (action.isMutating ? " — *changes state*" : "")
+                let summary =
+                    action.summary + (action.isMutating ? " — *changes state*" : "")
+                    + (action.isDiffOnly ? " — *diff viewer only*" : "")
                 text += "| \(keys) | `\(action.rawValue)` | \(summary.replacingPipes()) |\n"
             }
             text += "\n"
@@ -107,7 +117,8 @@ public struct Keymap: Hashable, Sendable {
         text += """
             ## Prompts
 
-            `/` (filter), `:` (command palette) and `r` (reject reason) open a prompt on the status
+            `/` (filter), `:` (command palette), `r` (reject reason) and `c` in the diff viewer (a
+            comment on the line, or on the range marked with `v`) open a prompt on the status
             line: type, `backspace` to delete, `enter` to accept, `esc` to cancel. The filter applies
             as you type. Confirmations (cancel, drop, quit while jobs run) take `y`; any other key
             cancels.

@@ -1,3 +1,4 @@
+import Foundation
 import PilothouseCore
 
 /// What handling a key asks of the world outside the model; the app loop carries it out, tests
@@ -7,4 +8,7 @@ public enum ConsoleEffect: Hashable, Sendable {
     case quit
     case nextTheme
     case redraw
+    /// Open this waiting patch in `$VISUAL`/`$EDITOR` (the terminal is handed over meanwhile)
+    /// and send the edit back as `.editPatch` if the operator changed it.
+    case editPatch(JobID, Data)
 }

@@ -17,7 +17,7 @@ extension ConsoleModel {
             return []
         }
         if prompt != nil { return handlePromptKey(key) }
-        guard let action = keymap.action(for: key) else {
+        guard let action = keymap.action(for: key, inDiff: diff != nil && overlay == nil) else {
             if case .char = key {
                 status = StatusMessage("'\(KeyName.name(of: key))' does nothing here; ? for help")
             }
@@ -57,8 +57,9 @@ extension ConsoleModel {
         case .sort:
             setSort(sort.next)
             status = StatusMessage("jobs sorted by \(sort.rawValue)")
-        case .nextHunk, .previousHunk:
-            status = StatusMessage("open an approval's diff (enter) to move between hunks")
+        case .nextHunk, .previousHunk, .comment, .markRange, .scrollLeft, .scrollRight, .wrap:
+            status = StatusMessage("open an approval's diff (enter) first")
+        case .editPatch: return editWaitingPatch()
         case .approve: return approve()
         case .reject: askRejectReason()
         case .retry: return retry()
@@ -122,16 +123,52 @@ extension ConsoleModel {
         defer { if diff != nil { diff = view } }
         let side = diffSideBySide
         switch action {
-        case .down: view.scroll(by: 1, sideBySide: side)
-        case .up: view.scroll(by: -1, sideBySide: side)
-        case .pageDown: view.scroll(by: max(1, diffPageSize - 1), sideBySide: side)
-        case .pageUp: view.scroll(by: -max(1, diffPageSize - 1), sideBySide: side)
-        case .top: view.scroll(by: -view.rows.count, sideBySide: side)
-        case .bottom: view.scrollToEnd(height: diffPageSize, sideBySide: side)
+        case .down: view.moveCursor(by: 1, height: diffPageSize, sideBySide: side)
+        case .up: view.moveCursor(by: -1, height: diffPageSize, sideBySide: side)
+        case .pageDown:
+            view.scroll(by: max(1, diffPageSize - 1), sideBySide: side)
+            view.keepCursorVisible(height: diffPageSize, sideBySide: side)
+        case .pageUp:
+            view.scroll(by: -max(1, diffPageSize - 1), sideBySide: side)
+            view.keepCursorVisible(height: diffPageSize, sideBySide: side)
+        case .top:
+            view.scroll(by: -view.rows.count, sideBySide: side)
+            view.keepCursorVisible(height: diffPageSize, sideBySide: side)
+        case .bottom:
+            view.scrollToEnd(height: diffPageSize, sideBySide: side)
+            view.cursor = view.rows.count - 1
+        case .scrollLeft, .scrollRight:
+            if view.wraps {
+                status = StatusMessage("lines wrap; w to scroll them sideways instead")
+            } else {
+                view.scrollColumns(by: action == .scrollLeft ? -8 : 8)
+                status = StatusMessage(
+                    view.leftColumn == 0 ? "first column" : "from column \(view.leftColumn + 1)")
+            }
+        case .wrap:
+            view.wraps.toggle()
+            view.leftColumn = 0
+            status = StatusMessage(view.wraps ? "long lines wrap" : "long lines scroll sideways (h/l)")
+        case .markRange:
+            if view.rangeAnchor == nil {
+                view.rangeAnchor = view.cursor
+                status = StatusMessage("range started; move and press c to comment on it, v again clears")
+            } else {
+                view.rangeAnchor = nil
+                status = StatusMessage("range cleared")
+            }
+        case .comment:
+            diff = view
+            askComment(view)
+            view = diff ?? view
+        case .editPatch:
+            diff = view
+            return editWaitingPatch()
         case .nextHunk:
             guard view.hunkCount > 0 else { status = StatusMessage("this patch has no hunks"); return [] }
             if view.currentHunk + 1 < view.hunkCount {
                 view.jumpToHunk(view.currentHunk + 1)
+                view.cursor = view.hunkRows[view.currentHunk] + 1
             } else {
                 status = StatusMessage("last hunk")
             }
@@ -139,6 +176,7 @@ extension ConsoleModel {
             guard view.hunkCount > 0 else { status = StatusMessage("this patch has no hunks"); return [] }
             if view.currentHunk > 0 {
                 view.jumpToHunk(view.currentHunk - 1)
+                view.cursor = view.hunkRows[view.currentHunk] + 1
             } else {
                 view.jumpToHunk(0)
                 status = StatusMessage("first hunk")
@@ -175,6 +213,31 @@ extension ConsoleModel {
             return nil
         }
         return []
+    }
+
+    /// Opens the comment prompt for the cursor's line or the marked range, with the comment
+    /// already there (to edit it; an empty answer removes it).
+    private mutating func askComment(_ view: DiffViewState) {
+        guard let rows = view.commentRows else {
+            status = StatusMessage(
+                view.rangeAnchor == nil
+                    ? "comments go on a line of the patch; move to one (j/k)"
+                    : "a range must stay inside one file's lines; v clears it", tone: .error)
+            return
+        }
+        let existing = reviewDrafts[view.jobID]?.comments[rows.upperBound]?.comment ?? ""
+        prompt = Prompt(purpose: .lineComment(view.jobID, rows: rows), text: existing)
+    }
+
+    /// `e`: the waiting patch of the open diff, or of the selected job, goes to the editor.
+    private mutating func editWaitingPatch() -> [ConsoleEffect] {
+        let id = diff?.jobID ?? approvalTargets().first
+        guard let id, let request = approval(for: id) else {
+            status = StatusMessage("e edits a patch that waits for approval; select one", tone: .error)
+            return []
+        }
+        status = StatusMessage("editing the patch of \(id.short)…", tone: .pending)
+        return [.editPatch(id, request.diff)]
     }
 
     private mutating func approveDiff(_ view: DiffViewState) -> [ConsoleEffect] {
@@ -441,10 +504,45 @@ extension ConsoleModel {
                 status = StatusMessage("a reason is required (esc cancels)", tone: .error)
                 return []
             }
-            return send(ids.map { .reject($0, reason: reason) })
+            return send(ids.map { rejection($0, reason: reason) })
+        case .lineComment(let id, let rows):
+            return saveComment(prompt.text, on: rows, of: id)
         case .command:
             return runCommand(prompt.text)
         }
+    }
+
+    /// A rejection carries the job's unsent line comments, if they were written on this patch.
+    private mutating func rejection(_ id: JobID, reason: String) -> OperatorCommand {
+        guard let draft = reviewDrafts[id], !draft.comments.isEmpty, draft.diff == approval(for: id)?.diff
+        else { return .reject(id, reason: reason) }
+        reviewDrafts[id] = nil
+        return .rejectWithComments(id, reason: reason, comments: draft.ordered)
+    }
+
+    private mutating func saveComment(_ text: String, on rows: ClosedRange<Int>, of id: JobID)
+        -> [ConsoleEffect]
+    {
+        guard var view = diff, view.jobID == id, let request = approval(for: id) else {
+            status = StatusMessage("the patch is no longer open; the comment was not kept", tone: .error)
+            return []
+        }
+        var draft =
+            reviewDrafts[id].flatMap { $0.diff == request.diff ? $0 : nil } ?? ReviewDraft(diff: request.diff)
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            draft.comments[rows.upperBound] = nil
+            status = StatusMessage("comment removed")
+        } else if let comment = view.lineComment(on: rows, text: text) {
+            draft.comments[rows.upperBound] = comment
+            let count = draft.comments.count
+            status = StatusMessage(
+                "\(count) comment\(count == 1 ? "" : "s") on \(id.short); r rejects and sends them to the model"
+            )
+        }
+        reviewDrafts[id] = draft.comments.isEmpty ? nil : draft
+        view.rangeAnchor = nil
+        diff = view
+        return []
     }
 
     /// `:` palette: an action by name (`approve`, `next-theme`, a unique prefix such as `appr`),
@@ -461,7 +559,7 @@ extension ConsoleModel {
                 status = StatusMessage("nothing awaiting approval is selected", tone: .error)
                 return []
             }
-            return send([.reject(id, reason: rest)])
+            return send([rejection(id, reason: rest)])
         case "budget":
             return budgetCommand(Array(words.dropFirst()))
         case "filter":

@@ -62,6 +62,8 @@ public struct ConsoleModel: Sendable {
     public internal(set) var confirmation: Confirmation?
     public internal(set) var overlay: Overlay?
     public internal(set) var diff: DiffViewState?
+    /// Line comments written in the diff viewer and not sent yet, per job.
+    public internal(set) var reviewDrafts: [JobID: ReviewDraft] = [:]
     public internal(set) var status: StatusMessage
     /// First visible row of each pane's list; written back by the view so scrolling is stable.
     public var scrollOffsets: [PaneID: Int] = [:]
@@ -146,6 +148,7 @@ public struct ConsoleModel: Sendable {
         case .approvalResolved(let id):
             approvals.removeAll { $0.jobID == id }
             approvalStats[id] = nil
+            reviewDrafts[id] = nil
             if diff?.jobID == id {
                 diff = nil
                 if prompt.map({ if case .rejectReason = $0.purpose { true } else { false } }) == true {

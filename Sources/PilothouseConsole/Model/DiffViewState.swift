@@ -59,6 +59,16 @@ public struct DiffViewState: Hashable, Sendable {
     public var top: Int = 0
     public var currentHunk: Int = 0
     public var excludedHunks: Set<Int> = []
+    /// The row the operator points at (`c` comments on it), and where a marked range began.
+    public var cursor: Int = 0
+    public var rangeAnchor: Int?
+    /// Columns scrolled off the left edge (`h`/`l`), and whether long lines wrap (`w`) instead.
+    public var leftColumn: Int = 0
+    public var wraps = false
+    /// For each removed or added row, the row it is paired with for word emphasis; -1 if none.
+    public let partners: [Int32]
+    /// Each file's language for syntax colours, by `files` index; nil for unknown kinds.
+    public let languages: [SyntaxLanguage?]
 
     /// Raw lines shown for an unparsable diff are capped: garbage can be arbitrarily long.
     static let rawLineLimit = 5000
@@ -135,6 +145,9 @@ public struct DiffViewState: Hashable, Sendable {
         self.hunkFiles = hunkFiles
         self.parseError = parseError
         self.sideRows = Self.pair(rows)
+        self.partners = Self.partners(rows)
+        self.languages = files.map { SyntaxLanguage.forPath($0.path) }
+        self.cursor = rows.firstIndex { if case .line = $0.kind { true } else { false } } ?? 0
     }
 
     public var hunkCount: Int { hunkRows.count }
@@ -225,6 +238,28 @@ public struct DiffViewState: Hashable, Sendable {
         case .renamed: "renamed from \(file.oldPath ?? "?")"
         case .copied: "copied from \(file.oldPath ?? "?")"
         }
+    }
+
+    /// The i-th removed line of a run and the i-th added line after it are partners: the pair
+    /// word emphasis compares.
+    private static func partners(_ rows: [Row]) -> [Int32] {
+        var partners = [Int32](repeating: -1, count: rows.count)
+        var index = 0
+        while index < rows.count {
+            guard case .line(.removed) = rows[index].kind else {
+                index += 1
+                continue
+            }
+            let removedStart = index
+            while index < rows.count, case .line(.removed) = rows[index].kind { index += 1 }
+            let addedStart = index
+            while index < rows.count, case .line(.added) = rows[index].kind { index += 1 }
+            for i in 0..<min(addedStart - removedStart, index - addedStart) {
+                partners[removedStart + i] = Int32(addedStart + i)
+                partners[addedStart + i] = Int32(removedStart + i)
+            }
+        }
+        return partners
     }
 
     /// Pairs each run of removed lines with the run of added lines after it, so a changed line

@@ -7,6 +7,8 @@ public struct Prompt: Hashable, Sendable {
         case command
         /// The reason for rejecting these jobs' patches.
         case rejectReason([JobID])
+        /// A comment on these rows of the open diff.
+        case lineComment(JobID, rows: ClosedRange<Int>)
     }
 
     public var purpose: Purpose
@@ -23,6 +25,8 @@ public struct Prompt: Hashable, Sendable {
         case .command: ":"
         case .rejectReason(let ids):
             ids.count == 1 ? "reject \(ids[0].short), reason: " : "reject \(ids.count) jobs, reason: "
+        case .lineComment(_, let rows):
+            rows.count == 1 ? "comment: " : "comment on \(rows.count) rows: "
         }
     }
 }

@@ -18,8 +18,12 @@ enum DiffView {
         let left = Layout.rows(columns[0], [.fill(), .fixed(decisionHeight)])
         drawFiles(view, into: &canvas, rect: left[0], theme: theme)
         drawDecision(view, request: request, into: &canvas, rect: left[1], theme: theme)
+        let comments = model.reviewDrafts[view.jobID].flatMap {
+            $0.diff == view.diffBytes ? $0.comments : nil
+        }
         return drawBody(
-            view, request: request, into: &canvas, rect: columns[1], theme: theme, sideBySide: sideBySide)
+            view, request: request, comments: comments ?? [:], into: &canvas, rect: columns[1], theme: theme,
+            sideBySide: sideBySide)
     }
 
     // MARK: Left column
@@ -41,18 +45,27 @@ enum DiffView {
             let row = inner.row(index - top)
             var x = row.x
             x = canvas.put(index == current ? "›" : " ", x: x, y: row.y, style: theme[.accent], clip: row)
-            x = canvas.put("+\(file.added)", x: x, y: row.y, style: theme[.added], clip: row) + 1
-            x = canvas.put("-\(file.removed)", x: x, y: row.y, style: theme[.removed], clip: row) + 1
-            canvas.put(
+            x =
+                DiffLinePainter.putASCII(
+                    "+\(file.added)", x: x, y: row.y, style: theme[.added], clip: row, into: &canvas) + 1
+            x =
+                DiffLinePainter.putASCII(
+                    "-\(file.removed)", x: x, y: row.y, style: theme[.removed], clip: row, into: &canvas) + 1
+            DiffLinePainter.putASCII(
                 tail(file.path, width: row.maxX - x), x: x, y: row.y,
-                style: theme[index == current ? .title : .normal],
-                clip: row)
+                style: theme[index == current ? .title : .normal], clip: row, into: &canvas)
         }
     }
 
     /// A path cut from the left (`…/Sources/Foo.swift`): the file name is the part that tells.
     static func tail(_ path: String, width: Int) -> String {
         guard width > 0 else { return "" }
+        let bytes = path.utf8
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            // Printable ASCII, one column a byte: no grapheme breaking needed.
+            return bytes.count <= width
+                ? path : "…" + String(decoding: bytes.suffix(width - 1), as: UTF8.self)
+        }
         if TextWidth.of(path) <= width { return path }
         var kept: [Character] = []
         var used = 1
@@ -96,6 +109,7 @@ enum DiffView {
                 ("hunks \(kept)/\(view.hunkCount) chosen", kept == view.hunkCount ? .normal : .warn))
         }
         lines.append(("a approve  r reject", .muted))
+        lines.append(("c comment  e edit", .muted))
         return lines
     }
 
@@ -113,7 +127,8 @@ enum DiffView {
     // MARK: The patch
 
     private static func drawBody(
-        _ view: DiffViewState, request: ApprovalRequest?, into canvas: inout Canvas, rect: Rect, theme: Theme,
+        _ view: DiffViewState, request: ApprovalRequest?, comments: [Int: LineComment],
+        into canvas: inout Canvas, rect: Rect, theme: Theme,
         sideBySide: Bool
     ) -> Int {
         var note = ""
@@ -125,66 +140,127 @@ enum DiffView {
         let inner = PaneFrame.draw(
             &canvas, rect, pane: nil, title: title, focused: true, theme: theme, note: note)
         guard inner.height > 0, inner.width > 2 else { return max(1, inner.height) }
+        var y = inner.y
+        var shown = 0
         if sideBySide && !view.sideRows.isEmpty {
-            let start = view.sideIndex(forRow: view.top)
             let half = (inner.width - 1) / 2
-            let leftArea = Rect(x: inner.x, y: inner.y, width: half, height: inner.height)
-            let rightArea = Rect(
-                x: inner.x + half + 1, y: inner.y, width: inner.width - half - 1, height: inner.height)
-            for i in 0..<min(inner.height, view.sideRows.count - start) {
-                let side = view.sideRows[start + i]
-                let y = inner.y + i
+            var index = view.sideIndex(forRow: view.top)
+            while y < inner.maxY, index < view.sideRows.count {
+                let side = view.sideRows[index]
+                let room = inner.maxY - y
+                var used = 1
                 if let full = side.full {
-                    drawFullRow(view, full, into: &canvas, row: inner.row(i), theme: theme)
-                    continue
+                    drawFullRow(view, full, into: &canvas, row: inner.row(y - inner.y), theme: theme)
+                } else {
+                    let cells = [
+                        (
+                            side.left, side.left.map { view.rows[$0].oldNumber },
+                            Rect(x: inner.x, y: y, width: half, height: room)
+                        ),
+                        (
+                            side.right, side.right.map { view.rows[$0].newNumber },
+                            Rect(x: inner.x + half + 1, y: y, width: inner.width - half - 1, height: room)
+                        ),
+                    ]
+                    for case (let row?, let number?, let rect) in cells {
+                        used = max(
+                            used, drawLine(view, row, number: number, into: &canvas, rect: rect, theme: theme)
+                        )
+                    }
+                    for line in 0..<used where y + line < inner.maxY {
+                        canvas.setCell(Cell("│", style: theme[.border]), x: inner.x + half, y: y + line)
+                    }
                 }
-                canvas.put("│", x: inner.x + half, y: y, style: theme[.border])
-                if let left = side.left {
-                    drawSideCell(
-                        view, left, number: view.rows[left].oldNumber, into: &canvas, row: leftArea.row(i),
-                        theme: theme)
+                y += used
+                for row in Set([side.full, side.left, side.right].compactMap { $0 }).sorted() {
+                    if let comment = comments[row], y < inner.maxY {
+                        drawComment(comment, into: &canvas, row: inner.row(y - inner.y), theme: theme)
+                        y += 1
+                    }
                 }
-                if let right = side.right {
-                    drawSideCell(
-                        view, right, number: view.rows[right].newNumber, into: &canvas, row: rightArea.row(i),
-                        theme: theme)
-                }
+                if y <= inner.maxY { shown += 1 }
+                index += 1
             }
         } else {
             let numbers = inner.width >= 60
-            for i in 0..<max(0, min(inner.height, view.rows.count - view.top)) {
-                let index = view.top + i
-                let row = inner.row(i)
-                guard case .line(let kind) = view.rows[index].kind else {
-                    drawFullRow(view, index, into: &canvas, row: row, theme: theme)
-                    continue
+            var index = view.top
+            while y < inner.maxY, index < view.rows.count {
+                let rect = Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y)
+                if case .line = view.rows[index].kind {
+                    let number: Int?? = numbers ? .some(nil) : nil
+                    y += drawLine(view, index, number: number, into: &canvas, rect: rect, theme: theme)
+                } else {
+                    drawFullRow(view, index, into: &canvas, row: inner.row(y - inner.y), theme: theme)
+                    y += 1
                 }
-                let line = view.rows[index]
-                let role = lineRole(kind, excluded: view.excludedHunks.contains(line.hunk))
-                var x = row.x
-                if numbers {
-                    let old = line.oldNumber.map { String($0) } ?? ""
-                    let new = line.newNumber.map { String($0) } ?? ""
-                    x = canvas.put(
-                        Format.right(old, 5) + " " + Format.right(new, 5) + " ", x: x, y: row.y,
-                        style: theme[.muted], clip: row)
+                if let comment = comments[index], y < inner.maxY {
+                    drawComment(comment, into: &canvas, row: inner.row(y - inner.y), theme: theme)
+                    y += 1
                 }
-                canvas.put(prefix(kind) + line.text, x: x, y: row.y, style: theme[role], clip: row)
+                if y <= inner.maxY { shown += 1 }
+                index += 1
             }
         }
-        return inner.height
+        return max(1, min(inner.height, shown))
     }
 
-    private static func drawSideCell(
-        _ view: DiffViewState, _ index: Int, number: Int?, into canvas: inout Canvas, row: Rect, theme: Theme
-    ) {
+    /// One patch line: its number gutter (the cursor's and a marked range's highlighted), the
+    /// `+`/`-` marker, and the painted text. `number` is the side-by-side column's number; in the
+    /// unified layout `.some(nil)` asks for both numbers and `nil` for none (narrow panes).
+    /// Returns the screen lines used.
+    private static func drawLine(
+        _ view: DiffViewState, _ index: Int, number: Int??, into canvas: inout Canvas, rect: Rect,
+        theme: Theme
+    ) -> Int {
         let line = view.rows[index]
-        guard case .line(let kind) = line.kind else { return }
-        let role = lineRole(kind, excluded: view.excludedHunks.contains(line.hunk))
-        let x = canvas.put(
-            Format.right(number.map { String($0) } ?? "", 5) + " ", x: row.x, y: row.y, style: theme[.muted],
-            clip: row)
-        canvas.put(prefix(kind) + line.text, x: x, y: row.y, style: theme[role], clip: row)
+        guard case .line(let kind) = line.kind, rect.height > 0 else { return 1 }
+        let excluded = view.excludedHunks.contains(line.hunk)
+        let role = lineRole(kind, excluded: excluded)
+        let base = theme[role]
+        let clip = rect
+        var gutter = ""
+        switch number {
+        case .some(.some(let n)): gutter = Format.right(String(n), 5) + " "
+        case .some(.none) where rect.width >= 60:
+            gutter =
+                Format.right(line.oldNumber.map { String($0) } ?? "", 5) + " "
+                + Format.right(line.newNumber.map { String($0) } ?? "", 5) + " "
+        case .some(.none): gutter = Format.right("", 5) + " "
+        case .none: gutter = ""
+        }
+        let marked =
+            view.rangeAnchor.map { min($0, view.cursor)...max($0, view.cursor) }?.contains(index) ?? false
+        let gutterRole: ThemeRole = index == view.cursor ? .selection : marked ? .accent : .muted
+        var x = rect.x
+        if gutter.isEmpty, index == view.cursor {
+            x = DiffLinePainter.putASCII(
+                prefix(kind), x: x, y: rect.y, style: theme[.selection], clip: clip, into: &canvas)
+        } else {
+            x = DiffLinePainter.putASCII(
+                gutter, x: x, y: rect.y, style: theme[gutterRole], clip: clip, into: &canvas)
+            x = DiffLinePainter.putASCII(
+                prefix(kind), x: x, y: rect.y, style: base, clip: clip, into: &canvas)
+        }
+        // A pathological line (a minified megabyte) is lexed only as far as the screen can show.
+        let limit = DiffLinePainter.byteLimit(
+            leftColumn: view.leftColumn, width: rect.width, lines: view.wraps ? rect.height : 1)
+        let bytes = Array(line.text.utf8.prefix(limit))
+        let runs = DiffLinePainter.runs(
+            view, index, bytes: bytes, limit: limit, base: base, excluded: excluded, theme: theme)
+        let area = DiffLinePainter.Area(
+            x: x, y: rect.y, width: rect.maxX - x, maxLines: view.wraps ? rect.height : 1, clip: clip)
+        return DiffLinePainter.draw(
+            line.text, bytes: bytes, runs: runs, base: base, leftColumn: view.leftColumn, wraps: view.wraps,
+            into: &canvas,
+            area: area, marker: theme[.accent])
+    }
+
+    /// An operator's comment, shown under the line it is about.
+    private static func drawComment(
+        _ comment: LineComment, into canvas: inout Canvas, row: Rect, theme: Theme
+    ) {
+        let x = canvas.put("      ✎ ", x: row.x, y: row.y, style: theme[.accent], clip: row)
+        canvas.put(comment.comment, x: x, y: row.y, style: theme[.warn], clip: row, overflow: .ellipsis)
     }
 
     private static func drawFullRow(
@@ -218,7 +294,7 @@ enum DiffView {
         }
     }
 
-    private static func prefix(_ kind: DiffLineKind) -> String {
+    static func prefix(_ kind: DiffLineKind) -> String {
         switch kind {
         case .added: "+"
         case .removed: "-"

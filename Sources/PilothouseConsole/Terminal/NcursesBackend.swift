@@ -145,6 +145,20 @@ public final class NcursesBackend {
         nextPair = 1
     }
 
+    /// Hands the terminal to a child process (the operator's editor) and takes it back after,
+    /// with a full repaint: the child drew over everything.
+    public func suspended<R>(_ body: () throws -> R) rethrows -> R {
+        guard isRunning else { return try body() }
+        def_prog_mode()
+        endwin()
+        defer {
+            reset_prog_mode()
+            invalidate()
+            wrefresh(ph_stdscr())
+        }
+        return try body()
+    }
+
     /// Current terminal size; after `Key.resize` this is already the new size.
     public var size: Size {
         guard isRunning else { return Size(width: 0, height: 0) }

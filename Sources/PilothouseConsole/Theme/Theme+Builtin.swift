@@ -24,6 +24,12 @@ extension Theme {
             .gaugeFill: Style(foreground: .rgb(0x5F, 0xD7, 0x5F)),
             .gaugeEmpty: Style(foreground: .indexed(238)),
             .statusLine: Style(foreground: .indexed(252), background: .indexed(236)),
+            .syntaxKeyword: Style(foreground: .rgb(0xD7, 0x87, 0xFF)),
+            .syntaxString: Style(foreground: .rgb(0xD7, 0xAF, 0x5F)),
+            .syntaxComment: Style(foreground: .indexed(244), attributes: .italic),
+            .syntaxNumber: Style(foreground: .rgb(0x87, 0xD7, 0xD7)),
+            .addedEmphasis: Style(background: .indexed(22), attributes: .bold),
+            .removedEmphasis: Style(background: .indexed(52), attributes: .bold),
         ])
 
     public static let light = Theme(
@@ -45,6 +51,12 @@ extension Theme {
             .gaugeFill: Style(foreground: .rgb(0x00, 0x87, 0x5F)),
             .gaugeEmpty: Style(foreground: .indexed(250)),
             .statusLine: Style(foreground: .indexed(235), background: .indexed(254)),
+            .syntaxKeyword: Style(foreground: .rgb(0x87, 0x00, 0xAF)),
+            .syntaxString: Style(foreground: .rgb(0xAF, 0x5F, 0x00)),
+            .syntaxComment: Style(foreground: .indexed(244), attributes: .italic),
+            .syntaxNumber: Style(foreground: .rgb(0x00, 0x5F, 0x87)),
+            .addedEmphasis: Style(background: .indexed(194), attributes: .bold),
+            .removedEmphasis: Style(background: .indexed(224), attributes: .bold),
         ])
 
     /// Only the 16 ANSI colours, bright variants and bold, for low-vision operators and terminals
@@ -69,6 +81,14 @@ extension Theme {
             .gaugeFill: Style(foreground: .ansi(.brightGreen), background: .ansi(.black)),
             .gaugeEmpty: Style(foreground: .ansi(.white), background: .ansi(.black)),
             .statusLine: Style(foreground: .ansi(.black), background: .ansi(.brightWhite), attributes: .bold),
+            .syntaxKeyword: Style(foreground: .ansi(.brightMagenta), background: .ansi(.black)),
+            .syntaxString: Style(foreground: .ansi(.brightYellow), background: .ansi(.black)),
+            .syntaxComment: Style(foreground: .ansi(.white), background: .ansi(.black)),
+            .syntaxNumber: Style(foreground: .ansi(.brightCyan), background: .ansi(.black)),
+            .addedEmphasis: Style(
+                foreground: .ansi(.black), background: .ansi(.brightGreen), attributes: .bold),
+            .removedEmphasis: Style(
+                foreground: .ansi(.black), background: .ansi(.brightRed), attributes: .bold),
         ])
 
     /// No colours at all: meaning is carried by attributes, as under `NO_COLOR`.
@@ -91,5 +111,11 @@ extension Theme {
             .gaugeFill: Style(attributes: .bold),
             .gaugeEmpty: Style(attributes: .dim),
             .statusLine: Style(attributes: .reverse),
+            .syntaxKeyword: Style(),
+            .syntaxString: Style(),
+            .syntaxComment: Style(),
+            .syntaxNumber: Style(),
+            .addedEmphasis: Style(attributes: [.bold, .reverse]),
+            .removedEmphasis: Style(attributes: .reverse),
         ])
 }

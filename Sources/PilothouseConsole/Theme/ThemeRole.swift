@@ -19,6 +19,14 @@ public enum ThemeRole: String, CaseIterable, Hashable, Sendable {
     case gaugeFill = "gauge_fill"
     case gaugeEmpty = "gauge_empty"
     case statusLine = "status_line"
+    /// Syntax colours in the diff viewer; the monochrome theme leaves them plain.
+    case syntaxKeyword = "syntax_keyword"
+    case syntaxString = "syntax_string"
+    case syntaxComment = "syntax_comment"
+    case syntaxNumber = "syntax_number"
+    /// The changed words inside a replaced line, drawn over the line's own style.
+    case addedEmphasis = "added_emphasis"
+    case removedEmphasis = "removed_emphasis"
 
     /// Accepts `hunk_header`, `hunk-header` and `hunkHeader`, because TOML authors use all three.
     public init?(key: String) {

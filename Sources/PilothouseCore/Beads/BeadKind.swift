@@ -22,6 +22,10 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     public static let patchProduced: BeadKind = "patch_produced"
     public static let patchApproved: BeadKind = "patch_approved"
     public static let patchRejected: BeadKind = "patch_rejected"
+    /// An operator's comment on a line of a patch, sent to the model with a rejection.
+    public static let comment: BeadKind = "comment"
+    /// An operator replaced a waiting patch with an edit of it.
+    public static let patchEdited: BeadKind = "patch_edited"
     public static let merged: BeadKind = "merged"
     public static let quarantined: BeadKind = "quarantined"
     public static let quarantineReleased: BeadKind = "quarantine_released"

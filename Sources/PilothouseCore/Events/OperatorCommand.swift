@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an operator can ask of the engine, from the console or the command line.
 ///
 /// Commands are Core values so the console can send them without importing the engine.
@@ -6,6 +8,12 @@ public enum OperatorCommand: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Approve only some hunks of the patch (indices into the parsed diff's hunks, in order).
     case approveHunks(JobID, [Int])
     case reject(JobID, reason: String)
+    /// A rejection with the operator's line comments from the diff viewer: each becomes a
+    /// `comment` bead, and all of them go to the model with the reason.
+    case rejectWithComments(JobID, reason: String, comments: [LineComment])
+    /// Replaces a waiting patch with the operator's edit of it; the job runs again from a
+    /// fresh worktree with that patch, so it passes check, review and test before approval.
+    case editPatch(JobID, diff: Data)
     case retry(JobID)
     case cancel(JobID)
     case pause(JobID)
@@ -24,6 +32,9 @@ public enum OperatorCommand: Sendable, Hashable, Codable, CustomStringConvertibl
         case .approveHunks(let id, let hunks):
             "approve \(hunks.count) hunk\(hunks.count == 1 ? "" : "s") of \(id.short)"
         case .reject(let id, _): "reject \(id.short)"
+        case .rejectWithComments(let id, _, let comments):
+            "reject \(id.short) with \(comments.count) comment\(comments.count == 1 ? "" : "s")"
+        case .editPatch(let id, _): "edit the patch of \(id.short)"
         case .retry(let id): "retry \(id.short)"
         case .cancel(let id): "cancel \(id.short)"
         case .pause(let id): "pause \(id.short)"

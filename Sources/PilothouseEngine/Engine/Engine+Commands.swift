@@ -32,6 +32,10 @@ extension Engine {
             return try approve(id, hunks: hunks)
         case .reject(let id, let reason):
             return try reject(id, reason: reason)
+        case .rejectWithComments(let id, let reason, let comments):
+            return try reject(id, reason: reason, comments: comments)
+        case .editPatch(let id, let diff):
+            return try editPatch(id, diff: diff)
         case .retry(let id):
             let job = try requireJob(id)
             guard
@@ -115,16 +119,40 @@ extension Engine {
             ?? "approved \(id.short); merging"
     }
 
-    private func reject(_ id: JobID, reason: String) throws -> String {
+    private func reject(_ id: JobID, reason: String, comments: [LineComment] = []) throws -> String {
         let job = try requireJob(id)
         guard job.state == .awaitingApproval else {
             throw CommandError("\(id.short) is \(job.state), not waiting for approval")
         }
+        let noted = comments.isEmpty ? "" : " and \(comments.count) comment\(comments.count == 1 ? "" : "s")"
         publish(.approvalResolved(id))
-        let retried = try store.reject(id, reason: reason, policy: configuration.onReject)
+        let retried = try store.reject(id, reason: reason, policy: configuration.onReject, comments: comments)
         publishJob(id)
         return retried
-            ? "rejected \(id.short); trying again with your reason as feedback" : "rejected \(id.short)"
+            ? "rejected \(id.short); trying again with your reason\(noted) as feedback" : "rejected \(id.short)"
+    }
+
+    /// Takes the operator's edit of a waiting patch: refused unless it parses and changes
+    /// something, so a slip in the editor costs nothing; otherwise the job runs again with it.
+    private func editPatch(_ id: JobID, diff: Data) throws -> String {
+        let job = try requireJob(id)
+        guard job.state == .awaitingApproval else {
+            throw CommandError("\(id.short) is \(job.state), not waiting for approval; the edit was not used")
+        }
+        let parsed: UnifiedDiff
+        do {
+            parsed = try UnifiedDiff(parsing: diff)
+        } catch {
+            throw CommandError(
+                "the edited patch of \(id.short) does not parse (\(error)); the job still waits")
+        }
+        guard !parsed.files.isEmpty else {
+            throw CommandError("the edited patch of \(id.short) is empty; reject the job instead")
+        }
+        publish(.approvalResolved(id))
+        try store.editPatch(id, diff: diff, stats: parsed.stats)
+        publishJob(id)
+        return "patch of \(id.short) edited; checking and testing it again"
     }
 
     /// Approves a waiting job and starts its merge under this engine's lease.

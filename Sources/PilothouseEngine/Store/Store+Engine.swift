@@ -190,12 +190,20 @@ extension Store {
     }
 
     /// Rejects a waiting patch as `[approval] on_reject` says: with `.retryWithFeedback`, a
-    /// reason and attempts left, the reason becomes feedback for a new attempt; otherwise the
-    /// job ends `rejected`. The one implementation behind the console and `pilothouse reject`.
-    /// Returns whether the job will try again.
+    /// reason or line comments, and attempts left, they become feedback for a new attempt
+    /// (comments quoted verbatim, each a `comment` bead); otherwise the job ends `rejected`.
+    /// The one implementation behind the console and `pilothouse reject`. Returns whether the
+    /// job will try again.
     @discardableResult
-    public func reject(_ id: JobID, reason: String, policy: RejectPolicy) throws -> Bool {
+    public func reject(_ id: JobID, reason: String, policy: RejectPolicy, comments: [LineComment] = []) throws
+        -> Bool
+    {
         let trimmed = stored(reason).trimmingCharacters(in: .whitespacesAndNewlines)
+        let comments = comments.map { comment in
+            LineComment(
+                file: stored(comment.file), line: comment.line, endLine: comment.endLine,
+                text: stored(comment.text), comment: stored(comment.comment))
+        }
         return try write { db in
             guard
                 let job = try Row.fetchOne(
@@ -203,23 +211,62 @@ extension Store {
                 )
                 .map(Store.job(from:))
             else { throw StoreError.unknownJob(id.rawValue) }
-            let retry = policy == .retryWithFeedback && !trimmed.isEmpty && job.attempts < job.maxAttempts
-            try Store.reject(db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry)
+            let retry =
+                policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
+                && job.attempts < job.maxAttempts
+            try Store.reject(
+                db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry, comments: comments)
             return retry
         }
     }
 
-    /// Rejects a waiting patch; with `retry` the reason becomes feedback for a new attempt.
-    private static func reject(_ db: Database, _ id: JobID, reason: String, retry: Bool) throws {
+    /// Replaces a waiting patch with the operator's edit: the edit becomes the job's operator
+    /// patch and the job is queued for a new attempt, which applies it to a fresh worktree and
+    /// runs check, review and test on it before it can wait for approval again.
+    public func editPatch(_ id: JobID, diff: Data, stats: DiffStats) throws {
+        try write { db in
+            let metadata = [
+                "bytes": String(diff.count), "files": String(stats.filesChanged),
+                "added": String(stats.linesAdded), "removed": String(stats.linesRemoved),
+            ]
+            try Store.appendBead(
+                db, jobID: id, kind: .patchEdited, stage: .approve,
+                message: "patch edited by operator (\(diff.count) bytes); checking it again",
+                metadata: metadata)
+            try Store.transition(db, id, to: .queued, message: "edited by operator; queued to check the edit")
+            try Store.clearLease(id, in: db)
+            try db.execute(
+                sql: "UPDATE jobs SET operator_patch = ?, feedback = NULL WHERE id = ?",
+                arguments: [diff, id.rawValue])
+        }
+    }
+
+    /// Writes a rejection: one `comment` bead per line comment, the `patch_rejected` bead and
+    /// the move, in the caller's transaction. A retry also forgets an operator's patch: the
+    /// next attempt is the model's answer to the feedback, not the same patch applied again.
+    private static func reject(
+        _ db: Database, _ id: JobID, reason: String, retry: Bool, comments: [LineComment]
+    ) throws {
+        for comment in comments {
+            try Store.appendBead(
+                db, jobID: id, kind: .comment, stage: .approve, message: comment.comment,
+                metadata: [
+                    "file": comment.file, "line": String(comment.line),
+                    "end_line": String(comment.endLine), "text": comment.text,
+                ])
+        }
         try Store.appendBead(
             db, jobID: id, kind: .patchRejected, stage: .approve, message: reason,
-            metadata: ["retry": String(retry)])
+            metadata: ["retry": String(retry), "comments": String(comments.count)])
         try Store.transition(
             db, id, to: retry ? .queued : .rejected,
             message: retry ? "rejected; queued with feedback" : "rejected")
         try db.execute(
-            sql: "UPDATE jobs SET feedback = ? WHERE id = ?",
-            arguments: [retry ? reason : nil, id.rawValue])
+            sql:
+                "UPDATE jobs SET feedback = ?, operator_patch = CASE WHEN ? THEN NULL ELSE operator_patch END WHERE id = ?",
+            arguments: [
+                retry ? ReviewFeedback.text(reason: reason, comments: comments) : nil, retry, id.rawValue,
+            ])
     }
 
     /// Quarantines a job's record and releases its lease in one transaction.
