@@ -129,7 +129,8 @@ extension Engine {
         let retried = try store.reject(id, reason: reason, policy: configuration.onReject, comments: comments)
         publishJob(id)
         return retried
-            ? "rejected \(id.short); trying again with your reason\(noted) as feedback" : "rejected \(id.short)"
+            ? "rejected \(id.short); trying again with your reason\(noted) as feedback"
+            : "rejected \(id.short)"
     }
 
     /// Takes the operator's edit of a waiting patch: refused unless it parses and changes

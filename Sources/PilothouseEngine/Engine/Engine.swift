@@ -269,7 +269,8 @@ public actor Engine {
                 let claimed = maintaining(
                     "claim a job",
                     {
-                        try store.claimNextJob(owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
+                        try store.claimNextJob(
+                            owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
                     }),
                 let job = claimed
             else { return }
@@ -312,7 +313,8 @@ public actor Engine {
         let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
         if !stopping,
             let merges = maintaining(
-                "take over interrupted merges", { try store.claimOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
+                "take over interrupted merges",
+                { try store.claimOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
         {
             for job in merges where active[job.id] == nil {
                 publishJob(job.id)

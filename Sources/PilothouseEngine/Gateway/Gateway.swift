@@ -678,7 +678,11 @@ public actor Gateway: ModelClient {
                 ).model,
                 requestedModel: route.id, requestID: response.requestID, outcome: LedgerEntry.outcomeCacheHit,
                 attempt: request.attempt)
-            _ = try? await offload { try store.recordCall(entry) }
+            do {
+                _ = try await offload { try store.recordCall(entry) }
+            } catch {
+                emit(.notice("could not record a cache hit of \(route.id) in the ledger: \(error)"))
+            }
             return response
         }
     }
@@ -690,6 +694,8 @@ public actor Gateway: ModelClient {
             let data = try? JSONEncoder().encode(response)
         else { return }
         let maxBytes = options.cache.maxBytes
+        // The cache is an optimisation: an entry that cannot be written costs a later miss,
+        // and nothing recorded is lost, so this one write may fail quietly.
         _ = try? await offload {
             try store.cacheStore(
                 key: key, stage: request.stage, model: response.model, payload: data, maxBytes: maxBytes)
@@ -705,10 +711,15 @@ public actor Gateway: ModelClient {
         let prompt = options.redact(
             request.messages.map { "[\($0.role.rawValue)]\n\($0.content)" }.joined(separator: "\n\n"))
         let response = options.redact(reply.text)
-        _ = try? await offload {
-            try store.appendTranscript(
-                callID: callID, jobID: request.jobID, stage: request.stage, model: route.id, prompt: prompt,
-                response: response)
+        do {
+            _ = try await offload {
+                try store.appendTranscript(
+                    callID: callID, jobID: request.jobID, stage: request.stage, model: route.id,
+                    prompt: prompt,
+                    response: response)
+            }
+        } catch {
+            emit(.notice("could not record the transcript of a \(route.id) call: \(error)"))
         }
     }
 

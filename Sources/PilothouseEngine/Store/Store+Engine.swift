@@ -215,7 +215,8 @@ extension Store {
                 policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
                 && job.attempts < job.maxAttempts
             try Store.reject(
-                db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry, comments: comments)
+                db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry,
+                comments: comments)
             return retry
         }
     }

@@ -40,7 +40,8 @@ public final class Store: Sendable {
     /// Opens an existing store for a command that only reads (`status`, `beads verify`…): a
     /// read-only file is read through a read-only connection instead of being refused.
     /// Writing through the returned store then fails with `StoreError.readOnly`.
-    public static func openForReading(path: String, redactor: Redactor = .standard) throws(StoreError) -> Store
+    public static func openForReading(path: String, redactor: Redactor = .standard) throws(StoreError)
+        -> Store
     {
         do {
             return try open(path: path, redactor: redactor)
@@ -63,7 +64,8 @@ public final class Store: Sendable {
     }
 
     private init(
-        path: String, redactor: Redactor = .standard, readOnly: Bool = false, removesSidecarsOnClose: Bool = false
+        path: String, redactor: Redactor = .standard, readOnly: Bool = false,
+        removesSidecarsOnClose: Bool = false
     ) throws(StoreError) {
         self.path = path
         self.stored = StoredText(redactor: redactor)

@@ -8,7 +8,8 @@ extension EngineAssembly {
         do {
             try store.endRun(runID, exitCode: exitCode)
         } catch {
-            printError("pilothouse: could not record the end of run \(runID.short) (exit \(exitCode)): \(error)")
+            printError(
+                "pilothouse: could not record the end of run \(runID.short) (exit \(exitCode)): \(error)")
         }
     }
 }

@@ -71,8 +71,11 @@ struct PipelineBenchmark {
         if summary.merged.count != jobs {
             // Why each one did not merge, so a rare failure can be understood from one run.
             for id in (summary.failed.union(summary.quarantined)).sorted() {
-                let last = try store.beads(jobID: id).last { $0.kind == .stageFailed || $0.kind == .quarantined }
-                printError("pilothouse: job \(id.short) did not merge: \(last?.message ?? "no failure recorded")")
+                let last = try store.beads(jobID: id).last {
+                    $0.kind == .stageFailed || $0.kind == .quarantined
+                }
+                printError(
+                    "pilothouse: job \(id.short) did not merge: \(last?.message ?? "no failure recorded")")
             }
             throw CommandFailure(
                 "only \(summary.merged.count) of \(jobs) jobs merged; the measurement is not of the full pipeline",

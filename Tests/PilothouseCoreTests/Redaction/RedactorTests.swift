@@ -93,16 +93,18 @@ import Testing
     }
 }
 
-@Suite struct RedactorPerformanceTests {
-    @Test func largeUnbrokenTokensRedactQuickly() {
+/// Inputs that make naive patterns backtrack without end must still be redacted: the time
+/// limit turns a hang into a failure (speed itself is measured by benchmarks, not here).
+@Suite(.timeLimit(.minutes(1))) struct RedactorPathologicalInputTests {
+    @Test func largeUnbrokenTokensAreRedactedWithoutBacktrackingForever() {
         var generator = SeededGenerator(seed: 0x5EC2E7)  // seeded: a failure replays
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
         let blob = String((0..<200_000).map { _ in alphabet.randomElement(using: &generator)! })
         let text =
             "data = \(blob)\n-----BEGIN RSA PRIVATE KEY-----\n"
             + String(repeating: "identifier_token_", count: 5000)
-        let start = ContinuousClock.now
-        _ = Redactor.standard.redact(text)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        let redacted = Redactor.standard.redact(text)
+        #expect(redacted.contains("[REDACTED:"))
+        #expect(!redacted.contains("BEGIN RSA PRIVATE KEY-----\nidentifier_token_identifier"))
     }
 }
