@@ -12,8 +12,8 @@ import PilothouseCore
 ///
 /// Each turn blocks in `poll()` on stdin and the inbox pipe. The timeout is infinite-ish when
 /// nothing is pending (only a slow clock tick so ages stay current), or the time until the next
-/// frame is allowed when something changed, which coalesces bursts of events into at most
-/// `maximumFramesPerSecond` frames. A resize wakes the loop through the backend's resize pipe
+/// frame is allowed when an engine event changed something, which coalesces bursts of events into
+/// at most `maximumFramesPerSecond` frames. A key is drawn in the turn that read it (`FramePacer`). A resize wakes the loop through the backend's resize pipe
 /// (SIGWINCH may land on any thread), and ncurses then reports `KEY_RESIZE` from the next read.
 ///
 /// Lost input ends the loop with `TerminalError.inputLost`: stdin hung up, or it stays readable
@@ -25,14 +25,12 @@ final class TerminalLoop {
     private let send: @Sendable (OperatorCommand) async -> CommandOutcome
     private let keymap: Keymap
     private let themes: [Theme]
-    private let frameInterval: Duration
     private let tickMilliseconds: Int32
     private var themeIndex = 0
     private var model: ConsoleModel
     private var lastCanvas: Canvas?
-    private var lastFrameAt: ContinuousClock.Instant?
+    private var pacer: FramePacer
     private var lastTickAt = ContinuousClock.now
-    private var dirty = true
     private var running = true
     /// Turns in a row in which stdin was readable but yielded no key.
     private var fruitlessReads = 0
@@ -47,7 +45,7 @@ final class TerminalLoop {
         self.send = send
         self.keymap = keymap
         self.themes = options.themeCycle
-        self.frameInterval = .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond)))
+        self.pacer = FramePacer(interval: .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond))))
         self.tickMilliseconds = max(1000, options.clockTickMilliseconds)
         self.model = ConsoleModel(readOnly: options.readOnly, statusHint: options.statusHint)
     }
@@ -82,9 +80,9 @@ final class TerminalLoop {
             let now = ContinuousClock.now
             if now - lastTickAt >= .milliseconds(Int64(tickMilliseconds)) {
                 lastTickAt = now
-                dirty = true
+                pacer.invalidate(.engine)
             }
-            if running && dirty && frameAllowed(at: now) { render(at: now) }
+            if running && pacer.shouldDraw(at: now) { render(at: now) }
         }
     }
 
@@ -111,18 +109,9 @@ final class TerminalLoop {
         let now = ContinuousClock.now
         let untilTick = .milliseconds(Int64(tickMilliseconds)) - (now - lastTickAt)
         var wait = max(Duration.zero, untilTick)
-        if dirty, let last = lastFrameAt {
-            wait = min(wait, max(.zero, frameInterval - (now - last)))
-        } else if dirty {
-            wait = .zero
-        }
+        if let frame = pacer.wait(at: now) { wait = min(wait, frame) }
         let (seconds, attoseconds) = wait.components
         return Int32(min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000))
-    }
-
-    private func frameAllowed(at now: ContinuousClock.Instant) -> Bool {
-        guard let last = lastFrameAt else { return true }
-        return now - last >= frameInterval
     }
 
     private func render(at now: ContinuousClock.Instant) {
@@ -133,12 +122,11 @@ final class TerminalLoop {
             backend.draw(canvas)
             lastCanvas = canvas
         }
-        lastFrameAt = now
-        dirty = false
+        pacer.drew(at: now)
     }
 
     private func handle(_ key: Key) {
-        dirty = true
+        pacer.invalidate(.input)
         if key == .resize {
             lastCanvas = nil
             return
@@ -186,6 +174,6 @@ final class TerminalLoop {
             }
         }
         model.apply(contentsOf: events)
-        dirty = true
+        pacer.invalidate(.engine)
     }
 }
