@@ -28,10 +28,12 @@ import Testing
                     for overflow in [Canvas.Overflow.clip, .ellipsis] {
                         var fast = background()
                         var general = background()
-                        let fastEnd = fast.put(text, x: x, y: 1, style: .plain, clip: clip, overflow: overflow)
+                        let fastEnd = fast.put(
+                            text, x: x, y: 1, style: .plain, clip: clip, overflow: overflow)
                         let generalEnd = general.put(
                             text + "\u{200B}", x: x, y: 1, style: .plain, clip: clip, overflow: overflow)
-                        #expect(fast == general, "\(text) at \(x), clip \(String(describing: clip)), \(overflow)")
+                        #expect(
+                            fast == general, "\(text) at \(x), clip \(String(describing: clip)), \(overflow)")
                         #expect(fastEnd == generalEnd)
                         compared += 1
                     }

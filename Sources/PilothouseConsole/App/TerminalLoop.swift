@@ -27,6 +27,9 @@ final class TerminalLoop {
     private let themes: [Theme]
     private let tickMilliseconds: Int32
     private var themeIndex = 0
+    private var notifier: Notifier
+    private let insideTmux: Bool
+    private let runNotifyCommand: (@Sendable ([String], Data) async -> String?)?
     private var model: ConsoleModel
     private var lastCanvas: Canvas?
     private var pacer: FramePacer
@@ -45,9 +48,13 @@ final class TerminalLoop {
         self.send = send
         self.keymap = keymap
         self.themes = options.themeCycle
-        self.pacer = FramePacer(interval: .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond))))
+        self.pacer = FramePacer(
+            interval: .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond))))
         self.tickMilliseconds = max(1000, options.clockTickMilliseconds)
         self.model = ConsoleModel(readOnly: options.readOnly, statusHint: options.statusHint)
+        self.notifier = Notifier(settings: options.notify)
+        self.insideTmux = !(options.environment("TMUX") ?? "").isEmpty
+        self.runNotifyCommand = options.runNotifyCommand
     }
 
     /// Runs until quit; the terminal is restored when this returns or throws.
@@ -83,6 +90,7 @@ final class TerminalLoop {
                 pacer.invalidate(.engine)
             }
             if running && pacer.shouldDraw(at: now) { render(at: now) }
+            if running, let notification = notifier.take(at: Date()) { announce(notification) }
         }
     }
 
@@ -110,6 +118,9 @@ final class TerminalLoop {
         let untilTick = .milliseconds(Int64(tickMilliseconds)) - (now - lastTickAt)
         var wait = max(Duration.zero, untilTick)
         if let frame = pacer.wait(at: now) { wait = min(wait, frame) }
+        if let deadline = notifier.nextDeadline() {
+            wait = min(wait, .milliseconds(max(0, Int64(deadline.timeIntervalSinceNow * 1000) + 1)))
+        }
         let (seconds, attoseconds) = wait.components
         return Int32(min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000))
     }
@@ -156,12 +167,44 @@ final class TerminalLoop {
         }
     }
 
+    /// Rings, shows and runs what `notification`'s kinds are configured for. The command runs in
+    /// a task; when it fails, the reason comes back to the status line.
+    private func announce(_ notification: OperatorNotification) {
+        let channels = notifier.channels(for: notification)
+        var bytes: [UInt8] = []
+        if channels.contains(.bell) { bytes += NotificationSequence.bell }
+        if channels.contains(.desktop) {
+            bytes += NotificationSequence.desktop(
+                title: notification.title, message: notification.message, insideTmux: insideTmux)
+        }
+        backend.emit(bytes)
+        guard channels.contains(.command), let run = runNotifyCommand else { return }
+        let argv = notifier.settings.command
+        let inbox = self.inbox
+        let input: Data
+        do {
+            input = try notification.json()
+        } catch {
+            model.status = StatusMessage(
+                "notify_command: cannot encode the notification: \(error)", tone: .error)
+            return
+        }
+        Task {
+            if let failure = await run(argv, input) {
+                inbox.post(.event(.notice("notify_command \(argv.first ?? ""): \(failure)")))
+            }
+        }
+    }
+
     private func fold(_ items: [EventInbox.Item]) {
         guard !items.isEmpty else { return }
         var events: [EngineEvent] = []
+        let looking: PaneID = model.diff != nil ? .approvals : model.focus
         for item in items {
             switch item {
-            case .event(let event): events.append(event)
+            case .event(let event):
+                events.append(event)
+                notifier.observe(event, at: Date(), looking: looking)
             case .outcome(let outcome): events.append(.commandCompleted(outcome))
             case .streamEnded:
                 model.apply(contentsOf: events)

@@ -12,13 +12,18 @@ extension Canvas {
         fill(Rect(x: rect.maxX - 1, y: rect.y, width: 1, height: 1), with: glyphs.topRight, style: style)
         fill(Rect(x: rect.x, y: rect.maxY - 1, width: 1, height: 1), with: glyphs.bottomLeft, style: style)
         fill(
-            Rect(x: rect.maxX - 1, y: rect.maxY - 1, width: 1, height: 1), with: glyphs.bottomRight, style: style)
+            Rect(x: rect.maxX - 1, y: rect.maxY - 1, width: 1, height: 1), with: glyphs.bottomRight,
+            style: style)
         let edge = rect.width - 2
         fill(Rect(x: rect.x + 1, y: rect.y, width: edge, height: 1), with: glyphs.horizontal, style: style)
-        fill(Rect(x: rect.x + 1, y: rect.maxY - 1, width: edge, height: 1), with: glyphs.horizontal, style: style)
+        fill(
+            Rect(x: rect.x + 1, y: rect.maxY - 1, width: edge, height: 1), with: glyphs.horizontal,
+            style: style)
         let side = rect.height - 2
         fill(Rect(x: rect.x, y: rect.y + 1, width: 1, height: side), with: glyphs.vertical, style: style)
-        fill(Rect(x: rect.maxX - 1, y: rect.y + 1, width: 1, height: side), with: glyphs.vertical, style: style)
+        fill(
+            Rect(x: rect.maxX - 1, y: rect.y + 1, width: 1, height: side), with: glyphs.vertical, style: style
+        )
         if let title, !title.isEmpty {
             // " title " after one horizontal, leaving one horizontal before the right corner.
             let room = rect.width - 4

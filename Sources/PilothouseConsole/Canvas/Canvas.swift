@@ -131,12 +131,11 @@ public struct Canvas: Hashable, Sendable {
         breakWideCharacter(at: first, y: point.y)
         breakWideCharacter(at: last, y: point.y)
         let base = point.y * width
-        let characters = Self.asciiCharacters
         cells.withUnsafeMutableBufferPointer { row in
             let runEnd = min(last, point.x + kept - 1)
             if first <= runEnd {
                 for x in first...runEnd {
-                    row[base + x] = Cell(characters[Int(bytes[x - point.x])], style: style)
+                    row[base + x] = Cell(ascii: bytes[x - point.x], style: style)
                 }
             }
             if let ellipsisAt, ellipsisAt >= first {
@@ -145,9 +144,6 @@ public struct Canvas: Hashable, Sendable {
         }
         return end
     }
-
-    /// Each ASCII code as a `Character`, built once instead of once per cell.
-    private static let asciiCharacters: [Character] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
 
     /// Convenience for `put(_:at:...)` with separate coordinates.
     @discardableResult
