@@ -123,10 +123,25 @@ enum HeaderBar {
             "\(waiting) awaiting", x: x, y: row.y,
             style: theme.style(waiting > 0 ? .warn : .statusLine, on: .statusLine), clip: left)
         x = canvas.put(" · ", x: x, y: row.y, style: base, clip: left)
-        canvas.put(
+        x = canvas.put(
             "\(model.quarantine.count) quarantined", x: x, y: row.y,
             style: theme.style(model.quarantine.isEmpty ? .statusLine : .error, on: .statusLine), clip: left,
             overflow: .ellipsis)
+        if let pace = throughput(model) {
+            canvas.put(" · " + pace, x: x, y: row.y, style: base, clip: left, overflow: .ellipsis)
+        }
+    }
+
+    /// `4.2 jobs/min · drains in 35m`, or nil before anything finished.
+    static func throughput(_ model: ConsoleModel) -> String? {
+        guard let rate = model.activity.throughputPerMinute(at: model.now) else { return nil }
+        let shown = rate >= 10 ? "\(Int(rate.rounded()))" : String(format: "%.1f", rate)
+        let remaining = model.remainingJobCount
+        guard remaining > 0, let seconds = model.activity.drainTime(remaining: remaining, at: model.now)
+        else {
+            return "\(shown) jobs/min"
+        }
+        return "\(shown) jobs/min · drains in \(Format.duration(milliseconds: Int64(seconds * 1000)))"
     }
 }
 /// The bottom row: a prompt or confirmation while one is open, otherwise the last outcome or
