@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End to end: notifications (issue #13, point 1). The real console in tmux on the demo repository,
+# End to end: notifications (issue #13, point 1) and the job view (point 4). The real console in tmux on the demo repository,
 # its raw output captured with pipe-pane: when a patch starts waiting for approval, the console
 # rings the bell (tmux raises the window's bell flag), sends OSC 9 and OSC 777 wrapped in tmux's
 # passthrough, and runs notify_command with the notification's JSON on stdin.
@@ -97,7 +97,26 @@ assert first["title"].startswith("Pilothouse"), first
 PY
 echo "ok: notify_command got the notification as JSON on stdin"
 
+# The job view (point 4): approve a patch, filter the jobs pane to the merged job, enter.
 T select-window -t e2e:0
+jobs_json() { "$P" jobs ls --json --repo "$demo" 2>/dev/null; }
+merged() { jobs_json | python3 -c 'import json,sys; sys.exit(0 if any(j["state"]=="merged" for j in json.load(sys.stdin)) else 1)'; }
+T send-keys -t e2e:0 5
+sleep 0.5
+T send-keys -t e2e:0 a
+wait_for 90 "the approved job to merge" merged
+T send-keys -t e2e:0 1 /
+T send-keys -t e2e:0 -l "state:merged"
+T send-keys -t e2e:0 Enter
+sleep 0.5
+T send-keys -t e2e:0 g Enter
+wait_for 10 "the job view" screen_has "model calls"
+for stage in analyze plan implement check review test approve merge; do
+    screen | grep -q "^.\{0,3\}$stage " || fail "the job view does not show the $stage stage"
+done
+echo "ok: the job view of the merged job shows all eight stages"
+T send-keys -t e2e:0 Escape
+
 T send-keys -t e2e:0 q
 sleep 0.5
 if screen_has "quit? y/n"; then T send-keys -t e2e:0 y; fi

@@ -98,6 +98,20 @@ extension ConsoleModel {
                 return nil
             }
             return []
+        case .job(let id, let top):
+            switch action {
+            case .down: overlay = .job(id, top: top + 1)
+            case .up: overlay = .job(id, top: max(0, top - 1))
+            case .pageDown: overlay = .job(id, top: top + 10)
+            case .pageUp: overlay = .job(id, top: max(0, top - 10))
+            case .top: overlay = .job(id, top: 0)
+            case .back, .open: overlay = nil
+            case .retry, .cancel, .pause: return nil  // act on the job shown (it is the selection)
+            default:
+                overlay = nil
+                return nil
+            }
+            return []
         case .quarantineRecord(let id, let top):
             switch action {
             case .down: overlay = .quarantineRecord(id, top: top + 1)
@@ -232,8 +246,8 @@ extension ConsoleModel {
             if let request = approval(for: job.id) {
                 openDiff(request)
             } else {
-                focus = .beads
-                status = StatusMessage("beads of \(job.id.short); no patch is waiting for approval")
+                overlay = .job(job.id, top: 0)
+                status = StatusMessage("job \(job.id.short): stages, waits and model calls; esc closes")
             }
         case .approvals:
             guard let request = selectedApproval else {

@@ -84,3 +84,34 @@ import Testing
         #expect(Sparkline.render([]) == "")
     }
 }
+
+@Suite struct JobTimelineTests {
+    func bead(_ seq: Int64, _ kind: BeadKind, _ stage: StageName?, _ message: String, second: Int64) -> Bead {
+        Bead(
+            seq: seq, jobID: nil, kind: kind, stage: stage, message: message,
+            createdAtMillis: 1_750_000_000_000 + second * 1000, prevHash: "")
+    }
+
+    @Test func theApprovalGateIsAStageFromTheWaitToTheDecision() throws {
+        let timeline = JobTimeline(beads: [
+            bead(1, .stageStarted, .test, "test", second: 0),
+            bead(2, .stageFinished, .test, "ok", second: 5),
+            bead(3, .stateChanged, nil, "patch waiting for approval", second: 6),
+            bead(4, .patchApproved, nil, "approved", second: 66),
+            bead(5, .stageStarted, .merge, "merge", second: 67),
+            bead(6, .stageFinished, .merge, "merged", second: 70),
+        ])
+        #expect(timeline.stages.map(\.stage) == [.test, .approve, .merge])
+        let gate = try #require(timeline.stages.first { $0.stage == .approve })
+        #expect(gate.ended.map { $0.timeIntervalSince(gate.started) } == 60)
+        #expect(timeline.waits.count == 1)
+    }
+
+    @Test func anOpenGateStaysOpenAndNoBeadsMeansNoStart() {
+        let waiting = JobTimeline(beads: [
+            bead(1, .stateChanged, nil, "patch waiting for approval", second: 0)
+        ])
+        #expect(waiting.stages.first?.ended == nil)
+        #expect(JobTimeline(beads: []).start == nil)
+    }
+}
