@@ -350,7 +350,11 @@ extension ConsoleModel {
         if focus == .quarantine || isShowingRecord {
             guard let record = selectedQuarantine else { return [] }
             overlay = nil
-            return send([.retryQuarantine(record.id)])
+            confirmation = Confirmation(
+                question: QuarantineConsequence.question(
+                    .retry, record: record, job: record.jobID.flatMap { jobs[$0] }),
+                effects: [.send(.retryQuarantine(record.id))])
+            return []
         }
         let targets =
             focus == .approvals && marks.isEmpty ? (selectedApprovalID.map { [$0] } ?? []) : targetJobIDs
@@ -383,8 +387,8 @@ extension ConsoleModel {
             return
         }
         confirmation = Confirmation(
-            question:
-                "drop quarantined record \(record.id.short) (\(record.reason))? it cannot be undone. y/n",
+            question: QuarantineConsequence.question(
+                .drop, record: record, job: record.jobID.flatMap { jobs[$0] }),
             effects: [.send(.dropQuarantine(record.id, reason: "dropped by operator"))])
         overlay = nil
     }
@@ -395,7 +399,11 @@ extension ConsoleModel {
             return []
         }
         overlay = nil
-        return send([.releaseQuarantine(record.id)])
+        confirmation = Confirmation(
+            question: QuarantineConsequence.question(
+                .release, record: record, job: record.jobID.flatMap { jobs[$0] }),
+            effects: [.send(.releaseQuarantine(record.id))])
+        return []
     }
 
     private mutating func quit() -> [ConsoleEffect] {

@@ -84,7 +84,9 @@ enum JobsPane {
         }
         canvas.put(Format.fit(job.title, columns.titleWidth), x: x, y: y, style: theme[.normal], clip: row)
         x += columns.titleWidth + 1
-        let (filled, label, failed) = progress(job, model: model)
+        var (filled, label, failed) = progress(job, model: model)
+        // Tokens streamed so far by the model call in flight (issue #11 fills `liveTokens`).
+        if let live = model.liveTokens[job.id] { label += " \(Format.compact(live)) tok" }
         canvas.put(
             String(repeating: "▰", count: filled), x: x, y: y, style: theme[failed ? .error : .gaugeFill],
             clip: row)
