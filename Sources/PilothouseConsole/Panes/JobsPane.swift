@@ -85,8 +85,9 @@ enum JobsPane {
         canvas.put(Format.fit(job.title, columns.titleWidth), x: x, y: y, style: theme[.normal], clip: row)
         x += columns.titleWidth + 1
         var (filled, label, failed) = progress(job, model: model)
-        // Tokens streamed so far by the model call in flight (issue #11 fills `liveTokens`).
-        if let live = model.liveTokens[job.id] { label += " \(Format.compact(live)) tok" }
+        // Tokens streamed so far by the model call in flight (issue #11 fills `liveTokens`); the
+        // bar still shows the stage, and the narrow column has room for one of the two.
+        if let live = model.liveTokens[job.id] { label = "\(Format.compact(live)) tok" }
         canvas.put(
             String(repeating: "▰", count: filled), x: x, y: y, style: theme[failed ? .error : .gaugeFill],
             clip: row)
