@@ -131,7 +131,8 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
         case .previousHunk: "Previous hunk"
         case .approve: "Approve the patch (only the included hunks when some are excluded)"
         case .reject: "Reject the patch; asks for a reason"
-        case .retry: "Retry the job, or the quarantined record (says what happens to its job, asks to confirm)"
+        case .retry:
+            "Retry the job, or the quarantined record (says what happens to its job, asks to confirm)"
         case .cancel: "Cancel the job (asks to confirm)"
         case .pause: "Pause the job, or resume it when paused"
         case .pauseEngine: "Pause the engine (no new work is claimed), or resume it"
