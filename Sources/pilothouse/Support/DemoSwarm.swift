@@ -53,13 +53,15 @@ enum DemoSwarm {
         return "unit_" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 
-    /// The plan items, appended to the demo's PLAN.md under their own heading.
+    /// The plan items, appended to the demo's PLAN.md: the CI requests first (P1, so they are
+    /// claimed early and the quarantine fills while the units run), then the units (P2).
     static func plan(count: Int) -> String {
-        var text = "\n## P2 — Swarm: \(count) small defects\n\n"
+        var ci = "\n## P1 — Swarm: CI requests the policy refuses\n\n"
+        var units = "\n## P2 — Swarm: small defects\n\n"
         for n in 1...count {
             let name = unitName(n)
             if n % 40 == 0 {
-                text += """
+                ci += """
                     ### \(5 + n). Unit \(n) check in CI
                     Run the unit \(n) tests on every push (the policy refuses workflow changes: quarantined).
                     Fix: replace `on: [workflow_dispatch]` with `on: [push, workflow_dispatch]` in .github/workflows/tests.yml
@@ -69,7 +71,7 @@ enum DemoSwarm {
                     """
                 continue
             }
-            text += """
+            units += """
                 ### \(5 + n). Unit \(n) scales one too far
                 `scale_\(n)(2)` returns \(2 * n + 1) instead of \(2 * n).
                 Failing test: `tests.test_\(name).Unit\(n)Tests.test_scales_exactly`.
@@ -79,7 +81,7 @@ enum DemoSwarm {
 
                 """
         }
-        return text
+        return ci + units
     }
 
     /// Appended to the demo's configuration: many agents, one model with a rate limit, slow
