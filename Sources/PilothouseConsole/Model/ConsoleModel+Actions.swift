@@ -83,49 +83,20 @@ extension ConsoleModel {
     // MARK: Overlays and the diff viewer
 
     private mutating func performInOverlay(_ current: Overlay, _ action: ConsoleAction) -> [ConsoleEffect]? {
-        switch current {
-        case .help(let top):
-            switch action {
-            case .down: overlay = .help(top: top + 1)
-            case .up: overlay = .help(top: max(0, top - 1))
-            case .pageDown: overlay = .help(top: top + 10)
-            case .pageUp: overlay = .help(top: max(0, top - 10))
-            case .top: overlay = .help(top: 0)
-            case .back, .help, .open: overlay = nil
-            case .quit: overlay = nil
-            default:
-                overlay = nil
-                return nil
-            }
+        if let top = current.top(after: action) {
+            overlay = current.scrolled(to: top)
             return []
-        case .job(let id, let top):
-            switch action {
-            case .down: overlay = .job(id, top: top + 1)
-            case .up: overlay = .job(id, top: max(0, top - 1))
-            case .pageDown: overlay = .job(id, top: top + 10)
-            case .pageUp: overlay = .job(id, top: max(0, top - 10))
-            case .top: overlay = .job(id, top: 0)
-            case .back, .open: overlay = nil
-            case .retry, .cancel, .pause: return nil  // act on the job shown (it is the selection)
-            default:
-                overlay = nil
-                return nil
-            }
+        }
+        switch (current, action) {
+        case (_, .back), (_, .open), (.help, .help), (.help, .quit):
+            overlay = nil
             return []
-        case .quarantineRecord(let id, let top):
-            switch action {
-            case .down: overlay = .quarantineRecord(id, top: top + 1)
-            case .up: overlay = .quarantineRecord(id, top: max(0, top - 1))
-            case .pageDown: overlay = .quarantineRecord(id, top: top + 10)
-            case .pageUp: overlay = .quarantineRecord(id, top: max(0, top - 10))
-            case .top: overlay = .quarantineRecord(id, top: 0)
-            case .back, .open: overlay = nil
-            case .retry, .release, .drop: return nil  // act on the record shown (it is the selection)
-            default:
-                overlay = nil
-                return nil
-            }
-            return []
+        case (.job, .retry), (.job, .cancel), (.job, .pause),
+            (.quarantineRecord, .retry), (.quarantineRecord, .release), (.quarantineRecord, .drop):
+            return nil  // act on the job or record shown (it is the selection)
+        default:
+            overlay = nil
+            return nil
         }
     }
 
@@ -523,5 +494,31 @@ extension ConsoleModel {
             return []
         }
         return send([.setBudget(scope: args[0].lowercased(), limit: money)])
+    }
+}
+
+extension Overlay {
+    /// The first visible row after a scrolling `action`, or nil when `action` does not scroll.
+    func top(after action: ConsoleAction) -> Int? {
+        let top: Int
+        switch self {
+        case .help(let row), .job(_, let row), .quarantineRecord(_, let row): top = row
+        }
+        return switch action {
+        case .down: top + 1
+        case .up: max(0, top - 1)
+        case .pageDown: top + 10
+        case .pageUp: max(0, top - 10)
+        case .top: 0
+        default: nil
+        }
+    }
+
+    func scrolled(to top: Int) -> Overlay {
+        switch self {
+        case .help: .help(top: top)
+        case .job(let id, _): .job(id, top: top)
+        case .quarantineRecord(let id, _): .quarantineRecord(id, top: top)
+        }
     }
 }
