@@ -117,7 +117,8 @@ import Testing
 @Suite struct LiveTokensTests {
     @Test func jobsPaneShowsTokensOfTheCallInFlight() {
         var model = Fixtures.model()
-        let before = ConsoleView.render(&model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme)
+        let before = ConsoleView.render(
+            &model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme)
         #expect(before.lines.contains { $0.contains("Redact tokens") && $0.contains("implement") })
         model.liveTokens[Fixtures.id(4)] = 1234
         let after = ConsoleView.render(&model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme)
