@@ -68,10 +68,11 @@ import Testing
         #expect(model.overlay == nil)
         #expect(
             model.confirmation?.question
-                == "retry record 00000072 (malformed_output)? it has no job; the record is deleted. y/n")
+                == "retry quarantined record 00000072 (malformed_output)? it has no job; the record is deleted. y/n"
+        )
         #expect(press([.char("y")], on: &model) == [.send(.retryQuarantine(Fixtures.id(72)))])
         #expect(press([.char("u")], on: &model) == [])
-        #expect(model.confirmation?.question.hasPrefix("release record 00000072") == true)
+        #expect(model.confirmation?.question.hasPrefix("release quarantined record 00000072") == true)
         #expect(press([.char("n")], on: &model) == [])
         #expect(press([.char("u"), .char("y")], on: &model) == [.send(.releaseQuarantine(Fixtures.id(72)))])
     }

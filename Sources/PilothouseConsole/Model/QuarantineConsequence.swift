@@ -6,7 +6,7 @@ enum QuarantineConsequence {
     enum Action { case retry, release, drop }
 
     static func question(_ action: Action, record: QuarantineRecord, job: Job?) -> String {
-        let what = "record \(record.id.short) (\(record.reason))"
+        let what = "quarantined record \(record.id.short) (\(record.reason))"
         guard let job else {
             return switch action {
             case .retry, .release:
