@@ -63,9 +63,32 @@ import Testing
         var model = Fixtures.model()
         _ = press([.char("4"), .char("j"), .enter], on: &model)
         #expect(model.overlay == .quarantineRecord(Fixtures.id(72), top: 0))
-        #expect(press([.char("R")], on: &model) == [.send(.retryQuarantine(Fixtures.id(72)))])
+        // Each asks first, saying what happens to the job; y sends, anything else cancels.
+        #expect(press([.char("R")], on: &model) == [])
         #expect(model.overlay == nil)
-        #expect(press([.char("u")], on: &model) == [.send(.releaseQuarantine(Fixtures.id(72)))])
+        #expect(
+            model.confirmation?.question
+                == "retry quarantined record 00000072 (malformed_output)? it has no job; the record is deleted. y/n"
+        )
+        #expect(press([.char("y")], on: &model) == [.send(.retryQuarantine(Fixtures.id(72)))])
+        #expect(press([.char("u")], on: &model) == [])
+        #expect(model.confirmation?.question.hasPrefix("release quarantined record 00000072") == true)
+        #expect(press([.char("n")], on: &model) == [])
+        #expect(press([.char("u"), .char("y")], on: &model) == [.send(.releaseQuarantine(Fixtures.id(72)))])
+    }
+
+    @Test func quarantineQuestionsSayWhatHappensToTheJob() {
+        let record = QuarantineRecord(jobID: Fixtures.id(7), reason: .policyViolation, message: "x")
+        let spent = Fixtures.job(7, "Escape shell arguments", state: .quarantined, attempts: 3)
+        #expect(
+            QuarantineConsequence.question(.release, record: record, job: spent).contains(
+                "with no tries left (3/3), so it returns to quarantine if it fails again"))
+        #expect(
+            QuarantineConsequence.question(.drop, record: record, job: spent).contains("is marked failed"))
+        #expect(
+            QuarantineConsequence.question(.retry, record: record, job: spent).contains(
+                "goes back to the queue with its tries reset to 0/3"))
+        #expect(QuarantineConsequence.question(.release, record: record, job: nil).contains("it has no job"))
     }
 
     @Test func spaceMarksSeveralForOneAction() {

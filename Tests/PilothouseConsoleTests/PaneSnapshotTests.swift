@@ -150,7 +150,7 @@ extension Fixtures {
         text = render(&model).lines.joined(separator: "\n")
         #expect(text.contains("litellm:slow streaming · 312 tokens · 41 tokens/s"))
         model.apply(.stageProgress(StageProgress(jobID: job, stage: .analyze, attempt: 1, status: .finished)))
-        #expect(model.activity[job] == nil)
+        #expect(model.modelActivity[job] == nil)
         #expect(!render(&model).lines.joined().contains("streaming ·"))
     }
 }

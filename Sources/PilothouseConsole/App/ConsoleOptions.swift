@@ -1,3 +1,6 @@
+import Foundation
+import PilothouseCore
+
 /// How the executable configures the console.
 public struct ConsoleOptions: Sendable {
     /// The theme to start with (from `--theme` or config, already parsed).
@@ -17,8 +20,14 @@ public struct ConsoleOptions: Sendable {
     public var maximumFramesPerSecond: Int
     /// How often ages on screen are refreshed when nothing else happens, in milliseconds.
     public var clockTickMilliseconds: Int32
-    /// Environment lookup for colour detection (`NO_COLOR`, `COLORTERM`).
+    /// Environment lookup for colour detection (`NO_COLOR`, `COLORTERM`) and `TMUX`.
     public var environment: @Sendable (String) -> String?
+    /// The `[notify]` section: which events ring the bell, send a desktop notification or run
+    /// `notify_command`.
+    public var notify = NotifySettings()
+    /// Runs `notify_command` (argv) with the notification's JSON on stdin and returns nil, or a
+    /// message saying why it failed; the executable provides it, since the console spawns nothing.
+    public var runNotifyCommand: (@Sendable (_ argv: [String], _ input: Data) async -> String?)?
 
     public init(
         theme: Theme = .dark, otherThemes: [Theme] = Theme.builtins, readOnly: Bool = false,

@@ -12,8 +12,8 @@ import PilothouseCore
 ///
 /// Each turn blocks in `poll()` on stdin and the inbox pipe. The timeout is infinite-ish when
 /// nothing is pending (only a slow clock tick so ages stay current), or the time until the next
-/// frame is allowed when something changed, which coalesces bursts of events into at most
-/// `maximumFramesPerSecond` frames. A resize wakes the loop through the backend's resize pipe
+/// frame is allowed when an engine event changed something, which coalesces bursts of events into
+/// at most `maximumFramesPerSecond` frames. A key is drawn in the turn that read it (`FramePacer`). A resize wakes the loop through the backend's resize pipe
 /// (SIGWINCH may land on any thread), and ncurses then reports `KEY_RESIZE` from the next read.
 ///
 /// Lost input ends the loop with `TerminalError.inputLost`: stdin hung up, or it stays readable
@@ -25,15 +25,16 @@ final class TerminalLoop {
     private let send: @Sendable (OperatorCommand) async -> CommandOutcome
     private let keymap: Keymap
     private let themes: [Theme]
-    private let frameInterval: Duration
     private let tickMilliseconds: Int32
     private let environment: @Sendable (String) -> String?
     private var themeIndex = 0
+    private var notifier: Notifier
+    private let insideTmux: Bool
+    private let runNotifyCommand: (@Sendable ([String], Data) async -> String?)?
     private var model: ConsoleModel
     private var lastCanvas: Canvas?
-    private var lastFrameAt: ContinuousClock.Instant?
+    private var pacer: FramePacer
     private var lastTickAt = ContinuousClock.now
-    private var dirty = true
     private var running = true
     /// Turns in a row in which stdin was readable but yielded no key.
     private var fruitlessReads = 0
@@ -48,11 +49,15 @@ final class TerminalLoop {
         self.send = send
         self.keymap = keymap
         self.themes = options.themeCycle
-        self.frameInterval = .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond)))
+        self.pacer = FramePacer(
+            interval: .milliseconds(1000 / max(1, min(120, options.maximumFramesPerSecond))))
         self.tickMilliseconds = max(1000, options.clockTickMilliseconds)
         self.environment = options.environment
         self.model = ConsoleModel(readOnly: options.readOnly, statusHint: options.statusHint)
         self.model.ungatedMerge = options.ungatedMerge
+        self.notifier = Notifier(settings: options.notify)
+        self.insideTmux = !(options.environment("TMUX") ?? "").isEmpty
+        self.runNotifyCommand = options.runNotifyCommand
     }
 
     /// Runs until quit; the terminal is restored when this returns or throws.
@@ -85,9 +90,10 @@ final class TerminalLoop {
             let now = ContinuousClock.now
             if now - lastTickAt >= .milliseconds(Int64(tickMilliseconds)) {
                 lastTickAt = now
-                dirty = true
+                pacer.invalidate(.engine)
             }
-            if running && dirty && frameAllowed(at: now) { render(at: now) }
+            if running && pacer.shouldDraw(at: now) { render(at: now) }
+            if running, let notification = notifier.take(at: Date()) { announce(notification) }
         }
     }
 
@@ -114,18 +120,12 @@ final class TerminalLoop {
         let now = ContinuousClock.now
         let untilTick = .milliseconds(Int64(tickMilliseconds)) - (now - lastTickAt)
         var wait = max(Duration.zero, untilTick)
-        if dirty, let last = lastFrameAt {
-            wait = min(wait, max(.zero, frameInterval - (now - last)))
-        } else if dirty {
-            wait = .zero
+        if let frame = pacer.wait(at: now) { wait = min(wait, frame) }
+        if let deadline = notifier.nextDeadline() {
+            wait = min(wait, .milliseconds(max(0, Int64(deadline.timeIntervalSinceNow * 1000) + 1)))
         }
         let (seconds, attoseconds) = wait.components
         return Int32(min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000))
-    }
-
-    private func frameAllowed(at now: ContinuousClock.Instant) -> Bool {
-        guard let last = lastFrameAt else { return true }
-        return now - last >= frameInterval
     }
 
     private func render(at now: ContinuousClock.Instant) {
@@ -136,12 +136,11 @@ final class TerminalLoop {
             backend.draw(canvas)
             lastCanvas = canvas
         }
-        lastFrameAt = now
-        dirty = false
+        pacer.drew(at: now)
     }
 
     private func handle(_ key: Key) {
-        dirty = true
+        pacer.invalidate(.input)
         if key == .resize {
             lastCanvas = nil
             return
@@ -179,12 +178,44 @@ final class TerminalLoop {
         }
     }
 
+    /// Rings, shows and runs what `notification`'s kinds are configured for. The command runs in
+    /// a task; when it fails, the reason comes back to the status line.
+    private func announce(_ notification: OperatorNotification) {
+        let channels = notifier.channels(for: notification)
+        var bytes: [UInt8] = []
+        if channels.contains(.bell) { bytes += NotificationSequence.bell }
+        if channels.contains(.desktop) {
+            bytes += NotificationSequence.desktop(
+                title: notification.title, message: notification.message, insideTmux: insideTmux)
+        }
+        backend.emit(bytes)
+        guard channels.contains(.command), let run = runNotifyCommand else { return }
+        let argv = notifier.settings.command
+        let inbox = self.inbox
+        let input: Data
+        do {
+            input = try notification.json()
+        } catch {
+            model.status = StatusMessage(
+                "notify_command: cannot encode the notification: \(error)", tone: .error)
+            return
+        }
+        Task {
+            if let failure = await run(argv, input) {
+                inbox.post(.event(.notice("notify_command \(argv.first ?? ""): \(failure)")))
+            }
+        }
+    }
+
     private func fold(_ items: [EventInbox.Item]) {
         guard !items.isEmpty else { return }
         var events: [EngineEvent] = []
+        let looking: PaneID = model.diff != nil ? .approvals : model.focus
         for item in items {
             switch item {
-            case .event(let event): events.append(event)
+            case .event(let event):
+                events.append(event)
+                notifier.observe(event, at: Date(), looking: looking)
             case .outcome(let outcome): events.append(.commandCompleted(outcome))
             case .streamEnded:
                 model.apply(contentsOf: events)
@@ -197,6 +228,6 @@ final class TerminalLoop {
             }
         }
         model.apply(contentsOf: events)
-        dirty = true
+        pacer.invalidate(.engine)
     }
 }

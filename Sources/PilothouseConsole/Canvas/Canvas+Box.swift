@@ -8,20 +8,22 @@ extension Canvas {
         glyphs: BorderGlyphs = .rounded
     ) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let h = String(glyphs.horizontal)
-        let v = String(glyphs.vertical)
-        put(String(glyphs.topLeft), x: rect.x, y: rect.y, style: style)
-        put(String(glyphs.topRight), x: rect.maxX - 1, y: rect.y, style: style)
-        put(String(glyphs.bottomLeft), x: rect.x, y: rect.maxY - 1, style: style)
-        put(String(glyphs.bottomRight), x: rect.maxX - 1, y: rect.maxY - 1, style: style)
-        for x in (rect.x + 1)..<(rect.maxX - 1) {
-            put(h, x: x, y: rect.y, style: style)
-            put(h, x: x, y: rect.maxY - 1, style: style)
-        }
-        for y in (rect.y + 1)..<(rect.maxY - 1) {
-            put(v, x: rect.x, y: y, style: style)
-            put(v, x: rect.maxX - 1, y: y, style: style)
-        }
+        fill(Rect(x: rect.x, y: rect.y, width: 1, height: 1), with: glyphs.topLeft, style: style)
+        fill(Rect(x: rect.maxX - 1, y: rect.y, width: 1, height: 1), with: glyphs.topRight, style: style)
+        fill(Rect(x: rect.x, y: rect.maxY - 1, width: 1, height: 1), with: glyphs.bottomLeft, style: style)
+        fill(
+            Rect(x: rect.maxX - 1, y: rect.maxY - 1, width: 1, height: 1), with: glyphs.bottomRight,
+            style: style)
+        let edge = rect.width - 2
+        fill(Rect(x: rect.x + 1, y: rect.y, width: edge, height: 1), with: glyphs.horizontal, style: style)
+        fill(
+            Rect(x: rect.x + 1, y: rect.maxY - 1, width: edge, height: 1), with: glyphs.horizontal,
+            style: style)
+        let side = rect.height - 2
+        fill(Rect(x: rect.x, y: rect.y + 1, width: 1, height: side), with: glyphs.vertical, style: style)
+        fill(
+            Rect(x: rect.maxX - 1, y: rect.y + 1, width: 1, height: side), with: glyphs.vertical, style: style
+        )
         if let title, !title.isEmpty {
             // " title " after one horizontal, leaving one horizontal before the right corner.
             let room = rect.width - 4

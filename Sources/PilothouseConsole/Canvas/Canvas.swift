@@ -53,49 +53,94 @@ public struct Canvas: Hashable, Sendable {
         _ text: String, at point: Point, style: Style = .plain, clip: Rect? = nil, overflow: Overflow = .clip
     ) -> Int {
         let area = (clip ?? bounds).intersection(bounds)
-        var glyphs: [(Character, Int)] = []
+        var text = text
+        // Nearly everything a pane writes is printable ASCII: one byte, one cell, no grapheme
+        // breaking and no width lookup. Anything else takes the general path below.
+        let ascii = text.withUTF8 { bytes -> Int? in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            return putPrintableASCII(bytes, at: point, style: style, area: area, overflow: overflow)
+        }
+        if let ascii { return ascii }
         var totalWidth = 0
-        for character in text {
-            let shown = TextWidth.displayable(character)
-            let w = TextWidth.width(ofDisplayable: shown)
-            if w == 0 { continue }
-            glyphs.append((shown, w))
-            totalWidth += w
+        if overflow == .ellipsis {
+            for character in text { totalWidth += TextWidth.of(character) }
         }
         if overflow == .ellipsis, !area.isEmpty, point.x < area.maxX, point.x + totalWidth > area.maxX {
             // Keep what fits before the last visible column, pad a wide character that did not
             // fit with a space, and put the ellipsis in the last column.
             let limit = (area.maxX - 1) - point.x
-            var kept: [(Character, Int)] = []
-            var used = 0
-            for glyph in glyphs {
-                if used + glyph.1 > limit { break }
-                kept.append(glyph)
-                used += glyph.1
-            }
-            while used < limit {
-                kept.append((" ", 1))
-                used += 1
-            }
-            kept.append((TextWidth.ellipsis, 1))
-            glyphs = kept
-        }
-        let end = point.x + glyphs.reduce(0) { $0 + $1.1 }
-        guard !area.isEmpty, point.y >= area.y, point.y < area.maxY else { return end }
-        var x = point.x
-        for (character, w) in glyphs {
-            if x >= area.maxX { break }
-            if x < area.x {
-                if w == 2 && x + 1 == area.x { setCell(Cell(" ", style: style), x: area.x, y: point.y) }
+            var x = point.x
+            for character in text {
+                let shown = TextWidth.displayable(character)
+                let w = TextWidth.width(ofDisplayable: shown)
+                if w == 0 { continue }
+                if x - point.x + w > limit { break }
+                place(shown, width: w, x: x, y: point.y, style: style, area: area)
                 x += w
-                continue
             }
-            if w == 2 && x + 1 >= area.maxX {
-                setCell(Cell(" ", style: style), x: x, y: point.y)
-                break
+            while x - point.x < limit {
+                place(" ", width: 1, x: x, y: point.y, style: style, area: area)
+                x += 1
             }
-            setCell(Cell(character, style: style, width: UInt8(w)), x: x, y: point.y)
+            place(TextWidth.ellipsis, width: 1, x: x, y: point.y, style: style, area: area)
+            return x + 1
+        }
+        var x = point.x
+        for character in text {
+            let shown = TextWidth.displayable(character)
+            let w = TextWidth.width(ofDisplayable: shown)
+            if w == 0 { continue }
+            place(shown, width: w, x: x, y: point.y, style: style, area: area)
             x += w
+        }
+        return x
+    }
+
+    /// Puts one glyph laid out at column `x`, clipped to `area`: a wide character cut by the
+    /// area's left edge leaves a space in its visible half, one cut by the right edge becomes a space.
+    private mutating func place(
+        _ character: Character, width w: Int, x: Int, y: Int, style: Style, area: Rect
+    ) {
+        guard y >= area.y, y < area.maxY, x < area.maxX, x + w > area.x else { return }
+        if x < area.x {
+            setCell(Cell(" ", style: style), x: area.x, y: y)
+        } else if w == 2 && x + 1 >= area.maxX {
+            setCell(Cell(" ", style: style), x: x, y: y)
+        } else {
+            setCell(Cell(character, style: style, width: UInt8(w)), x: x, y: y)
+        }
+    }
+
+    /// The ASCII fast path of `put`: `bytes` are all printable, so each is one narrow cell and the
+    /// run is written straight into the row. Only the run's two ends can cut a wide character.
+    private mutating func putPrintableASCII(
+        _ bytes: UnsafeBufferPointer<UInt8>, at point: Point, style: Style, area: Rect, overflow: Overflow
+    ) -> Int {
+        var kept = bytes.count
+        var end = point.x + kept
+        var ellipsisAt: Int?
+        if overflow == .ellipsis, !area.isEmpty, point.x < area.maxX, end > area.maxX {
+            kept = area.maxX - 1 - point.x
+            ellipsisAt = area.maxX - 1
+            end = area.maxX
+        }
+        guard !area.isEmpty, point.y >= area.y, point.y < area.maxY else { return end }
+        let first = max(point.x, area.x)
+        let last = min(end, area.maxX) - 1
+        guard first <= last else { return end }
+        breakWideCharacter(at: first, y: point.y)
+        breakWideCharacter(at: last, y: point.y)
+        let base = point.y * width
+        cells.withUnsafeMutableBufferPointer { row in
+            let runEnd = min(last, point.x + kept - 1)
+            if first <= runEnd {
+                for x in first...runEnd {
+                    row[base + x] = Cell(ascii: bytes[x - point.x], style: style)
+                }
+            }
+            if let ellipsisAt, ellipsisAt >= first {
+                row[base + ellipsisAt] = Cell(TextWidth.ellipsis, style: style)
+            }
         }
         return end
     }
@@ -112,11 +157,16 @@ public struct Canvas: Hashable, Sendable {
     /// Wide or zero-width fill characters are replaced by spaces, since they cannot tile a rect.
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
         let area = rect.intersection(bounds)
+        guard !area.isEmpty else { return }
         let shown = TextWidth.displayable(character)
-        let glyph = TextWidth.width(ofDisplayable: shown) == 1 ? shown : " "
+        let cell = Cell(TextWidth.width(ofDisplayable: shown) == 1 ? shown : " ", style: style)
         for y in area.y..<area.maxY {
-            for x in area.x..<area.maxX {
-                setCell(Cell(glyph, style: style), x: x, y: y)
+            // Only the row's two ends can cut a wide character; everything between is replaced.
+            breakWideCharacter(at: area.x, y: y)
+            breakWideCharacter(at: area.maxX - 1, y: y)
+            let base = y * width
+            cells.withUnsafeMutableBufferPointer { row in
+                for x in area.x..<area.maxX { row[base + x] = cell }
             }
         }
     }

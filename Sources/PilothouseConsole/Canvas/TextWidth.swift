@@ -14,14 +14,44 @@ public enum TextWidth {
 
     /// Columns `character` occupies once made displayable: 0, 1 or 2.
     public static func of(_ character: Character) -> Int {
-        width(ofDisplayable: displayable(character))
+        if let scalar = singleBMPScalar(character) { return Int(bmpWidths[Int(scalar)]) }
+        return width(ofDisplayable: displayable(character))
     }
 
     /// Total columns of `text`, with control characters counted as their replacement.
     public static func of(_ text: String) -> Int {
+        if let columns = printableASCIIWidth(text) { return columns }
         var total = 0
         for character in text { total += of(character) }
         return total
+    }
+
+    /// The width of `text` when it is all printable ASCII (one column per byte, found without
+    /// breaking it into characters), else nil.
+    static func printableASCIIWidth(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            return bytes.count
+        }
+    }
+
+    /// The value of `character`'s only scalar when it has one and it lies in the Basic
+    /// Multilingual Plane, which is where `bmpWidths` has an answer.
+    private static func singleBMPScalar(_ character: Character) -> UInt32? {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first, first.value < 0x10000,
+            scalars.index(after: scalars.startIndex) == scalars.endIndex
+        else { return nil }
+        return first.value
+    }
+
+    /// Display width of every single-scalar character of the Basic Multilingual Plane, computed
+    /// once on first use (a few milliseconds): the Unicode property lookups behind a width cost
+    /// far more than a frame can spend per cell. Surrogate code points, which are no scalars, get 1.
+    static let bmpWidths: [UInt8] = (0..<0x10000).map { value in
+        guard let scalar = Unicode.Scalar(UInt32(value)) else { return 1 }
+        return UInt8(computedWidth(ofDisplayable: displayable(Character(scalar))))
     }
 
     /// `character` itself, or a replacement when it would move the cursor, change terminal state
@@ -38,6 +68,10 @@ public enum TextWidth {
     /// `text` cut to at most `width` columns, ending in `…` when something was cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
+        if let columns = printableASCIIWidth(text) {
+            if columns <= width { return text }
+            return String(text.utf8.prefix(width - 1))! + String(ellipsis)
+        }
         if of(text) <= width { return text }
         var result = ""
         var used = 0
@@ -59,6 +93,11 @@ public enum TextWidth {
     }
 
     static func width(ofDisplayable character: Character) -> Int {
+        if let scalar = singleBMPScalar(character) { return Int(bmpWidths[Int(scalar)]) }
+        return computedWidth(ofDisplayable: character)
+    }
+
+    private static func computedWidth(ofDisplayable character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if isZeroWidth(first) { return 0 }

@@ -84,35 +84,20 @@ extension ConsoleModel {
     // MARK: Overlays and the diff viewer
 
     private mutating func performInOverlay(_ current: Overlay, _ action: ConsoleAction) -> [ConsoleEffect]? {
-        switch current {
-        case .help(let top):
-            switch action {
-            case .down: overlay = .help(top: top + 1)
-            case .up: overlay = .help(top: max(0, top - 1))
-            case .pageDown: overlay = .help(top: top + 10)
-            case .pageUp: overlay = .help(top: max(0, top - 10))
-            case .top: overlay = .help(top: 0)
-            case .back, .help, .open: overlay = nil
-            case .quit: overlay = nil
-            default:
-                overlay = nil
-                return nil
-            }
+        if let top = current.top(after: action) {
+            overlay = current.scrolled(to: top)
             return []
-        case .quarantineRecord(let id, let top):
-            switch action {
-            case .down: overlay = .quarantineRecord(id, top: top + 1)
-            case .up: overlay = .quarantineRecord(id, top: max(0, top - 1))
-            case .pageDown: overlay = .quarantineRecord(id, top: top + 10)
-            case .pageUp: overlay = .quarantineRecord(id, top: max(0, top - 10))
-            case .top: overlay = .quarantineRecord(id, top: 0)
-            case .back, .open: overlay = nil
-            case .retry, .release, .drop: return nil  // act on the record shown (it is the selection)
-            default:
-                overlay = nil
-                return nil
-            }
+        }
+        switch (current, action) {
+        case (_, .back), (_, .open), (.help, .help), (.help, .quit):
+            overlay = nil
             return []
+        case (.job, .retry), (.job, .cancel), (.job, .pause),
+            (.quarantineRecord, .retry), (.quarantineRecord, .release), (.quarantineRecord, .drop):
+            return nil  // act on the job or record shown (it is the selection)
+        default:
+            overlay = nil
+            return nil
         }
     }
 
@@ -295,8 +280,8 @@ extension ConsoleModel {
             if let request = approval(for: job.id) {
                 openDiff(request)
             } else {
-                focus = .beads
-                status = StatusMessage("beads of \(job.id.short); no patch is waiting for approval")
+                overlay = .job(job.id, top: 0)
+                status = StatusMessage("job \(job.id.short): stages, waits and model calls; esc closes")
             }
         case .approvals:
             guard let request = selectedApproval else {
@@ -399,7 +384,11 @@ extension ConsoleModel {
         if focus == .quarantine || isShowingRecord {
             guard let record = selectedQuarantine else { return [] }
             overlay = nil
-            return send([.retryQuarantine(record.id)])
+            confirmation = Confirmation(
+                question: QuarantineConsequence.question(
+                    .retry, record: record, job: record.jobID.flatMap { jobs[$0] }),
+                effects: [.send(.retryQuarantine(record.id))])
+            return []
         }
         let targets =
             focus == .approvals && marks.isEmpty ? (selectedApprovalID.map { [$0] } ?? []) : targetJobIDs
@@ -432,8 +421,8 @@ extension ConsoleModel {
             return
         }
         confirmation = Confirmation(
-            question:
-                "drop quarantined record \(record.id.short) (\(record.reason))? it cannot be undone. y/n",
+            question: QuarantineConsequence.question(
+                .drop, record: record, job: record.jobID.flatMap { jobs[$0] }),
             effects: [.send(.dropQuarantine(record.id, reason: "dropped by operator"))])
         overlay = nil
     }
@@ -444,7 +433,11 @@ extension ConsoleModel {
             return []
         }
         overlay = nil
-        return send([.releaseQuarantine(record.id)])
+        confirmation = Confirmation(
+            question: QuarantineConsequence.question(
+                .release, record: record, job: record.jobID.flatMap { jobs[$0] }),
+            effects: [.send(.releaseQuarantine(record.id))])
+        return []
     }
 
     private mutating func quit() -> [ConsoleEffect] {
@@ -599,5 +592,31 @@ extension ConsoleModel {
             return []
         }
         return send([.setBudget(scope: args[0].lowercased(), limit: money)])
+    }
+}
+
+extension Overlay {
+    /// The first visible row after a scrolling `action`, or nil when `action` does not scroll.
+    func top(after action: ConsoleAction) -> Int? {
+        let top: Int
+        switch self {
+        case .help(let row), .job(_, let row), .quarantineRecord(_, let row): top = row
+        }
+        return switch action {
+        case .down: top + 1
+        case .up: max(0, top - 1)
+        case .pageDown: top + 10
+        case .pageUp: max(0, top - 10)
+        case .top: 0
+        default: nil
+        }
+    }
+
+    func scrolled(to top: Int) -> Overlay {
+        switch self {
+        case .help: .help(top: top)
+        case .job(let id, _): .job(id, top: top)
+        case .quarantineRecord(let id, _): .quarantineRecord(id, top: top)
+        }
     }
 }

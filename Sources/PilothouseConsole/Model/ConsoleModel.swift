@@ -29,9 +29,13 @@ public struct ConsoleModel: Sendable {
     /// it on `model_called` beads); absent when nothing was reported.
     public private(set) var jobCost: [JobID: Money] = [:]
     public private(set) var gauges = Gauges()
-    /// What each job's model call is doing right now (rate-limit wait, streaming); cleared when
-    /// its stage reports again.
-    public private(set) var activity: [JobID: ModelActivity] = [:]
+    /// What each job's model call is doing right now (rate-limit wait, streaming tokens so
+    /// far); cleared when its stage reports again. The jobs pane and the beads pane's live
+    /// line show it.
+    public private(set) var modelActivity: [JobID: ModelActivity] = [:]
+    /// Jobs finished, spend and tokens per minute over the last 15 minutes, for the gauges
+    /// pane's sparklines and the header's throughput.
+    public private(set) var activity = SwarmActivity()
     public private(set) var quarantine: [QuarantineRecord] = []
     public private(set) var approvals: [ApprovalRequest] = []
     /// Line counts of each waiting patch, parsed once when it arrives rather than every frame;
@@ -103,6 +107,7 @@ public struct ConsoleModel: Sendable {
         switch event {
         case .snapshot(let snapshot):
             applySnapshot(snapshot)
+            activity.snapshot(snapshot.jobs, at: now)
             dirty = true
         case .jobChanged(let job):
             if let old = jobs[job.id] {
@@ -113,14 +118,17 @@ public struct ConsoleModel: Sendable {
                 dirty = true
             }
             runningJobCount += (Self.isActive(job) ? 1 : 0) - (Self.isActive(jobs[job.id]) ? 1 : 0)
+            activity.jobChanged(from: jobs[job.id], to: job)
+            remainingJobCount +=
+                (Notifier.isBusy(job) ? 1 : 0) - (jobs[job.id].map(Notifier.isBusy) == true ? 1 : 0)
             jobs[job.id] = job
         case .beadAppended(let bead):
             append(bead)
         case .stageProgress(let progress):
             stages[progress.jobID, default: [:]][progress.stage] = progress
-            if progress.status != .slow { activity[progress.jobID] = nil }
+            if progress.status != .slow { modelActivity[progress.jobID] = nil }
         case .modelActivity(let live):
-            activity[live.jobID] = live
+            modelActivity[live.jobID] = live
         case .gauges(let gauges):
             self.gauges = gauges
         case .quarantineAdded(let record):
@@ -173,6 +181,7 @@ public struct ConsoleModel: Sendable {
         jobs = Dictionary(snapshot.jobs.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         marks.formIntersection(jobs.keys)
         runningJobCount = jobs.values.reduce(0) { $0 + (Self.isActive($1) ? 1 : 0) }
+        remainingJobCount = jobs.values.reduce(0) { $0 + (Notifier.isBusy($1) ? 1 : 0) }
         quarantine = snapshot.quarantine.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         approvals = snapshot.approvals.sorted { ($0.requestedAt, $0.jobID) < ($1.requestedAt, $1.jobID) }
         var stats: [JobID: DiffStats?] = [:]
@@ -209,6 +218,7 @@ public struct ConsoleModel: Sendable {
         }
         chain.check(bead, after: lastBead)
         lastBead = bead
+        activity.bead(bead)
         guard let jobID = bead.jobID else {
             engineBeads.append(bead)
             if engineBeads.count > Self.engineBeadLimit { engineBeads.removeFirst(engineBeads.count / 2) }
@@ -347,6 +357,10 @@ public struct ConsoleModel: Sendable {
     /// Jobs actively being worked on, which quitting would interrupt; kept as events arrive so the
     /// header never walks all jobs per frame.
     public private(set) var runningJobCount = 0
+
+    /// Jobs still to be done by the swarm (queued, running, merging), for the time to drain;
+    /// kept as events arrive, like `runningJobCount`.
+    public private(set) var remainingJobCount = 0
 
     static func isActive(_ job: Job?) -> Bool { job?.state == .running || job?.state == .merging }
 }

@@ -58,4 +58,6 @@ public struct StatusMessage: Hashable, Sendable {
 public enum Overlay: Hashable, Sendable {
     case help(top: Int)
     case quarantineRecord(JobID, top: Int)
+    /// The job view: its stages on a time axis, waits, model calls (`JobView`).
+    case job(JobID, top: Int)
 }

@@ -13,7 +13,7 @@ enum BeadsPane {
         let subject = model.selectedJobID.map { "Beads \($0.short)" } ?? "Beads (engine)"
         var (note, noteRole) = chainNote(model.chain, compact: rect.width < 50)
         // The live line: what the selected job's model call is doing right now.
-        if let id = model.selectedJobID, let live = model.activity[id] {
+        if let id = model.selectedJobID, let live = model.modelActivity[id] {
             note = live.sentence(now: model.now)
             noteRole = .accent
         }

@@ -59,6 +59,10 @@ public enum ConsoleView {
                 QuarantineRecordOverlay.render(
                     record, model: model, top: top, into: &canvas, area: main, theme: theme)
             }
+        case .job(let id, let top):
+            if let job = model.jobs[id] {
+                JobView.render(job, model: model, top: top, into: &canvas, area: main, theme: theme)
+            }
         case nil:
             break
         }

@@ -6,7 +6,7 @@ enum GaugesPane {
     /// Rows the pane wants at `width`, so the layout can give it no more than it uses.
     static func preferredHeight(_ model: ConsoleModel, width: Int) -> Int {
         let perModel = width - 2 >= 60 ? 1 : 2
-        return 2 + 3 + (model.gauges.models.isEmpty ? 1 : 1 + perModel * model.gauges.models.count)
+        return 2 + 3 + 3 + (model.gauges.models.isEmpty ? 1 : 1 + perModel * model.gauges.models.count)
     }
 
     static func render(
@@ -33,6 +33,11 @@ enum GaugesPane {
             x = canvas.put("\(g.queueDepth)", x: x, y: row.y, style: theme[.normal], clip: row)
             x = canvas.put("  in flight ", x: x, y: row.y, style: theme[.muted], clip: row)
             canvas.put("\(g.inFlight)", x: x, y: row.y, style: theme[.normal], clip: row)
+        }
+        for series in ActivitySeries.allCases {
+            lines.append { canvas, row in
+                ActivityLine.draw(&canvas, row: row, series: series, model: model, theme: theme)
+            }
         }
         if g.models.isEmpty {
             lines.append { canvas, row in

@@ -131,7 +131,7 @@ enum JobsPane {
         switch job.state {
         case .awaitingApproval: label = stageLabel ?? "approve"
         case .running, .merging:
-            label = model.activity[job.id]?.label(now: model.now) ?? stageLabel ?? job.state.rawValue
+            label = model.modelActivity[job.id]?.label(now: model.now) ?? stageLabel ?? job.state.rawValue
         case .failed: label = stageLabel.map { "✗ \($0)" } ?? "failed"
         default: label = job.state.rawValue
         }

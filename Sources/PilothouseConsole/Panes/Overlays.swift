@@ -54,9 +54,28 @@ enum QuarantineRecordOverlay {
         lines.append(("", .normal))
         for line in wrap(record.message, width: width) { lines.append((line, .normal)) }
         lines.append(("", .normal))
-        lines.append(("payload (redacted):", .title))
-        for line in wrap(record.payload.isEmpty ? "(empty)" : record.payload, width: width) {
-            lines.append((line, .muted))
+        if width >= 100, let (leftTitle, left, rightTitle, right) = QuarantineEvidence.columns(for: record) {
+            // Side by side: the answer on the left, what it should have looked like on the right.
+            let half = (width - 3) / 2
+            var rows: [(String, ThemeRole)] = [(Format.fit(leftTitle, half) + " │ " + rightTitle, .title)]
+            let leftRows = left.flatMap { line in wrap(line.text, width: half).map { ($0, line.role) } }
+            for i in 0..<max(leftRows.count, right.count) {
+                let l = i < leftRows.count ? leftRows[i].0 : ""
+                let r = i < right.count ? right[i].text : ""
+                rows.append((Format.fit(l, half) + " │ " + r, i < leftRows.count ? leftRows[i].1 : .muted))
+            }
+            lines += rows
+        } else {
+            let (title, evidence) = QuarantineEvidence.lines(for: record)
+            lines.append((title, .title))
+            for line in evidence {
+                for piece in wrap(line.text, width: width) { lines.append((piece, line.role)) }
+            }
+            if let (_, _, rightTitle, right) = QuarantineEvidence.columns(for: record) {
+                lines.append(("", .normal))
+                lines.append((rightTitle + ":", .title))
+                for line in right { lines.append((line.text, line.role)) }
+            }
         }
         let start = min(max(0, top), max(0, lines.count - inner.height))
         for (i, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
@@ -125,10 +144,25 @@ enum HeaderBar {
             "\(waiting) awaiting", x: x, y: row.y,
             style: theme.style(waiting > 0 ? .warn : .statusLine, on: .statusLine), clip: left)
         x = canvas.put(" · ", x: x, y: row.y, style: base, clip: left)
-        canvas.put(
+        x = canvas.put(
             "\(model.quarantine.count) quarantined", x: x, y: row.y,
             style: theme.style(model.quarantine.isEmpty ? .statusLine : .error, on: .statusLine), clip: left,
             overflow: .ellipsis)
+        if let pace = throughput(model) {
+            canvas.put(" · " + pace, x: x, y: row.y, style: base, clip: left, overflow: .ellipsis)
+        }
+    }
+
+    /// `4.2 jobs/min · drains in 35m`, or nil before anything finished.
+    static func throughput(_ model: ConsoleModel) -> String? {
+        guard let rate = model.activity.throughputPerMinute(at: model.now) else { return nil }
+        let shown = rate >= 10 ? "\(Int(rate.rounded()))" : String(format: "%.1f", rate)
+        let remaining = model.remainingJobCount
+        guard remaining > 0, let seconds = model.activity.drainTime(remaining: remaining, at: model.now)
+        else {
+            return "\(shown) jobs/min"
+        }
+        return "\(shown) jobs/min · drains in \(Format.duration(milliseconds: Int64(seconds * 1000)))"
     }
 }
 /// The bottom row: a prompt or confirmation while one is open, otherwise the last outcome or

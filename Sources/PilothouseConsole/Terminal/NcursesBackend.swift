@@ -267,6 +267,25 @@ public final class NcursesBackend {
         lastFrame = canvas
     }
 
+    /// Writes `bytes` to the terminal as they are, after what ncurses drew: for sequences
+    /// ncurses has no call for (a desktop notification). They must not move the cursor.
+    public func emit(_ bytes: [UInt8]) {
+        guard isRunning, !bytes.isEmpty else { return }
+        var offset = 0
+        bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return  // a terminal that refuses output has no one to notify
+                }
+            }
+        }
+    }
+
     /// Forces the next `draw` to repaint everything, e.g. after ctrl-L or output from a child process.
     public func invalidate() {
         lastFrame = nil
@@ -276,7 +295,7 @@ public final class NcursesBackend {
     private func put(_ cell: Cell, x: Int, y: Int) {
         var count = 0
         // setcchar takes one spacing character plus up to four combining ones (CCHARW_MAX = 5).
-        for scalar in cell.character.unicodeScalars where count < 5 {
+        for scalar in cell.scalars where count < 5 {
             scratch[count] = wchar_t(bitPattern: scalar.value)
             count += 1
         }

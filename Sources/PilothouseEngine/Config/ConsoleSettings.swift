@@ -1,4 +1,5 @@
 import Foundation
+import PilothouseCore
 import TOMLKit
 
 /// `[console]` and `[keys]`: how the console looks and which keys do what. Kept as plain
@@ -9,12 +10,17 @@ public struct ConsoleSettings: Sendable, Equatable {
     public var theme: String?
     /// Action name → keys, lazygit style (`approve = ["a"]`, `"<disabled>"`).
     public var keys: [String: [String]] = [:]
+    /// `[notify]`: which events ring the bell, show a desktop notification or run a command.
+    public var notify = NotifySettings()
 
     public init() {}
 
     static func read(_ reader: inout ConfigReader, into settings: inout ConsoleSettings) throws(ConfigError) {
         try reader.section("console") { (section: inout ConfigReader.Section) throws(ConfigError) in
             settings.theme = try section.string("theme")
+        }
+        try reader.section("notify") { (section: inout ConfigReader.Section) throws(ConfigError) in
+            try readNotify(&section, into: &settings.notify)
         }
         try reader.section("keys") { (section: inout ConfigReader.Section) throws(ConfigError) in
             for action in section.table.keys.sorted() {
@@ -29,6 +35,46 @@ public struct ConsoleSettings: Sendable, Equatable {
                         action, value?.debugDescription ?? "",
                         expected: "a key or a list of keys, e.g. [\"a\"]")
                 }
+            }
+        }
+    }
+}
+
+extension ConsoleSettings {
+    /// `[notify]`: `KIND = ["bell", "desktop", "command"]` per `NotificationKind`, `enabled`,
+    /// `notify_command` (argv), `rate_limited_after_seconds`, `digest_seconds`.
+    static func readNotify(_ section: inout ConfigReader.Section, into notify: inout NotifySettings)
+        throws(ConfigError)
+    {
+        let channelNames = NotificationChannel.allCases.map(\.rawValue).joined(separator: ", ")
+        for kind in NotificationKind.allCases {
+            guard let names = try section.stringArray(kind.rawValue) else { continue }
+            var channels: Set<NotificationChannel> = []
+            for name in names {
+                guard let channel = NotificationChannel(rawValue: name) else {
+                    throw section.invalid(kind.rawValue, name, expected: "a list of: \(channelNames)")
+                }
+                channels.insert(channel)
+            }
+            notify.channels[kind] = channels
+        }
+        if let command = try section.stringArray("notify_command") {
+            guard let program = command.first, !program.isEmpty else {
+                throw section.invalid(
+                    "notify_command", "[]", expected: "a program and its arguments, e.g. [\"notify-send\"]")
+            }
+            notify.command = command
+        }
+        if let seconds = try section.int("rate_limited_after_seconds", range: 1...86_400) {
+            notify.rateLimitedAfterSeconds = seconds
+        }
+        if let seconds = try section.int("digest_seconds", range: 0...3600) { notify.digestSeconds = seconds }
+        if try section.bool("enabled") == false { notify.channels = [:] }
+        for kind in NotificationKind.allCases where notify.channels[kind]?.contains(.command) == true {
+            guard !notify.command.isEmpty else {
+                throw section.invalid(
+                    kind.rawValue, "command",
+                    expected: "notify_command set, since the command channel runs it")
             }
         }
     }

@@ -20,6 +20,9 @@ public struct ProcessCommand: Sendable, Equatable {
     public var maxOutputBytes: Int
     /// Send stderr into the same stream as stdout, interleaved as a terminal would show it.
     public var mergeOutput: Bool
+    /// The file the child reads as stdin; `/dev/null` unless a caller hands it input
+    /// (a `notify_command` reads its notification's JSON).
+    public var standardInput = "/dev/null"
 
     public init(
         argv: [String], directory: String, environment: [String: String], timeout: Duration = .seconds(900),
@@ -218,7 +221,7 @@ private final class SpawnedProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, command.standardInput, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, command.mergeOutput ? outPipe[1] : errPipe[1], 2)
         for fd in outPipe + errPipe where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }

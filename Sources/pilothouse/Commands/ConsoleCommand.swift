@@ -107,6 +107,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     private func makeOptions(_ config: PilothouseConfig, repository: Repository) throws -> ConsoleOptions {
         var consoleOptions = ConsoleOptions()
         consoleOptions.keyOverrides = config.console.keys
+        consoleOptions.notify = config.console.notify
+        let directory = repository.root
+        consoleOptions.runNotifyCommand = { argv, input in
+            await NotifyCommandRunner.run(argv: argv, input: input, directory: directory)
+        }
         if let name = theme ?? config.console.theme {
             consoleOptions.theme = try ThemeChoice.resolve(
                 name,

@@ -25,6 +25,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Run without the console and print progress (as `pilothouse run`).")
     var headless = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "A larger sample: \(DemoSwarm.defaultCount) more small defects, 24 agents, one rate-limited model.",
+            discussion: "Only when DIR is created; a demo repository made earlier keeps its size."))
+    var swarm = false
+
     @Flag(help: "With --headless: stop when nothing is queued or running.")
     var untilIdle = false
 
@@ -52,7 +58,8 @@ struct DemoCommand: AsyncParsableCommand {
         let say: (String) -> Void =
             headless && isatty(STDOUT_FILENO) == 0
             ? { printError($0) } : { print($0) }
-        let created = try DemoSetup.prepare(at: root, seed: seed ?? DemoSetup.defaultSeed)
+        let created = try DemoSetup.prepare(
+            at: root, seed: seed ?? DemoSetup.defaultSeed, swarm: swarm ? DemoSwarm.defaultCount : 0)
         say(
             created
                 ? "created the demo repository \(root)"
@@ -100,7 +107,7 @@ enum DemoSetup {
     static let defaultSeed: UInt64 = 4
 
     /// Creates the sample repository at `root` unless it is already one; `true` when created.
-    static func prepare(at root: String, seed: UInt64) throws -> Bool {
+    static func prepare(at root: String, seed: UInt64, swarm: Int = 0) throws -> Bool {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: root, isDirectory: &isDirectory)
@@ -110,7 +117,7 @@ enum DemoSetup {
         let entries = exists ? ((try? manager.contentsOfDirectory(atPath: root)) ?? []) : []
         let created: Bool
         if entries.isEmpty {
-            try write(root: root)
+            try write(root: root, swarm: swarm)
             created = true
         } else if isDemo(root) {
             created = false
@@ -122,7 +129,9 @@ enum DemoSetup {
         if !manager.fileExists(atPath: configPath) {
             do {
                 try manager.createDirectory(atPath: root + "/.pilothouse", withIntermediateDirectories: true)
-                try Data(DemoRepository.configuration(seed: seed).utf8).write(
+                let text =
+                    DemoRepository.configuration(seed: seed) + (swarm > 0 ? DemoSwarm.configuration : "")
+                try Data(text.utf8).write(
                     to: URL(fileURLWithPath: configPath))
             } catch {
                 throw CommandFailure("cannot write \(configPath): \(error.localizedDescription)")
@@ -142,10 +151,19 @@ enum DemoSetup {
     }
 
     /// Writes the files and makes the first commit on `main`.
-    private static func write(root: String) throws {
+    private static func write(root: String, swarm: Int) throws {
         let manager = FileManager.default
+        var files = DemoRepository.files
+        if swarm > 0 {
+            files =
+                files.map { file in
+                    var file = file
+                    if file.path == DemoRepository.planPath { file.text += DemoSwarm.plan(count: swarm) }
+                    return file
+                } + DemoSwarm.files(count: swarm)
+        }
         do {
-            for file in DemoRepository.files {
+            for file in files {
                 let path = root + "/" + file.path
                 try manager.createDirectory(
                     atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

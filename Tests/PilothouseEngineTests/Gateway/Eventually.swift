@@ -8,7 +8,7 @@ import Testing
 /// write `try #require(await eventually(...))`.
 @discardableResult
 func eventually(
-    _ what: Comment, timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+    _ what: Comment, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
