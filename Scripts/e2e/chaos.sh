@@ -57,8 +57,8 @@ command = ["sh", "test.sh"]
 
 [simulated]
 seed = 11
-latency_ms_p50 = 300
-latency_ms_p99 = 800
+latency_ms_p50 = 600
+latency_ms_p99 = 1400
 TOML
 cd "$repo"
 for i in $(seq -w 1 30); do

@@ -71,8 +71,8 @@ command = ["sh", "test.sh"]
 
 [simulated]
 seed = 7
-latency_ms_p50 = 300
-latency_ms_p99 = 800
+latency_ms_p50 = 700
+latency_ms_p99 = 1500
 TOML
 cd "$repo"
 for i in $(seq -w 1 30); do
@@ -87,7 +87,9 @@ head_before="$(git rev-parse HEAD)"
 kills=0
 while [ $kills -lt 20 ]; do
     start_run "$work/run-$kills.log"
-    # 0.3–3.3 s: sometimes mid-model-call, sometimes in git, tests or a merge.
+    # 0.3–3.3 s: sometimes mid-model-call, sometimes in git, tests or a merge. A dead engine's
+    # jobs come back at once and resume their attempt, so the model must be slow enough that
+    # 30 jobs outlast 20 kills.
     sleep "$(printf '%d.%03d' $((RANDOM % 3)) $((300 + RANDOM % 700)))"
     if kill -0 "$child" 2>/dev/null; then
         kill -9 "$child"
