@@ -182,6 +182,11 @@ public actor Gateway: ModelClient {
     /// lane is held until the provider's reset time, for every call using it, and this call
     /// queues again without spending a retry. `waited` adds up those waits across the chain;
     /// past `rateLimitWait` the call fails with `rateLimited`.
+    ///
+    /// Not optimised: Swift 6.3's CopyPropagation pass crashes the compiler on this function
+    /// ("Found ownership error?!") in release builds. Its cost is a network call's, not the
+    /// code's; drop the attribute when the toolchain no longer crashes on it.
+    @_optimize(none)
     private nonisolated func run(
         _ request: ModelRequest, on route: ModelRoute, requested: ModelRoute, attempts: inout Int,
         lastError: inout String, lastFailure: inout ProviderError?, waited: inout Duration
