@@ -18,25 +18,9 @@ trap cleanup EXIT
 started=$SECONDS
 demo="$work/demo"
 
-screen() { T capture-pane -p -t e2e:0; }
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- last screen ---" >&2
-    screen >&2 2>/dev/null || true
-    echo "-------------------" >&2
-    [ -f "$work/console.err" ] && { echo "--- console stderr ---" >&2; cat "$work/console.err" >&2; }
-    exit 1
-}
-wait_for() {
-    local limit=$1 what=$2
-    shift 2
-    local deadline=$((SECONDS + limit))
-    until "$@"; do
-        [ $SECONDS -lt "$deadline" ] || fail "timed out after ${limit}s waiting for $what"
-        sleep 0.2
-    done
-}
-screen_has() { local text; text=$(screen 2>/dev/null) || return 1; [[ "$text" == *"$1"* ]]; }
+session=e2e:0
+# shellcheck source=lib/console-tmux.sh
+source "$(dirname "$0")/lib/console-tmux.sh"
 
 # The demo repository and its configuration, without starting the console (a dumb terminal is
 # refused after the repository is prepared and the plan imported), then [notify] added to it.
