@@ -9,6 +9,8 @@ public struct Prompt: Hashable, Sendable {
         case rejectReason([JobID])
         /// A comment on these rows of the open diff.
         case lineComment(JobID, rows: ClosedRange<Int>)
+        /// A search in the open job view's transcript.
+        case transcriptSearch(JobID)
     }
 
     public var purpose: Purpose
@@ -27,6 +29,7 @@ public struct Prompt: Hashable, Sendable {
             ids.count == 1 ? "reject \(ids[0].short), reason: " : "reject \(ids.count) jobs, reason: "
         case .lineComment(_, let rows):
             rows.count == 1 ? "comment: " : "comment on \(rows.count) rows: "
+        case .transcriptSearch: "search the transcript: "
         }
     }
 }
