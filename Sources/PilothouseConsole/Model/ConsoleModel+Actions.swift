@@ -457,10 +457,11 @@ extension ConsoleModel {
         if focus == .quarantine || isShowingRecord {
             guard let record = selectedQuarantine else { return [] }
             overlay = nil
-            confirmation = Confirmation(
-                question: QuarantineConsequence.question(
-                    .retry, record: record, job: record.jobID.flatMap { jobs[$0] }),
-                effects: [.send(.retryQuarantine(record.id))])
+            prompt = Prompt(
+                purpose: .retryNote(
+                    record.id,
+                    question: QuarantineConsequence.retryPrompt(
+                        record: record, job: record.jobID.flatMap { jobs[$0] })))
             return []
         }
         let targets =
@@ -576,6 +577,9 @@ extension ConsoleModel {
         case .transcriptSearch(let id):
             search(prompt.text, in: id)
             return []
+        case .retryNote(let id, _):
+            let note = prompt.text.trimmingCharacters(in: .whitespaces)
+            return send([.retryQuarantine(id, note: note.isEmpty ? nil : note)])
         case .command:
             return runCommand(prompt.text)
         }

@@ -66,6 +66,9 @@ public enum ConsoleView {
         case nil:
             break
         }
+        if let question = model.prompt?.question {
+            PromptQuestion.render(question, theme: theme, into: &canvas, above: rows[2])
+        }
         StatusBar.render(model, theme: theme, into: &canvas, row: rows[2])
         return canvas
     }

@@ -85,6 +85,23 @@ enum QuarantineRecordOverlay {
         }
     }
 
+    /// Wraps prose at spaces (a word longer than `width` is cut).
+    static func wrapWords(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if TextWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.flatMap { TextWidth.of($0) > width ? wrap($0, width: width) : [$0] }
+    }
+
     /// Hard-wraps each line of `text` at `width` columns (payloads are code and logs, where
     /// word wrapping would hide exact spacing).
     static func wrap(_ text: String, width: Int) -> [String] {
@@ -165,6 +182,21 @@ enum HeaderBar {
         return "\(shown) jobs/min · drains in \(Format.duration(milliseconds: Int64(seconds * 1000)))"
     }
 }
+/// A prompt's question (what retrying a record does to its job), wrapped onto up to three rows
+/// just above the status line, so it is read in full before enter.
+enum PromptQuestion {
+    static func render(_ question: String, theme: Theme, into canvas: inout Canvas, above row: Rect) {
+        let width = max(1, row.width - 2)
+        let lines = Array(QuarantineRecordOverlay.wrapWords(question, width: width).prefix(3))
+        for (i, line) in lines.enumerated() {
+            let band = Rect(x: row.x, y: row.y - lines.count + i, width: row.width, height: 1)
+            canvas.fill(band, style: theme[.statusLine])
+            canvas.put(
+                " " + line, x: band.x, y: band.y, style: theme.style(.warn, on: .statusLine), clip: band)
+        }
+    }
+}
+
 /// The bottom row: a prompt or confirmation while one is open, otherwise the last outcome or
 /// notice, with the most useful keys on the right.
 enum StatusBar {
@@ -178,9 +210,13 @@ enum StatusBar {
             return
         }
         if let prompt = model.prompt {
+            // A long label gives way so at least 24 columns stay for typing.
+            var label = " " + prompt.label
+            if TextWidth.of(label) > row.width - 24 {
+                label = TextWidth.truncate(label, to: max(8, row.width - 24))
+            }
             let x = canvas.put(
-                " " + prompt.label, x: row.x, y: row.y, style: theme.style(.accent, on: .statusLine),
-                clip: row)
+                label, x: row.x, y: row.y, style: theme.style(.accent, on: .statusLine), clip: row)
             // Long input scrolls left so the cursor end stays visible.
             let room = max(1, row.maxX - x - 1)
             var text = prompt.text
