@@ -688,6 +688,8 @@ extension Overlay {
         case .pageDown: top + 10
         case .pageUp: max(0, top - 10)
         case .top: 0
+        // Past the end; the view clamps it to the last page and writes that back.
+        case .bottom: Int(Int32.max)
         default: nil
         }
     }

@@ -6,7 +6,9 @@ import PilothouseCore
 struct JobDetailState: Sendable, Hashable {
     enum Load: Sendable, Hashable {
         case loading
-        case loaded(JobDetail, TranscriptDocument)
+        /// With the transcript laid out and the patch parsed (nil when there is none, or it
+        /// does not parse), once, when the answer arrives.
+        case loaded(JobDetail, TranscriptDocument, UnifiedDiff?)
         /// The request failed, or this console has no way to ask (a test, an old engine).
         case failed(String)
     }
@@ -21,12 +23,17 @@ struct JobDetailState: Sendable, Hashable {
     }
 
     var detail: JobDetail? {
-        if case .loaded(let detail, _) = load { return detail }
+        if case .loaded(let detail, _, _) = load { return detail }
         return nil
     }
 
     var document: TranscriptDocument? {
-        if case .loaded(_, let document) = load { return document }
+        if case .loaded(_, let document, _) = load { return document }
+        return nil
+    }
+
+    var patch: UnifiedDiff? {
+        if case .loaded(_, _, let patch) = load { return patch }
         return nil
     }
 }
@@ -35,7 +42,10 @@ extension JobDetailState.Load {
     /// The engine's answer, with the transcript laid out (the costly part for megabytes).
     init(_ result: Result<JobDetail, JobDetailFailure>) {
         switch result {
-        case .success(let detail): self = .loaded(detail, TranscriptDocument(detail.transcript))
+        case .success(let detail):
+            self = .loaded(
+                detail, TranscriptDocument(detail.transcript),
+                detail.patch.flatMap { try? UnifiedDiff(parsing: $0) })
         case .failure(let failure): self = .failed(failure.message)
         }
     }

@@ -10,9 +10,12 @@ enum JobView {
     /// One line of the view, drawn as segments of text in theme roles.
     typealias Line = [(String, ThemeRole)]
 
+    /// Returns the first row shown (`top` clamped), which the view writes back so scrolling up
+    /// from past the end moves at once.
+    @discardableResult
     static func render(
         _ job: Job, model: ConsoleModel, top: Int, into canvas: inout Canvas, area: Rect, theme: Theme
-    ) {
+    ) -> Int {
         let rect = area
         let timeline = JobTimeline(beads: model.beadsByJob[job.id] ?? [])
         let note =
@@ -20,7 +23,7 @@ enum JobView {
         let inner = PaneFrame.draw(
             &canvas, rect, pane: nil, title: "Job \(job.id.short) \(job.title)", focused: true, theme: theme,
             note: note)
-        guard inner.height > 0, inner.width > 20 else { return }
+        guard inner.height > 0, inner.width > 20 else { return top }
         let detail = model.jobDetail?.jobID == job.id ? model.jobDetail : nil
         var head = self.lines(job, timeline: timeline, model: model, width: inner.width - 2)
         head.append([])
@@ -42,6 +45,7 @@ enum JobView {
                     into: &canvas, theme: theme)
             }
         }
+        return start
     }
 
     /// The row the transcript's first line is on: the timeline's rows, a blank and the heading.
@@ -54,7 +58,7 @@ enum JobView {
 
     private static func transcriptHeading(_ detail: JobDetailState?) -> Line {
         switch detail?.load {
-        case .loaded(_, let document)?:
+        case .loaded(_, let document, _)?:
             guard document.entryCount > 0 else {
                 return [
                     ("transcript", .title),
