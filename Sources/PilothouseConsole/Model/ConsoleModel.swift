@@ -68,7 +68,7 @@ public struct ConsoleModel: Sendable {
     public internal(set) var diff: DiffViewState?
     /// Transcript, patch and stage history of the job whose view or quarantine record is open,
     /// asked of the engine when it opened; a result for another job is ignored.
-    internal(set) var jobDetail: JobDetailState?
+    var jobDetail: JobDetailState?
     /// Line comments written in the diff viewer and not sent yet, per job.
     public internal(set) var reviewDrafts: [JobID: ReviewDraft] = [:]
     public internal(set) var status: StatusMessage
