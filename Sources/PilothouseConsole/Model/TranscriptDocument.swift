@@ -69,7 +69,9 @@ struct TranscriptDocument: Sendable, Hashable {
         }
     }
 
-    private static func appendLine(_ bytes: UnsafeBufferPointer<UInt8>, role: ThemeRole, to lines: inout [Line]) {
+    private static func appendLine(
+        _ bytes: UnsafeBufferPointer<UInt8>, role: ThemeRole, to lines: inout [Line]
+    ) {
         if bytes.count <= chunkCharacters && !bytes.contains(0x09) {
             lines.append(Line(text: String(decoding: bytes, as: UTF8.self), role: role))
             return
