@@ -56,6 +56,7 @@ public actor MergeQueue {
     private var candidateTree: String?
     /// Test results of this process, by tree (the store keeps them across processes).
     private var remembered: [String: (passed: Bool, output: String)] = [:]
+    private var sweptStaleCheckouts = false
 
     public init(
         merger: IntegrationMerger, settings: MergeQueueSection = MergeQueueSection(),
@@ -302,6 +303,7 @@ public actor MergeQueue {
         let outcome: (passed: Bool, output: String)
         do {
             let directory = try checkout(last.mergeCommit)
+            defer { removeCheckout(directory) }
             if let ran = try await tests.run(in: directory) {
                 let timeout =
                     "the tests did not finish within \(tests.settings.timeoutSeconds) s and were killed\n"
@@ -338,21 +340,37 @@ public actor MergeQueue {
         (try? store?.mergeTest(tree: tree, command: command)) ?? nil
     }
 
-    /// A checkout of exactly `commit`'s tree in the queue's own worktree, reused across
-    /// candidates (forced checkout, untracked files removed).
+    /// A fresh worktree of exactly `commit`'s tree for one test run, removed after it. Named
+    /// after this process, so two engines on one repository never share one, and checkouts a
+    /// killed engine left behind are removed by the next queue that finds its pid gone.
     private func checkout(_ commit: String) throws(MergeError) -> String {
-        let path = merger.worktrees.repository.worktreesDirectory + "/merge-queue"
-        let hooks = ["-c", "core.hooksPath=/dev/null"]
-        if FileManager.default.fileExists(atPath: path + "/.git"),
-            (try? run(hooks + ["checkout", "-q", "-f", "--detach", commit], in: path)) != nil
-        {
-            try run(["clean", "-q", "-f", "-d"], in: path)
-            return path
+        let directory = merger.worktrees.repository.worktreesDirectory
+        let pid = ProcessInfo.processInfo.processIdentifier
+        if !sweptStaleCheckouts {
+            sweptStaleCheckouts = true
+            removeCheckoutsOfDeadEngines(in: directory)
         }
-        try? FileManager.default.removeItem(atPath: path)
-        try run(["worktree", "prune"])
-        try run(hooks + ["worktree", "add", "-q", "-f", "--detach", path, commit])
+        let path = directory + "/merge-queue-\(pid)-\(UUID().uuidString.prefix(8))"
+        try run(["-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "-f", "--detach", path, commit])
         return path
+    }
+
+    private func removeCheckout(_ path: String) {
+        if (try? run(["worktree", "remove", "--force", "--force", path])) == nil {
+            try? FileManager.default.removeItem(atPath: path)
+            try? run(["worktree", "prune"])
+        }
+    }
+
+    private func removeCheckoutsOfDeadEngines(in directory: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix("merge-queue-") {
+            let fields = name.split(separator: "-")
+            guard fields.count == 4, let pid = Int32(fields[2]), kill(pid, 0) != 0, errno == ESRCH else {
+                continue
+            }
+            removeCheckout(directory + "/" + name)
+        }
     }
 
     private func run(_ arguments: [String], in directory: String? = nil) throws(MergeError) {
