@@ -278,12 +278,7 @@ public actor MergeQueue {
             return .passed
         }
         if let known = remembered[tree] ?? storedTest(tree: tree, command: command) {
-            for link in links {
-                await link.request.recordBead(
-                    .queueTested,
-                    "candidate \(tree.prefix(12)) \(known.passed ? "passed" : "failed") (tested before)",
-                    ["tree": tree, "passed": "\(known.passed)", "cached": "true", "batch": ids])
-            }
+            await recordTested(links, tree: tree, passed: known.passed, cached: true)
             return known.passed ? .passed : .failed(output: known.output)
         }
         inTest = links.map(\.id)
@@ -326,13 +321,19 @@ public actor MergeQueue {
                 await notify("could not record the test result of candidate \(tree.prefix(12)): \(error)")
             }
         }
-        for link in links {
-            await link.request.recordBead(
-                .queueTested,
-                "candidate \(tree.prefix(12)) \(outcome.passed ? "passed" : "failed") its tests",
-                ["tree": tree, "passed": "\(outcome.passed)", "cached": "false", "batch": ids])
-        }
+        await recordTested(links, tree: tree, passed: outcome.passed, cached: false)
         return outcome.passed ? .passed : .failed(output: outcome.output)
+    }
+
+    /// The `queue_tested` bead of each job of the tested prefix.
+    private func recordTested(_ links: [Link], tree: String, passed: Bool, cached: Bool) async {
+        let result = passed ? "passed" : "failed"
+        let message = "candidate \(tree.prefix(12)) \(result)" + (cached ? " (tested before)" : " its tests")
+        let metadata = [
+            "tree": tree, "passed": "\(passed)", "cached": "\(cached)",
+            "batch": links.map(\.id.rawValue).joined(separator: ","),
+        ]
+        for link in links { await link.request.recordBead(.queueTested, message, metadata) }
     }
 
     /// A result another run recorded; an unreadable store only means the tree is tested again.
@@ -469,7 +470,7 @@ public actor MergeQueue {
     private func markBatch(_ batch: [JobID], tree: String?) {
         guard let store else { return }
         do {
-            try store.markMergeBatch(batch, tree: tree)
+            try store.markMergeBatch(batch, tree: tree, ours: Array(waiters.keys) + Array(inBatch))
         } catch {
             Task { [notify] in await notify("could not record the merge queue's batch: \(error)") }
         }

@@ -22,6 +22,11 @@ extension Store {
                     arguments: [job.id.rawValue])
                 return (Store.date(row["approved_at"]), false)
             }
+            // Rows of jobs that left `merging` another way (cancelled, failed) go with the next entry.
+            try db.execute(
+                sql:
+                    "DELETE FROM merge_queue WHERE job_id IN (SELECT id FROM jobs WHERE state NOT IN ('merging', 'running'))"
+            )
             let now = Store.millis(Date())
             let approved =
                 try Int64.fetchOne(
@@ -43,13 +48,18 @@ extension Store {
         }
     }
 
-    /// Marks `batch` as the jobs under test on `tree`, and every other row as waiting.
-    public func markMergeBatch(_ batch: [JobID], tree: String?) throws {
+    /// Marks `batch` as the jobs under test on `tree`, and the rest of `ours` (the jobs this
+    /// engine's queue holds) as waiting; rows of jobs other engines hold are left alone.
+    public func markMergeBatch(_ batch: [JobID], tree: String?, ours: [JobID]) throws {
         try write { db in
-            try db.execute(
-                sql:
-                    "UPDATE merge_queue SET status = 'waiting', candidate_tree = NULL, test_started_at = NULL"
-            )
+            for id in ours {
+                try db.execute(
+                    sql: """
+                        UPDATE merge_queue SET status = 'waiting', candidate_tree = NULL, test_started_at = NULL
+                        WHERE job_id = ? AND status = 'testing'
+                        """,
+                    arguments: [id.rawValue])
+            }
             guard let tree else { return }
             let now = Store.millis(Date())
             for id in batch {
@@ -144,12 +154,7 @@ extension Store {
         let feedback = stored(feedback)
         let message = stored(message)
         return try write { db in
-            guard
-                let job = try Row.fetchOne(
-                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
-                )
-                .map(Store.job(from:))
-            else { throw StoreError.unknownJob(id.rawValue) }
+            let job = try Store.requireJob(id, in: db)
             try db.execute(sql: "DELETE FROM merge_queue WHERE job_id = ?", arguments: [id.rawValue])
             let retry = job.attempts < job.maxAttempts
             if job.state == .running {
