@@ -1,29 +1,43 @@
 import Foundation
 import PilothouseCore
 
-/// Commits a job's patch on its branch and merges it into the integration branch without
-/// touching the operator's checkout.
+/// The git plumbing of merging: commits a job's patch on its branch, builds merge commits onto
+/// any parent, and publishes a chain of them on the integration branch, without touching the
+/// operator's checkout. The merge queue (`MergeQueue`) decides what to merge and when.
 ///
-/// The merge is computed entirely in the object database: the job commit is built from a
-/// scratch index (`read-tree` + `apply --cached` + `write-tree` + `commit-tree`), the merge
-/// with `git merge-tree --write-tree`, and the branch moves with a compare-and-swap
-/// `update-ref`, so a concurrent merge makes this one retry instead of being lost. Only when
+/// Everything is computed in the object database: the job commit is built from a scratch index
+/// (`read-tree` + `apply --cached` + `write-tree` + `commit-tree`), each merge with
+/// `git merge-tree --write-tree` + `commit-tree`, and the branch moves with a compare-and-swap
+/// `update-ref`, so a concurrent move makes the queue rebuild instead of losing one. Only when
 /// the integration branch is checked out somewhere (usually the operator's main tree) does a
 /// working tree change, and then only if `[workspace] allow_checked_out_merge` is on and that
 /// tree is clean, by `git merge --ff-only` there.
 ///
 /// Every step is idempotent, so an engine killed between commit and merge neither loses nor
 /// duplicates the merge when it runs the stage again: the job commit is reused when its tree
-/// matches, and a job commit already contained in the integration branch counts as merged.
+/// matches, and a job whose merge ref is on the integration branch counts as merged.
 public struct IntegrationMerger: Sendable {
     public let worktrees: WorktreeManager
     public let integrationBranch: String
     public let allowCheckedOutMerge: Bool
 
+    /// Committer identity for commits Pilothouse makes, looked up once (`git var`): none when
+    /// the operator's own identity is configured, so merges are attributed as their other
+    /// commits are; otherwise Pilothouse's.
+    let identity: [String: String]
+
     public init(worktrees: WorktreeManager, integrationBranch: String, allowCheckedOutMerge: Bool = false) {
         self.worktrees = worktrees
         self.integrationBranch = integrationBranch
         self.allowCheckedOutMerge = allowCheckedOutMerge
+        let configured = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"])
+        self.identity =
+            configured?.status == 0
+            ? [:]
+            : [
+                "GIT_AUTHOR_NAME": "Pilothouse", "GIT_AUTHOR_EMAIL": "pilothouse@localhost",
+                "GIT_COMMITTER_NAME": "Pilothouse", "GIT_COMMITTER_EMAIL": "pilothouse@localhost",
+            ]
     }
 
     static func mergeRef(for job: JobID) -> String { "refs/pilothouse/merges/" + job.rawValue }
@@ -54,7 +68,7 @@ public struct IntegrationMerger: Sendable {
         }
         var message = job.title.isEmpty ? "Pilothouse job \(job.id.short)" : job.title
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
-        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity())
+        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity)
         try git(["update-ref", branchRef, commit])
         return (commit, tree)
     }
@@ -90,7 +104,7 @@ public struct IntegrationMerger: Sendable {
         var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
         let commit = try git(
-            ["commit-tree", tree, "-p", parent, "-p", jobCommit, "-m", message], environment: identity())
+            ["commit-tree", tree, "-p", parent, "-p", jobCommit, "-m", message], environment: identity)
         return .merged(commit: commit, tree: tree)
     }
 
@@ -214,7 +228,7 @@ public struct IntegrationMerger: Sendable {
                     "-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "--allow-empty", "-m",
                     message,
                 ],
-                in: scratch, environment: identity())
+                in: scratch, environment: identity)
             let revertCommit = try git(["rev-parse", "HEAD"], in: scratch)
             try git(["update-ref", IntegrationMerger.revertRef(for: job), revertCommit])
             if try publish(revertCommit, expecting: tip) {
@@ -290,18 +304,6 @@ public struct IntegrationMerger: Sendable {
             if line == "branch refs/heads/\(integrationBranch)" { return current }
         }
         return nil
-    }
-
-    /// Committer identity for commits Pilothouse makes; the operator's own git identity wins
-    /// when configured, so merges are attributed as their other commits are.
-    private func identity() -> [String: String] {
-        if let ident = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"]), ident.status == 0 {
-            return [:]
-        }
-        return [
-            "GIT_AUTHOR_NAME": "Pilothouse", "GIT_AUTHOR_EMAIL": "pilothouse@localhost",
-            "GIT_COMMITTER_NAME": "Pilothouse", "GIT_COMMITTER_EMAIL": "pilothouse@localhost",
-        ]
     }
 
     private func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
