@@ -192,6 +192,12 @@ public actor MergeQueue {
                 return
             }
         }
+        if failure != nil, failing == 1, await tipFails(tip) {
+            // The first job is not to blame when the branch itself is red (changed outside the
+            // queue, or a flaky test): nobody is sent back, the queue waits for a fix.
+            await holdWhileRed(tip, chain.count)
+            return
+        }
         if let failure { await sendBack(chain[failing - 1], output: failure, tip: tip, ahead: failing - 1) }
         // Only a prefix of jobs still waiting lands: a withdrawn job (and what follows it) waits.
         let landing = chain.prefix(passing).prefix { waiters[$0.id] != nil && !withdrawn.contains($0.id) }
@@ -265,18 +271,49 @@ public actor MergeQueue {
     /// Tests the tree of the chain's first `prefix` jobs (or recalls its result).
     private func test(_ chain: [Link], prefix: Int, tip: String) async -> CandidateTest {
         let links = Array(chain.prefix(prefix))
-        guard let last = links.last, let tests else { return .passed }
-        let tree = last.tree
-        let command = tests.settings.command?.joined(separator: " ") ?? "(detected)"
-        let ids = links.map { $0.id.rawValue }.joined(separator: ",")
-        if links.count == 1, links[0].request.testedTree == tree {
+        guard let last = links.last else { return .passed }
+        if links.count == 1, links[0].request.testedTree == last.tree {
             // Nothing merged since the job's base: its own test stage ran on exactly this tree.
+            remembered[last.tree] = (true, "")
             await links[0].request.recordBead(
                 .queueTested,
-                "candidate \(tree.prefix(12)) is the tree the job's tests passed on; not tested again",
-                ["tree": tree, "passed": "true", "cached": "true", "batch": ids])
+                "candidate \(last.tree.prefix(12)) is the tree the job's tests passed on; not tested again",
+                ["tree": last.tree, "passed": "true", "cached": "true", "batch": links[0].id.rawValue])
             return .passed
         }
+        return await test(tree: last.tree, commit: last.mergeCommit, links: links, tip: tip)
+    }
+
+    /// Whether the integration tip itself fails the tests (usually remembered: the branch only
+    /// moves to tested trees). A tip whose tree cannot be read counts as failing.
+    private func tipFails(_ tip: String) async -> Bool {
+        let tree: String
+        do {
+            tree = try merger.tree(of: tip)
+        } catch {
+            return true
+        }
+        if case .passed = await test(tree: tree, commit: tip, links: [], tip: tip) { return false }
+        return true
+    }
+
+    /// Waits, with every job still queued, until the red tip moves (someone fixed the branch).
+    private func holdWhileRed(_ tip: String, _ held: Int) async {
+        inBatch = []
+        await notify(
+            "\(merger.integrationBranch) fails its own tests at \(tip.prefix(12)); the merge queue holds \(held) approved job\(held == 1 ? "" : "s") until the branch is fixed"
+        )
+        while !waiters.isEmpty, (try? merger.integrationTip()) == tip {
+            try? await Task.sleep(for: .seconds(2))
+        }
+    }
+
+    /// Runs the test command on `tree` (checked out from `commit`), or recalls its result;
+    /// `links` are the jobs whose candidate it is (none for the tip itself).
+    private func test(tree: String, commit: String, links: [Link], tip: String) async -> CandidateTest {
+        guard let tests else { return .passed }
+        let command = tests.settings.command?.joined(separator: " ") ?? "(detected)"
+        let ids = links.map { $0.id.rawValue }.joined(separator: ",")
         if let known = remembered[tree] ?? storedTest(tree: tree, command: command) {
             await recordTested(links, tree: tree, passed: known.passed, cached: true)
             return known.passed ? .passed : .failed(output: known.output)
@@ -290,14 +327,14 @@ public actor MergeQueue {
                 .queueTesting,
                 "testing candidate \(tree.prefix(12)): \(merger.integrationBranch) \(tip.prefix(12)) + \(links.count) patch\(links.count == 1 ? "" : "es")",
                 [
-                    "tree": tree, "commit": last.mergeCommit, "tip": tip, "batch": ids,
+                    "tree": tree, "commit": commit, "tip": tip, "batch": ids,
                     "position": "\(index + 1)",
                     "batch_size": "\(links.count)",
                 ])
         }
         let outcome: (passed: Bool, output: String)
         do {
-            let directory = try checkout(last.mergeCommit)
+            let directory = try checkout(commit)
             defer { removeCheckout(directory) }
             if let ran = try await tests.run(in: directory) {
                 let timeout =
@@ -311,6 +348,10 @@ public actor MergeQueue {
         } catch {
             return .unavailable(.io("the merge queue could not test candidate \(tree.prefix(12)): \(error)"))
         }
+        inTest = []
+        testingSince = nil
+        candidateTree = nil
+        markBatch([], tree: nil)
         remembered[tree] = outcome
         if let store {
             do {

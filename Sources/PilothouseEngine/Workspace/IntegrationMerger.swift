@@ -184,6 +184,11 @@ public struct IntegrationMerger: Sendable {
         }
     }
 
+    /// The tree of `commit`.
+    public func tree(of commit: String) throws(MergeError) -> String {
+        try git(["rev-parse", commit + "^{tree}"])
+    }
+
     /// The integration branch's tip.
     public func integrationTip() throws(MergeError) -> String { try resolveIntegrationTip() }
 

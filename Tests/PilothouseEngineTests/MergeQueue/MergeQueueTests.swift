@@ -257,7 +257,8 @@ final class QueueFixture: @unchecked Sendable {
             Issue.record("expected the failing patch to go back, got \(first)")
             return
         }
-        #expect(fixture.testRuns == 1)
+        // The candidate, and the tip once (to know the job, not the branch, is at fault).
+        #expect(fixture.testRuns == 2)
         // Another engine (a new queue on the same store) meets the same candidate tree.
         let second = await fixture.queue().merge(fixture.request(job, commit))
         guard case .sentBack(let back) = second else {
@@ -265,7 +266,7 @@ final class QueueFixture: @unchecked Sendable {
             return
         }
         #expect(back.feedback.contains("missing_function"))
-        #expect(fixture.testRuns == 1)
+        #expect(fixture.testRuns == 2)
         // A job whose own test stage passed on exactly the candidate tree is not tested again.
         let (good, goodCommit) = try fixture.job("good", ["other.txt": "x\n"])
         let tree = try fixture.sandbox.git("rev-parse", goodCommit + "^{tree}")
@@ -274,7 +275,29 @@ final class QueueFixture: @unchecked Sendable {
             Issue.record("expected good to merge")
             return
         }
-        #expect(fixture.testRuns == 1)
+        #expect(fixture.testRuns == 2)
+    }
+
+    @Test func aRedTipHoldsTheQueueInsteadOfBlamingTheFirstJob() async throws {
+        let fixture = try QueueFixture()
+        let queue = fixture.queue()
+        // Someone pushed a broken change to the branch outside the queue.
+        try fixture.sandbox.commitFile(
+            "calls.sh", "true\nbroken_call\n", branch: "integration", message: "red")
+        let (job, commit) = try fixture.job("innocent", ["other.txt": "x\n"])
+        async let verdict = queue.merge(fixture.request(job, commit))
+        try #require(await eventually("the red tip tested") { fixture.testRuns >= 2 })
+        // Held, not sent back: it stays first in the queue while nothing is under test.
+        try #require(await eventually("the job held") { await queue.status().testingSince == nil })
+        #expect(await queue.status().entries.map(\.jobID) == [job.id])
+        #expect(!(await fixture.recorder.beads.contains { $0.0 == .queueSentBack }))
+        // The branch is fixed; the held job merges onto the fixed tip.
+        try fixture.sandbox.commitFile("calls.sh", "true\n", branch: "integration", message: "fix")
+        guard case .merged(let landing) = await verdict else {
+            Issue.record("the held job should merge once the branch is green")
+            return
+        }
+        #expect(try fixture.testsPass(at: landing.newTip))
     }
 }
 
