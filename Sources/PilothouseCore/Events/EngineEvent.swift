@@ -122,11 +122,15 @@ public struct Gauges: Sendable, Hashable, Codable {
     public var queueDepth: Int
     public var inFlight: Int
     public var models: [ModelGauge]
+    /// Approved jobs waiting to merge and the batch under test (empty without a merge queue).
+    public var mergeQueue: MergeQueueStatus
 
     public init(
         runSpend: Money = .zero, runBudget: Money? = nil, daySpend: Money = .zero, dayBudget: Money? = nil,
-        queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = []
+        queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = [],
+        mergeQueue: MergeQueueStatus = MergeQueueStatus()
     ) {
+        self.mergeQueue = mergeQueue
         self.runSpend = runSpend
         self.runBudget = runBudget
         self.daySpend = daySpend

@@ -205,12 +205,7 @@ extension Store {
                 text: stored(comment.text), comment: stored(comment.comment))
         }
         return try write { db in
-            guard
-                let job = try Row.fetchOne(
-                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
-                )
-                .map(Store.job(from:))
-            else { throw StoreError.unknownJob(id.rawValue) }
+            let job = try Store.requireJob(id, in: db)
             let retry =
                 policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
                 && job.attempts < job.maxAttempts

@@ -12,6 +12,8 @@ struct EngineAssembly {
     let gateway: Gateway
     let engine: Engine
     let runID: JobID
+    /// What the merge queue could not record, for the engine's notices.
+    let queueNotices: AsyncStream<String>
     /// A line for the operator about the configuration (e.g. "simulated provider: …").
     let statusHint: String?
 
@@ -47,6 +49,16 @@ struct EngineAssembly {
         let implement = ImplementStage(
             worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents,
             policy: config.policy)
+        // The queue exists before the engine it reports to: its notices wait in a stream that
+        // `forwardGatewayNotices` hands to the engine.
+        let queueNotices = AsyncStream<String>.makeStream()
+        let mergeQueue = MergeQueue(
+            merger: IntegrationMerger(
+                worktrees: worktrees, integrationBranch: branch,
+                allowCheckedOutMerge: config.workspace.allowCheckedOutMerge),
+            settings: config.mergeQueue,
+            tests: TestRunner(settings: config.test, network: config.policy.network, redactor: redactor),
+            store: store, notify: { text in queueNotices.continuation.yield(text) })
         var stages: [String: any PipelineStage] = [
             "analyze": AnalyzeStage(),
             "plan": PlanStage(),
@@ -58,7 +70,8 @@ struct EngineAssembly {
                 redactor: redactor),
             "merge": MergeStage(
                 worktrees: worktrees, settings: config.workspace, integrationBranch: branch,
-                approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash }),
+                approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash },
+                queue: mergeQueue),
         ]
         // Optional stages left unregistered are passed through by the engine.
         if config.engine.generateTests {
@@ -75,7 +88,11 @@ struct EngineAssembly {
             store: store, template: template, stages: stages,
             models: CLIAgentModelClient(agents: agents, worktrees: worktrees, fallback: gateway),
             configuration: engineConfiguration, repositoryRoot: repository.root, runID: runID,
-            gaugeSource: { await gateway.gauges() }, redact: { redactor.redact($0) })
+            gaugeSource: {
+                var gauges = await gateway.gauges()
+                gauges.mergeQueue = await mergeQueue.status()
+                return gauges
+            }, redact: { redactor.redact($0) })
         try store.beginRun(
             RunHeader(
                 id: runID, pilothouseVersion: PilothouseVersion.current, repoHead: repository.head(),
@@ -85,17 +102,24 @@ struct EngineAssembly {
         }
         return EngineAssembly(
             repository: repository, store: store, config: config, gateway: gateway, engine: engine,
-            runID: runID,
+            runID: runID, queueNotices: queueNotices.stream,
             statusHint: [config.engine.ungatedMergeWarning, GatewayFactory.statusHint(config: config)]
                 .compactMap { $0 }.first)
     }
 
-    /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) into engine
-    /// notices, for the console's status line and `run`'s output. Cancel it when done.
+    /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) and the merge
+    /// queue's into engine notices, for the console's status line and `run`'s output. Cancel it when done.
     func forwardGatewayNotices() -> Task<Void, Never> {
-        Task { [gateway, engine] in
-            for await event in gateway.events {
-                if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
+        Task { [gateway, engine, queueNotices] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in gateway.events {
+                        if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
+                    }
+                }
+                group.addTask {
+                    for await text in queueNotices { await engine.notify(text) }
+                }
             }
         }
     }
