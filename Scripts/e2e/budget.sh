@@ -86,5 +86,4 @@ else
 fi
 merged=$(db "SELECT COUNT(*) FROM jobs WHERE state = 'merged'")
 echo "ok: two engines, 40 jobs, \$30 day budget: spent \$$(python3 -c "print(f'{$spent / 1e6:.2f}')"), first hold at \$${left:-none} left, $merged merged, exits ${codes[*]}, $((SECONDS - start)) s"
-db "SELECT message FROM beads WHERE message LIKE '%left; this call needs at least%' ORDER BY seq" | cut -c1-200 >&2
 "$P" beads verify >/dev/null || fail "beads verify failed"
