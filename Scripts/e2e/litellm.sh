@@ -16,6 +16,7 @@ proxy=""
 trap 'rc=$?; [ -n "$proxy" ] && kill -- -$proxy 2>/dev/null; rm -rf "$work"; exit $rc' EXIT
 port=$((20000 + RANDOM % 20000))
 export LITELLM_MASTER_KEY="sk-pilothouse-e2e"
+export LITELLM_SELF_BASE="http://127.0.0.1:$port/v1"
 # Detached in a session of its own: on shutdown the proxy signals its process group and its
 # parent, neither of which may be this script (or CI).
 ( setsid sh -c 'echo $$ > "$0"; exec litellm --config "$1" --host 127.0.0.1 --port "$2"' \
@@ -244,8 +245,7 @@ grep -q "circuit" <<<"$message" || fail "badkey: the failure does not say the ci
 echo "ok: a refused key (401) is not retried, opens the circuit and names \$LITELLM_WRONG_KEY"
 
 # Streaming through the proxy: a slow model (mock_delay) streams over /v1/chat/completions
-# and `run --json` shows live token counts; /v1/messages (answered as JSON by LiteLLM's mock)
-# is read as a plain answer.
+# and `run --json` shows live token counts.
 limits_repo streaming "litellm:slow" ""
 "$P" enqueue "Stream" --files calc.py --repo "$work/streaming" >/dev/null
 "$P" run --until-idle --json --repo "$work/streaming" > "$work/streaming.jsonl" || fail "streaming: run exited $?"
@@ -253,4 +253,16 @@ grep -q '"activity":"streaming"' "$work/streaming.jsonl" || fail "streaming: no 
 [ "$(db streaming "SELECT COUNT(*) FROM llm_calls WHERE model = 'slow' AND outcome = 'ok' AND tokens_out > 0")" -eq 2 ] \
     || fail "streaming: the final usage did not settle the ledger"
 echo "ok: streamed answers with live token counts; usage from the final event settled the ledger"
+
+# The same over /v1/messages: Anthropic's event stream, as LiteLLM's adapter writes it.
+limits_repo streaming-messages "litellm-messages:relay-slow" ""
+"$P" enqueue "Stream messages" --files calc.py --repo "$work/streaming-messages" >/dev/null
+"$P" run --until-idle --json --repo "$work/streaming-messages" > "$work/streaming-messages.jsonl" \
+    || fail "streaming-messages: run exited $?"
+grep -q '"activity":"streaming"' "$work/streaming-messages.jsonl" || fail "streaming-messages: no live token counts in run --json"
+[ "$(db streaming-messages "SELECT COUNT(*) FROM llm_calls WHERE model = 'relay-slow' AND outcome = 'ok' AND tokens_out > 0")" -eq 2 ] \
+    || fail "streaming-messages: the final usage did not settle the ledger: $(db streaming-messages "SELECT model, outcome, tokens_in, tokens_out FROM llm_calls")"
+[ "$(db streaming-messages "SELECT COUNT(*) FROM beads WHERE kind = 'stage_finished' AND stage = 'plan'")" -eq 1 ] \
+    || fail "streaming-messages: the job did not get past plan: $(db streaming-messages "SELECT state FROM jobs")"
+echo "ok: Anthropic Messages streamed through LiteLLM's adapter: live token counts, usage settled"
 echo "litellm real-provider checks: OK"
