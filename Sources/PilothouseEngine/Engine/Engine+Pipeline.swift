@@ -332,7 +332,19 @@ extension Engine {
                 try store.savePatch(patch)
                 await self?.publishNewBeads()
             },
-            latestPatch: { try store.latestPatch(id) }, redact: redact)
+            latestPatch: { try store.latestPatch(id) }, redact: redact,
+            recordTranscript: {
+                [weak self, keep = configuration.recordTranscripts] source, prompt, response in
+                guard keep else { return }
+                do {
+                    try store.appendTranscript(
+                        callID: nil, jobID: id, stage: stage, model: source, prompt: prompt,
+                        response: response)
+                } catch {
+                    await self?.notify(
+                        "could not record the transcript of \(source) for \(id.short): \(error)")
+                }
+            })
     }
 
     private func recordStarted(_ id: JobID, stage: StageName, attempt: Int) {

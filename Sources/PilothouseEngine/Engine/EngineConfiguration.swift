@@ -23,6 +23,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var diskFullPatience: Duration = .seconds(120)
     /// Beads kept in a snapshot for the console.
     public var recentBeadLimit = 500
+    /// Whether CLI agents' prompts and full output are stored as transcripts (set from
+    /// `[gateway] transcripts`; the gateway stores model calls' transcripts itself).
+    public var recordTranscripts = false
 
     public init() {}
 

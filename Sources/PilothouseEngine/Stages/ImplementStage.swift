@@ -79,6 +79,7 @@ public struct ImplementStage: PipelineStage {
                         "agent": agentName, "exit": "\(result.exitCode)",
                         "output_tail": String(redactor.redact(result.output).suffix(2000)),
                     ])
+                await context.services.recordTranscript("agent:" + agentName, prompt, result.output)
             } catch {
                 if error == .cancelled { throw .cancelled }
                 throw error.isConfiguration ? .fatal(error.description) : .retryable(error.description)

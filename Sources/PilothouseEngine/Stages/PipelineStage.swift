@@ -65,19 +65,26 @@ public struct StageServices: Sendable {
     public var latestPatch: @Sendable () async throws -> Patch?
     /// Removes secrets from text before it is persisted or shown (quarantine payloads, logs).
     public var redact: @Sendable (String) -> String
+    /// Keeps what a CLI agent was told and said in full, beside the model transcripts, when
+    /// `[gateway] transcripts = true` (the gateway records model calls itself). The store
+    /// redacts both texts at its door.
+    public var recordTranscript:
+        @Sendable (_ source: String, _ prompt: String, _ response: String) async -> Void
 
     public init(
         models: any ModelClient,
         recordBead: @escaping @Sendable (BeadKind, String, [String: String]) async -> Void,
         savePatch: @escaping @Sendable (Patch) async throws -> Void,
         latestPatch: @escaping @Sendable () async throws -> Patch?,
-        redact: @escaping @Sendable (String) -> String = { $0 }
+        redact: @escaping @Sendable (String) -> String = { $0 },
+        recordTranscript: @escaping @Sendable (String, String, String) async -> Void = { _, _, _ in }
     ) {
         self.models = models
         self.recordBead = recordBead
         self.savePatch = savePatch
         self.latestPatch = latestPatch
         self.redact = redact
+        self.recordTranscript = recordTranscript
     }
 }
 

@@ -21,7 +21,8 @@ extension Store {
                 arguments: [id.rawValue]
             ).map { row in
                 TranscriptEntry(
-                    source: .model, stage: (row["stage"] as String?).map { StageName($0) },
+                    source: (row["model"] as String).hasPrefix("agent:") ? .agent : .model,
+                    stage: (row["stage"] as String?).map { StageName($0) },
                     model: row["model"],
                     prompt: row["prompt"], response: row["response"], at: Store.date(row["created_at"]))
             }
@@ -29,7 +30,9 @@ extension Store {
                 db, sql: "SELECT * FROM beads WHERE job_id = ? AND kind = ? ORDER BY seq",
                 arguments: [id.rawValue, "agent_ran"]
             ).map(Store.bead(from:))
-            for bead in agentRuns {
+            // A CLI agent's full transcript, when kept, replaces its bead's output tail.
+            let agentsKept = entries.contains { $0.source == .agent }
+            for bead in agentRuns where !agentsKept {
                 entries.append(
                     TranscriptEntry(
                         source: .agent, stage: bead.stage, model: "agent:" + (bead.metadata["agent"] ?? "?"),

@@ -37,6 +37,7 @@ struct EngineAssembly {
         if let value = overrides.autoApprove { engineConfiguration.autoApprove.enabled = value }
         if let value = overrides.swarmSize { engineConfiguration.swarmSize = value }
         if let value = overrides.leaseSeconds { engineConfiguration.leaseDuration = .seconds(value) }
+        engineConfiguration.recordTranscripts = config.gateway.gateway.transcripts
 
         let runID = JobID()
         let redactor = config.redactor

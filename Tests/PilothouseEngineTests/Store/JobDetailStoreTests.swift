@@ -53,6 +53,25 @@ import Testing
         #expect(empty.stageHistory.isEmpty)
     }
 
+    /// With transcripts kept, a CLI agent's whole output is stored beside the model calls and
+    /// shown instead of the 2,000-character tail its `agent_ran` bead carries.
+    @Test func aCLIAgentsFullTranscriptReplacesItsBeadsTail() throws {
+        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let job = try store.enqueue(Job(title: "fix", goal: "g"))
+        let output = (1...400).map { "line \($0) of the agent's work" }.joined(separator: "\n")
+        try store.appendBead(
+            jobID: job.id, kind: "agent_ran", stage: .implement, message: "aider finished in 12 ms",
+            metadata: ["agent": "aider", "exit": "0", "output_tail": String(output.suffix(2000))])
+        try store.appendTranscript(
+            callID: nil, jobID: job.id, stage: .implement, model: "agent:aider", prompt: "fix the parser",
+            response: output)
+        let detail = try store.jobDetail(job.id)
+        #expect(detail.transcript.map(\.source) == [.agent])
+        #expect(detail.transcript.first?.prompt == "fix the parser")
+        #expect(detail.transcript.first?.response == output)
+        #expect(detail.transcript.first?.response.hasPrefix("line 1 of") == true)
+    }
+
     /// A patch that is not UTF-8 (a Latin-1 file) keeps its bytes where they are not text and
     /// is still redacted where they are.
     @Test func aLatin1PatchKeepsItsBytesAndLosesItsSecrets() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import PilothouseCore
+import Synchronization
 import Testing
 
 @testable import PilothouseEngine
@@ -56,6 +57,29 @@ import Testing
             String(decoding: sandbox.read("prompt.txt", in: sandbox.outside) ?? [], as: UTF8.self).contains(
                 "add agent.txt"))
         #expect(await recorder.beads.map(\.0.rawValue) == ["agent_ran"])
+    }
+
+    /// The stage hands the agent's prompt and its whole output to the transcript (the engine
+    /// stores it when `[gateway] transcripts = true`).
+    @Test func anAgentsPromptAndWholeOutputGoToTheTranscript() async throws {
+        let sandbox = try GitSandbox()
+        let job = Job(title: "t", goal: "add agent.txt")
+        let recorder = StageRecorder()
+        var context = await makeContext(job: job, stage: .implement, recorder: recorder, root: sandbox.root)
+        context.spec.model = "agent:fake"
+        let kept = Mutex<[(String, String, String)]>([])
+        context.services.recordTranscript = { source, prompt, response in
+            kept.withLock { $0.append((source, prompt, response)) }
+        }
+        let stage = ImplementStage(
+            worktrees: sandbox.worktrees, integrationBranch: "main",
+            agents: CLIAgentRunner(agents: ["fake": try fakeAgent(sandbox)]))
+        _ = try await stage.run(context)
+        let transcripts = kept.withLock { $0 }
+        #expect(transcripts.map(\.0) == ["agent:fake"])
+        #expect(transcripts.first?.1.contains("add agent.txt") == true)
+        let bead = try #require(await recorder.beads.first)
+        #expect(transcripts.first?.2.hasSuffix(bead.2["output_tail"] ?? "?") == true)
     }
 
     @Test func networkDenyRunsTheAgentWithoutNetworkOrRefuses() async throws {
