@@ -117,6 +117,40 @@ import Testing
         #expect(!Self.text(canvas).contains("disk I/O error"))
     }
 
+    /// A job stopped in needs_rebase shows its conflict first: git's merge of the patch onto
+    /// the tip, markers in the error style, the two sides as removed and added, searchable.
+    @Test func aNeedsRebaseJobShowsItsConflictFirst() throws {
+        let conflict = """
+            calc.py: the patch conflicts with the integration branch
+            def add(a, b):
+            <<<<<<< pilothouse/integration
+                return a + b  # fixed by another job
+            =======
+                return b + a
+            >>>>>>> job
+            """
+        let document = TranscriptDocument(Self.entries, conflict: conflict)
+        #expect(document.entryCount == Self.entries.count + 1)
+        #expect(document.lines.first?.text.contains("conflict with the integration branch") == true)
+        func role(_ text: String) -> ThemeRole? { document.lines.first { $0.text.hasPrefix(text) }?.role }
+        #expect(role("<<<<<<<") == .error)
+        #expect(role("=======") == .error)
+        #expect(role("    return a + b") == .removed)
+        #expect(role("    return b + a") == .added)
+        #expect(role("def add") == .normal)
+
+        var (model, _) = Self.openedModel()
+        model.receiveJobDetail(
+            Fixtures.id(5),
+            .success(JobDetail(jobID: Fixtures.id(5), transcript: Self.entries, conflict: conflict)))
+        Self.search("another job", in: &model)
+        #expect(model.jobDetail?.search?.matches.count == 1)
+        let canvas = ConsoleView.render(
+            &model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme)
+        #expect(Self.text(canvas).contains("<<<<<<< pilothouse/integration"))
+        try Self.expectHighlighted("another job", in: canvas)
+    }
+
     @Test func noTranscriptRecordedSaysHowToRecordOne() {
         var (model, _) = Self.openedModel()
         model.receiveJobDetail(Fixtures.id(5), .success(JobDetail(jobID: Fixtures.id(5))))

@@ -44,7 +44,7 @@ extension JobDetailState.Load {
         switch result {
         case .success(let detail):
             self = .loaded(
-                detail, TranscriptDocument(detail.transcript),
+                detail, TranscriptDocument(detail.transcript, conflict: detail.conflict),
                 detail.patch.flatMap { try? UnifiedDiff(parsing: $0) })
         case .failure(let failure): self = .failed(failure.message)
         }

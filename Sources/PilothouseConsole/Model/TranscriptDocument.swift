@@ -21,10 +21,19 @@ struct TranscriptDocument: Sendable, Hashable {
 
     static let chunkCharacters = 240
 
-    init(_ entries: [TranscriptEntry]) {
+    /// `conflict` (a `needs_rebase` job's merge, conflict markers and all) comes first: it is
+    /// what the operator resolves.
+    init(_ entries: [TranscriptEntry], conflict: String? = nil) {
         var lines: [Line] = []
+        if let conflict {
+            lines.append(
+                Line(
+                    text: "── conflict with the integration branch (the patch merged onto its tip) ──",
+                    role: .title))
+            Self.appendConflict(conflict, to: &lines)
+        }
         for (i, entry) in entries.enumerated() {
-            if i > 0 { lines.append(Line(text: "", role: .normal)) }
+            if i > 0 || conflict != nil { lines.append(Line(text: "", role: .normal)) }
             let stage = entry.stage?.rawValue ?? "-"
             lines.append(
                 Line(
@@ -34,11 +43,32 @@ struct TranscriptDocument: Sendable, Hashable {
             let agent = entry.source == .agent
             lines.append(Line(text: agent ? "ran:" : "prompt:", role: .accent))
             Self.append(entry.prompt, role: .muted, to: &lines)
-            lines.append(Line(text: agent ? "output (tail):" : "answer:", role: .accent))
+            lines.append(Line(text: agent ? "output:" : "answer:", role: .accent))
             Self.append(entry.response, role: .normal, to: &lines)
         }
         self.lines = lines
-        self.entryCount = entries.count
+        self.entryCount = entries.count + (conflict == nil ? 0 : 1)
+    }
+
+    /// Git's conflict markers stand out; the two sides read as a diff's removed and added lines.
+    private static func appendConflict(_ text: String, to lines: inout [Line]) {
+        var role = ThemeRole.normal
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let marker =
+                raw.hasPrefix("<<<<<<<")
+                ? ThemeRole.removed
+                : raw.hasPrefix("|||||||")
+                    ? .muted
+                    : raw.hasPrefix("=======") ? .added : raw.hasPrefix(">>>>>>>") ? .normal : nil
+            if raw.isEmpty {
+                lines.append(Line(text: "", role: role))
+            } else if let marker {
+                append(String(raw), role: .error, to: &lines)
+                role = marker
+            } else {
+                append(String(raw), role: role, to: &lines)
+            }
+        }
     }
 
     /// `14:03:07Z`: the same on every machine and in every locale, like the beads' times.

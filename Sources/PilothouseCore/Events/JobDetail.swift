@@ -14,15 +14,19 @@ public struct JobDetail: Sendable, Hashable, Codable {
     public var patch: Data?
     /// Every stage of every attempt, oldest first, with the failure message of those that failed.
     public var stageHistory: [StageProgress]
+    /// For a job stopped in `needs_rebase`: git's merge of its patch onto the integration tip,
+    /// conflict markers and all (what its last `implement` was given), redacted.
+    public var conflict: String?
 
     public init(
         jobID: JobID, transcript: [TranscriptEntry] = [], patch: Data? = nil,
-        stageHistory: [StageProgress] = []
+        stageHistory: [StageProgress] = [], conflict: String? = nil
     ) {
         self.jobID = jobID
         self.transcript = transcript
         self.patch = patch
         self.stageHistory = stageHistory
+        self.conflict = conflict
     }
 }
 
@@ -31,7 +35,8 @@ public struct TranscriptEntry: Sendable, Hashable, Codable {
     public enum Source: String, Sendable, Hashable, Codable {
         /// A call through the gateway, stored when `[gateway] transcripts = true`.
         case model
-        /// A CLI agent's run; its output is the tail the `agent_ran` bead keeps.
+        /// A CLI agent's run: its whole output when transcripts are kept, else the tail the
+        /// `agent_ran` bead keeps.
         case agent
     }
 

@@ -8,8 +8,8 @@ extension Store {
     public static let jobDetailTranscriptLimit = 64 << 20
 
     /// What the job view and a quarantine record's view show on request (`JobDetail`): the
-    /// job's transcripts and CLI agents' output, its newest patch (redacted) and its stage
-    /// history. One read transaction, so the three agree.
+    /// job's transcripts and CLI agents' output, its newest patch (redacted), its stage
+    /// history and, in `needs_rebase`, its conflict. One read transaction, so they agree.
     public func jobDetail(_ id: JobID) throws -> JobDetail {
         try read { db in
             var entries: [TranscriptEntry] = try Row.fetchAll(
@@ -50,9 +50,14 @@ extension Store {
             let patch = try Data.fetchOne(
                 db, sql: "SELECT diff FROM patches WHERE job_id = ? ORDER BY attempt DESC, id DESC LIMIT 1",
                 arguments: [id.rawValue])
+            // A job stopped in needs_rebase keeps the merge queue's conflict as its feedback.
+            let stopped = try Row.fetchOne(
+                db, sql: "SELECT feedback FROM jobs WHERE id = ? AND state = ?",
+                arguments: [id.rawValue, JobState.needsRebase.rawValue])
+            let conflict = (stopped?["feedback"] as String?).flatMap { $0.isEmpty ? nil : stored($0) }
             return JobDetail(
                 jobID: id, transcript: kept.reversed(), patch: patch.map(redactedPatch),
-                stageHistory: try stageHistory(id, in: db))
+                stageHistory: try stageHistory(id, in: db), conflict: conflict)
         }
     }
 

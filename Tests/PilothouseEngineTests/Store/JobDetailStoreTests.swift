@@ -72,6 +72,23 @@ import Testing
         #expect(detail.transcript.first?.response.hasPrefix("line 1 of") == true)
     }
 
+    /// A job the merge queue stopped in needs_rebase carries its conflict (redacted); a job in
+    /// any other state carries none, whatever its feedback says.
+    @Test func aNeedsRebaseJobCarriesItsConflict() throws {
+        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let job = try store.enqueue(Job(title: "fix", goal: "g", maxAttempts: 1))
+        let secret = SecretSamples.all[0]
+        let conflict = "<<<<<<< pilothouse/integration\nx = 1\n=======\nx = \(secret.text)\n>>>>>>> job\n"
+        _ = try #require(try store.claimNextJob(owner: "engine", leaseUntil: Date().addingTimeInterval(60)))
+        #expect(try store.jobDetail(job.id).conflict == nil)
+        try store.sendBackFromMergeQueue(
+            job.id, feedback: conflict, message: "the patch conflicts", finalState: .needsRebase)
+        #expect(try store.job(job.id)?.state == .needsRebase)
+        let shown = try #require(try store.jobDetail(job.id).conflict)
+        #expect(shown.contains("<<<<<<< pilothouse/integration"))
+        #expect(!shown.contains(secret.secret))
+    }
+
     /// A patch that is not UTF-8 (a Latin-1 file) keeps its bytes where they are not text and
     /// is still redacted where they are.
     @Test func aLatin1PatchKeepsItsBytesAndLosesItsSecrets() throws {
