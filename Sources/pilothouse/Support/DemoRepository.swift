@@ -238,17 +238,27 @@ enum DemoRepository {
         sys.path.insert(0, ROOT)
 
 
-        def changed_modules():
+        def git(*args):
             try:
-                out = subprocess.run(
-                    ["git", "status", "--porcelain", "--untracked-files=all"],
-                    cwd=ROOT, capture_output=True, text=True, check=True,
+                return subprocess.run(
+                    ["git"] + list(args), cwd=ROOT, capture_output=True, text=True, check=True,
                 ).stdout
             except (OSError, subprocess.CalledProcessError):
-                return []
+                return ""
+
+
+        def changed_paths():
+            # A job's worktree: its uncommitted patch. Otherwise a clean checkout, such as the
+            # merge queue's candidate (the integration tip plus the patches it tests): what it
+            # changes against the tip.
+            paths = [line[3:].split(" -> ")[-1].strip('"')
+                     for line in git("status", "--porcelain", "--untracked-files=all").splitlines()]
+            return paths or git("diff", "--name-only", "pilothouse/integration", "HEAD", "--").splitlines()
+
+
+        def changed_modules():
             names = set()
-            for line in out.splitlines():
-                path = line[3:].split(" -> ")[-1].strip('"')
+            for path in changed_paths():
                 if path.startswith("shop/") and path.endswith(".py"):
                     name = os.path.basename(path)[:-3]
                     if name != "__init__" and os.path.exists(os.path.join(ROOT, "tests", "test_%s.py" % name)):
