@@ -42,7 +42,8 @@ struct EngineAssembly {
             config: config, store: store, runID: runID.rawValue, runBudget: overrides.runBudget,
             redact: { redactor.redact($0) })
         let branch = try config.workspace.ensureIntegrationBranch(in: repository)
-        let worktrees = WorktreeManager(repository: repository)
+        // One idle worktree per concurrent job is what a steady swarm reuses.
+        let worktrees = WorktreeManager(repository: repository, poolCapacity: engineConfiguration.swarmSize)
         let agents = CLIAgentRunner(agents: config.agents, network: config.policy.network)
         let implement = ImplementStage(
             worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents,
