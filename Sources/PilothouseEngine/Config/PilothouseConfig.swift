@@ -15,6 +15,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var limits = InputLimits()
     public var agents: [String: AgentSettings] = [:]
     public var gateway = GatewayConfig()
+    public var retention = RetentionSettings()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -63,6 +64,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try parseWorkspaceSections(&reader, into: &config)
         try GatewayConfig.read(&reader, into: &config.gateway)
         try ConsoleSettings.read(&reader, into: &config.console)
+        try RetentionSettings.read(&reader, into: &config.retention)
         try reader.rejectUnknownSections()
         return config
     }
