@@ -122,11 +122,15 @@ public struct Gauges: Sendable, Hashable, Codable {
     public var queueDepth: Int
     public var inFlight: Int
     public var models: [ModelGauge]
+    /// Bytes on disk under `.pilothouse/` (database, worktrees, pool), measured every half
+    /// minute by a running engine; nil until measured or where nobody measures (read-only attach).
+    public var diskUsedBytes: Int64?
 
     public init(
         runSpend: Money = .zero, runBudget: Money? = nil, daySpend: Money = .zero, dayBudget: Money? = nil,
-        queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = []
+        queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = [], diskUsedBytes: Int64? = nil
     ) {
+        self.diskUsedBytes = diskUsedBytes
         self.runSpend = runSpend
         self.runBudget = runBudget
         self.daySpend = daySpend

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs git with an argument vector (never a shell) and a timeout.
 ///
@@ -11,6 +12,10 @@ public struct GitRunner: Sendable {
     /// The git binary; by default git on `PATH`, resolved once per process.
     public var executable: String?
     public var timeout: Duration
+
+    /// Git processes this process started (git's own children not counted), for
+    /// `pilothouse bench`'s git processes per job.
+    public static let processesStarted = Atomic<Int>(0)
 
     /// Git's absolute path from this process's `PATH`, looked up once.
     public static let pathGit: String? = ProcessRunner.resolve(
@@ -62,6 +67,7 @@ public struct GitRunner: Sendable {
             maxOutputBytes: Int.max / 2, mergeOutput: false)
         if let inputFile { command.standardInput = inputFile }
         let result: ProcessResult
+        GitRunner.processesStarted.add(1, ordering: .relaxed)
         do {
             result = try ProcessRunner(gracePeriod: .seconds(1)).runBlocking(command)
         } catch {

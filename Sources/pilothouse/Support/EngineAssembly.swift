@@ -12,6 +12,9 @@ struct EngineAssembly {
     let gateway: Gateway
     let engine: Engine
     let runID: JobID
+    /// Disk measurement for the gauges and `[retention]`'s automatic gc; started by
+    /// `maintainWorkspace()`.
+    let maintenance: WorkspaceMaintenance
     /// A line for the operator about the configuration (e.g. "simulated provider: …").
     let statusHint: String?
 
@@ -72,11 +75,18 @@ struct EngineAssembly {
         for index in template.stages.indices where template.stages[index].model == nil {
             template.stages[index].model = config.gateway.gateway.defaultModel
         }
+        let maintenance = WorkspaceMaintenance(
+            homeDirectory: repository.homeDirectory,
+            collector: GarbageCollector(store: store, worktrees: worktrees), settings: config.retention)
         let engine = try Engine(
             store: store, template: template, stages: stages,
             models: CLIAgentModelClient(agents: agents, worktrees: worktrees, fallback: gateway),
             configuration: engineConfiguration, repositoryRoot: repository.root, runID: runID,
-            gaugeSource: { await gateway.gauges() }, redact: { redactor.redact($0) })
+            gaugeSource: {
+                var gauges = await gateway.gauges()
+                gauges.diskUsedBytes = maintenance.diskUsedBytes
+                return gauges
+            }, redact: { redactor.redact($0) })
         try store.beginRun(
             RunHeader(
                 id: runID, pilothouseVersion: PilothouseVersion.current, repoHead: repository.head(),
@@ -86,9 +96,17 @@ struct EngineAssembly {
         }
         return EngineAssembly(
             repository: repository, store: store, config: config, gateway: gateway, engine: engine,
-            runID: runID,
+            runID: runID, maintenance: maintenance,
             statusHint: [config.engine.ungatedMergeWarning, GatewayFactory.statusHint(config: config)]
                 .compactMap { $0 }.first)
+    }
+
+    /// Measures `.pilothouse/` for the gauges and runs `[retention]`'s gc in the background,
+    /// its outcome as engine notices. Cancel it when done.
+    func maintainWorkspace() -> Task<Void, Never> {
+        Task.detached(priority: .background) { [maintenance, engine] in
+            await maintenance.run(notify: { await engine.notify($0) })
+        }
     }
 
     /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) into engine

@@ -212,3 +212,54 @@ import Testing
         #expect(try fixture.branchExists(job))
     }
 }
+
+/// `[retention]` in a running engine: the disk is measured for the gauges and old jobs'
+/// leftovers are collected without anyone running `pilothouse gc`.
+@Suite struct WorkspaceMaintenanceTests {
+    @Test func aRunningEngineCollectsByItselfAndMeasuresTheDisk() async throws {
+        let fixture = try GarbageCollectorTests.Fixture()
+        let (_, failed) = try fixture.job(.failed)
+        let (_, held) = try fixture.job(.awaitingApproval)
+        var settings = RetentionSettings()
+        settings.gcOlderThan = 0
+        let maintenance = WorkspaceMaintenance(
+            homeDirectory: fixture.sandbox.repository.homeDirectory, collector: fixture.collector,
+            settings: settings, measureInterval: .milliseconds(20))
+        #expect(maintenance.diskUsedBytes == nil)
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
+        let running = Task { await maintenance.run(notify: { continuation.yield($0) }) }
+        defer { running.cancel() }
+        let first = await withTaskGroup(of: String?.self) { group in
+            group.addTask { await lines.first { _ in true } }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            let line = await group.next() ?? nil
+            group.cancelAll()
+            return line
+        }
+        let line = try #require(first, "no retention notice within 20 s")
+        #expect(line.hasPrefix("retention: removed the worktrees and branches of 1 job(s)"))
+        #expect(!fixture.exists(failed))
+        #expect(fixture.exists(held))
+        #expect((maintenance.diskUsedBytes ?? 0) > 0)
+    }
+
+    @Test func aFailedCollectionIsANoticeSayingWhatToDo() throws {
+        let fixture = try GarbageCollectorTests.Fixture()
+        _ = try fixture.job(.failed)
+        // A git that cannot start: listing refs fails.
+        let broken = GarbageCollector(
+            store: fixture.store,
+            worktrees: WorktreeManager(
+                repository: fixture.sandbox.repository, git: GitRunner(executable: "/nonexistent/git")))
+        var settings = RetentionSettings()
+        settings.gcOlderThan = 0
+        let maintenance = WorkspaceMaintenance(
+            homeDirectory: fixture.sandbox.repository.homeDirectory, collector: broken, settings: settings)
+        let line = try #require(maintenance.collect(olderThan: 0))
+        #expect(line.hasPrefix("retention: automatic gc failed (could not start git"))
+        #expect(line.hasSuffix("run `pilothouse gc --dry-run` to see what it would remove"))
+    }
+}
