@@ -1,5 +1,6 @@
 import Foundation
 import PilothouseCore
+import Synchronization
 
 /// A job's private checkout: `.pilothouse/worktrees/<job>`, HEAD detached at its base commit.
 public struct Worktree: Sendable, Equatable {
@@ -40,6 +41,9 @@ public struct WorktreeManager: Sendable {
         trash = WorktreeTrash(worktreesDirectory: repository.worktreesDirectory)
         lock = WorktreeLock(path: repository.worktreesDirectory + "/.lock")
     }
+
+    /// Held while `git worktree add` runs (see `create`).
+    private static let creating = Mutex<Void>(())
 
     public func path(for job: JobID) -> String { repository.worktreesDirectory + "/" + job.rawValue }
     public static func branch(for job: JobID) -> String { "pilothouse/" + job.rawValue }
@@ -187,7 +191,20 @@ public struct WorktreeManager: Sendable {
             "-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "-f", "--detach", path,
             base + "^{commit}",
         ]
-        let result = try runGit(arguments)
+        // `worktree add` reads every registration and dies on one another `add` has half
+        // written ("failed to read .git/worktrees/X/commondir"): one at a time in this process,
+        // and a few tries against other processes.
+        var result = try WorktreeManager.creating.withLock { _ throws(WorkspaceError) in try runGit(arguments)
+        }
+        for _ in 0..<3
+        where result.status != 0
+            && WorktreeRegistration.find(at: path, commonDirectory: commonDirectory) == nil
+        {
+            if WorktreeRegistration.isPlainDirectory(path) { try trash.discard(path, registration: nil) }
+            usleep(50_000)
+            result = try WorktreeManager.creating.withLock { _ throws(WorkspaceError) in try runGit(arguments)
+            }
+        }
         guard result.status == 0 else {
             _ = try resolve(base)
             throw .git(.failed(arguments: arguments, status: result.status, message: result.errorText))

@@ -58,12 +58,14 @@ struct WorktreePool: Sendable {
         }
         try registration.clearBase()
         let slot = directory + "/" + (registration.adminDirectory as NSString).lastPathComponent
+        // Relinked before the move, never after: once in the pool another job may take it at
+        // once and relink it to itself, and a late relink here would point git away from it.
+        _ = try registration.relinked(to: slot)
         guard rename(registration.path, slot) == 0 else {
             throw .io(
                 path: registration.path,
                 detail: "could not move it to the worktree pool: \(String(cString: strerror(errno)))")
         }
-        _ = try registration.relinked(to: slot)
         return true
     }
 }

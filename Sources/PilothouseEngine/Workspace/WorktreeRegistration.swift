@@ -86,12 +86,19 @@ struct WorktreeRegistration: Sendable, Equatable {
 
     /// Removes the administrative directory (what `git worktree prune` would do once the
     /// worktree is gone), so git forgets the worktree without a process.
+    ///
+    /// The directory is first renamed out of `worktrees/`, so a concurrent git command never
+    /// reads it half deleted (`git worktree add` dies on a registration without `commondir`).
     func unregister() throws(WorkspaceError) {
+        let commonDirectory = ((adminDirectory as NSString).deletingLastPathComponent as NSString)
+            .deletingLastPathComponent
+        let aside = commonDirectory + "/pilothouse-removed-" + UUID().uuidString
+        let target = rename(adminDirectory, aside) == 0 ? aside : adminDirectory
         do {
-            try FileManager.default.removeItem(atPath: adminDirectory)
+            try FileManager.default.removeItem(atPath: target)
         } catch {
-            if FileManager.default.fileExists(atPath: adminDirectory) {
-                throw .io(path: adminDirectory, detail: error.localizedDescription)
+            if FileManager.default.fileExists(atPath: target) {
+                throw .io(path: target, detail: error.localizedDescription)
             }
         }
     }

@@ -19,10 +19,22 @@ import Testing
             log = directory + "/git-calls.log"
             let script = directory + "/git"
             let real = try #require(GitRunner.pathGit)
-            try Data("#!/bin/sh\necho \"$*\" >> '\(log)'\nexec '\(real)' \"$@\"\n".utf8).write(
-                to: URL(fileURLWithPath: script))
-            chmod(script, 0o755)
+            // Written through a close-on-exec descriptor: a process another test spawns
+            // meanwhile must not inherit it open for writing, or starting the script fails
+            // with "Text file busy".
+            let text = Array("#!/bin/sh\necho \"$*\" >> '\(log)'\nexec '\(real)' \"$@\"\n".utf8)
+            let descriptor = open(script, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            #expect(descriptor >= 0)
+            #expect(write(descriptor, text, text.count) == text.count)
+            close(descriptor)
             runner = GitRunner(executable: script)
+            // A child forked before its exec still holds the descriptor for a moment.
+            var attempts = 0
+            while (try? runner.run(["--version"], in: directory))?.status != 0, attempts < 100 {
+                attempts += 1
+                usleep(20_000)
+            }
+            try? FileManager.default.removeItem(atPath: log)
         }
 
         /// The git subcommands started since the last look, and forgets them.
@@ -217,6 +229,48 @@ import Testing
         #expect(Set(admins).count == 8)
         for worktree in prepared { try expectPristine(sandbox, worktree) }
         #expect(try registeredWorktrees(sandbox).count == 8)
+    }
+
+    /// A swarm starting: every job creates a worktree at once. Concurrent `git worktree add`s
+    /// trip over each other's half-made registrations ("failed to read .git/worktrees/X/
+    /// commondir"), so creating is serialised in the process and retried across processes.
+    @Test func aSwarmStartingAtOnceGetsAllItsWorktrees() async throws {
+        for _ in 0..<3 {
+            let sandbox = try GitSandbox()
+            let manager = sandbox.worktrees
+            let jobs = (0..<12).map { _ in JobID() }
+            let prepared = try await withThrowingTaskGroup(of: Worktree.self) { group in
+                for job in jobs { group.addTask { try manager.prepare(job: job, base: "main") } }
+                return try await group.reduce(into: [Worktree]()) { $0.append($1) }
+            }
+            #expect(Set(prepared.map(\.jobID)) == Set(jobs))
+            #expect(try registeredWorktrees(sandbox).count == jobs.count)
+        }
+    }
+
+    /// Jobs finishing while others start, as a swarm does: a worktree handed back is never
+    /// taken by the next job half-moved (found by `pilothouse bench`: a job's test stage once
+    /// found no worktree, because the giver relinked the worktree after a taker had).
+    @Test func handingBackWhileOthersTakeNeverLosesAWorktree() async throws {
+        let sandbox = try GitSandbox()
+        let manager = WorktreeManager(repository: sandbox.repository, poolCapacity: 4)
+        let lost = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    var lost = 0
+                    for _ in 0..<40 {
+                        let job = JobID()
+                        let worktree = try manager.prepare(job: job, base: "main")
+                        for _ in 0..<20 where try manager.existing(job: job) != worktree { lost += 1 }
+                        try manager.finish(job: job, merged: true, retention: .remove)
+                    }
+                    return lost
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(lost == 0, "a job's worktree went missing \(lost) times")
+        #expect(try registeredWorktrees(sandbox).count <= 6)
     }
 
     /// A job that was mid-pipeline when Pilothouse was upgraded keeps its worktree: on its job
