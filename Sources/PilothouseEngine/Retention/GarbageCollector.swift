@@ -144,11 +144,11 @@ public struct GarbageCollector: Sendable {
         } catch {
             throw .workspace(error)
         }
-        let checkedOut = checkedOutRefs()
+        let checkedOut = worktrees.checkedOutRefs()
         var refs: [JobID: [(ref: String, old: String)]] = [:]
         for line in listing.split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 1).map(String.init)
-            guard fields.count == 2, !checkedOut.contains(fields[1]) else { continue }
+            guard fields.count == 2, checkedOut[fields[1]] == nil else { continue }
             let name = (fields[1] as NSString).lastPathComponent
             guard let id = JobID(name), id.rawValue == name,
                 fields[1] == "refs/heads/" + WorktreeManager.branch(for: id)
@@ -157,18 +157,6 @@ public struct GarbageCollector: Sendable {
             refs[id, default: []].append((fields[1], fields[0]))
         }
         return refs
-    }
-
-    /// The refs HEAD names in the main worktree and in every linked one, read from git's files.
-    private func checkedOutRefs() -> Set<String> {
-        let common = worktrees.commonDirectory
-        var heads = [common + "/HEAD", worktrees.repository.root + "/.git/HEAD"]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: common + "/worktrees")) ?? [] {
-            heads.append(common + "/worktrees/" + name + "/HEAD")
-        }
-        return Set(
-            heads.compactMap { WorktreeRegistration.readLine($0) }.filter { $0.hasPrefix("ref: ") }
-                .map { String($0.dropFirst("ref: ".count)) })
     }
 
     /// Deletes refs in one transaction if all still point where they did; otherwise one by

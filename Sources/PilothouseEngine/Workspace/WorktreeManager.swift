@@ -104,6 +104,30 @@ public struct WorktreeManager: Sendable {
         return Worktree(jobID: job, path: path, branch: WorktreeManager.branch(for: job), baseCommit: base)
     }
 
+    /// Every ref checked out in the repository's worktrees (the main one and every linked one),
+    /// with the worktree's path: what `git worktree list --porcelain` says about branches, read
+    /// from git's files without a process. Detached worktrees (all of Pilothouse's) are absent.
+    public func checkedOutRefs() -> [String: String] {
+        var heads = [(head: commonDirectory + "/HEAD", path: repository.root)]
+        if let line = WorktreeRegistration.readLine(repository.root + "/.git"), line.hasPrefix("gitdir: ") {
+            // The root is itself a linked worktree: its HEAD is in its own administrative directory.
+            heads[0].head = String(line.dropFirst("gitdir: ".count)) + "/HEAD"
+        }
+        let registrations = commonDirectory + "/worktrees"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: registrations)) ?? [] {
+            guard let back = WorktreeRegistration.readLine(registrations + "/" + name + "/gitdir") else {
+                continue
+            }
+            heads.append((registrations + "/" + name + "/HEAD", (back as NSString).deletingLastPathComponent))
+        }
+        var refs: [String: String] = [:]
+        for (head, path) in heads {
+            guard let line = WorktreeRegistration.readLine(head), line.hasPrefix("ref: ") else { continue }
+            refs[String(line.dropFirst("ref: ".count)), default: path] = path
+        }
+        return refs
+    }
+
     /// `git diff --binary <base>` of everything in the worktree, new files included.
     ///
     /// New files are only marked intent-to-add, never staged, so no blob of an unchecked

@@ -273,6 +273,23 @@ import Testing
         #expect(try registeredWorktrees(sandbox).count <= 6)
     }
 
+    /// Which branch is checked out where, read from git's files, says what `git worktree list`
+    /// says (the merge stage asks it before moving the integration branch).
+    @Test func checkedOutRefsMatchGitsOwnList() throws {
+        let sandbox = try GitSandbox()
+        let feature = sandbox.outside + "/feature"
+        try sandbox.git("worktree", "add", "-q", "-b", "feature", feature, "main")
+        _ = try sandbox.worktrees.prepare(job: JobID(), base: "main")
+        var listed: [String: String] = [:]
+        var current = ""
+        for line in try sandbox.git("worktree", "list", "--porcelain").split(separator: "\n") {
+            if line.hasPrefix("worktree ") { current = String(line.dropFirst("worktree ".count)) }
+            if line.hasPrefix("branch ") { listed[String(line.dropFirst("branch ".count))] = current }
+        }
+        #expect(listed.count == 2)
+        #expect(sandbox.worktrees.checkedOutRefs() == listed)
+    }
+
     /// A job that was mid-pipeline when Pilothouse was upgraded keeps its worktree: on its job
     /// branch, with the base in `refs/pilothouse/base/<job>`.
     @Test func aWorktreeOfTheEarlierLayoutIsStillFound() throws {
