@@ -7,7 +7,8 @@ import Synchronization
 /// garbage as `pilothouse gc` would, every `gc_interval` (the first time at start).
 ///
 /// Both walk or change the file system and may take a while on a large repository, so they run
-/// in their own task, never on the engine's actor; the engine reads the last measurement.
+/// on a dispatch queue, never on the engine's actor or the cooperative pool; the engine reads
+/// the last measurement.
 public final class WorkspaceMaintenance: Sendable {
     public let homeDirectory: String
     public let collector: GarbageCollector
@@ -34,15 +35,24 @@ public final class WorkspaceMaintenance: Sendable {
     public func run(notify: @escaping @Sendable (String) async -> Void) async {
         var lastCollection: ContinuousClock.Instant?
         while !Task.isCancelled {
-            let bytes = DiskUsage.bytes(under: homeDirectory)
+            let home = homeDirectory
+            let bytes = await Self.offload { DiskUsage.bytes(under: home) }
             measured.withLock { $0 = bytes }
             if let age = settings.gcOlderThan,
                 lastCollection.map({ ContinuousClock.now - $0 >= .seconds(settings.gcInterval) }) ?? true
             {
                 lastCollection = .now
-                if let line = collect(olderThan: age) { await notify(line) }
+                if let line = await Self.offload({ self.collect(olderThan: age) }) { await notify(line) }
             }
             try? await Task.sleep(for: measureInterval)
+        }
+    }
+
+    /// Runs file-system work on a dispatch queue: blocking a thread of the cooperative pool
+    /// (two on a 2-core machine) would stall the engine's stages meanwhile.
+    private static func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: body()) }
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import PilothouseCore
-import Synchronization
 
 /// A job's private checkout: `.pilothouse/worktrees/<job>`, HEAD detached at its base commit.
 public struct Worktree: Sendable, Equatable {
@@ -41,9 +40,6 @@ public struct WorktreeManager: Sendable {
         trash = WorktreeTrash(worktreesDirectory: repository.worktreesDirectory)
         lock = WorktreeLock(path: repository.worktreesDirectory + "/.lock")
     }
-
-    /// Held while `git worktree add` runs (see `create`).
-    private static let creating = Mutex<Void>(())
 
     public func path(for job: JobID) -> String { repository.worktreesDirectory + "/" + job.rawValue }
     public static func branch(for job: JobID) -> String { "pilothouse/" + job.rawValue }
@@ -216,18 +212,17 @@ public struct WorktreeManager: Sendable {
             base + "^{commit}",
         ]
         // `worktree add` reads every registration and dies on one another `add` has half
-        // written ("failed to read .git/worktrees/X/commondir"): one at a time in this process,
-        // and a few tries against other processes.
-        var result = try WorktreeManager.creating.withLock { _ throws(WorkspaceError) in try runGit(arguments)
-        }
+        // written ("failed to read .git/worktrees/X/commondir"): one at a time per repository,
+        // across processes too, and a few tries should a git started elsewhere get in the way.
+        let adding = WorktreeLock(path: repository.worktreesDirectory + "/.add.lock")
+        var result = try adding.exclusive { () throws(WorkspaceError) in try runGit(arguments) }
         for _ in 0..<3
         where result.status != 0
             && WorktreeRegistration.find(at: path, commonDirectory: commonDirectory) == nil
         {
             if WorktreeRegistration.isPlainDirectory(path) { try trash.discard(path, registration: nil) }
             usleep(50_000)
-            result = try WorktreeManager.creating.withLock { _ throws(WorkspaceError) in try runGit(arguments)
-            }
+            result = try adding.exclusive { () throws(WorkspaceError) in try runGit(arguments) }
         }
         guard result.status == 0 else {
             _ = try resolve(base)

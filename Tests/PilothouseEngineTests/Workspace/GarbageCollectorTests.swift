@@ -158,13 +158,11 @@ import Testing
         let second = GarbageCollector(
             store: try Store.open(path: fixture.sandbox.repository.databasePath),
             worktrees: WorktreeManager(repository: fixture.sandbox.repository))
-        async let a = Task.detached {
-            try fixture.collector.collect(olderThan: Self.day, dryRun: false, now: later)
+        let reports = try await onOwnThreads(2) { index in
+            try (index == 0 ? fixture.collector : second).collect(
+                olderThan: Self.day, dryRun: false, now: later)
         }
-        .value
-        async let b = Task.detached { try second.collect(olderThan: Self.day, dryRun: false, now: later) }
-            .value
-        let (first, other) = try await (a, b)
+        let (first, other) = (reports[0], reports[1])
         let removed = first.jobs.filter(\.worktree).map(\.job) + other.jobs.filter(\.worktree).map(\.job)
         #expect(removed.sorted() == jobs.map(\.0.id.rawValue).sorted(), "each worktree removed exactly once")
         for (job, worktree) in jobs {
@@ -189,12 +187,15 @@ import Testing
         // Another holder (an engine preparing a worktree) has the lock while gc lists.
         let blocker = open(lockFile, O_RDWR | O_CLOEXEC)
         #expect(flock(blocker, LOCK_SH) == 0)
-        let collection = Task.detached {
-            try fixture.collector.collect(olderThan: Self.day, dryRun: false, now: later)
+        // On a thread of its own: blocked on the lock, it must not hold a cooperative thread.
+        let collection = Task {
+            try await onOwnThreads(1) { _ in
+                try fixture.collector.collect(olderThan: Self.day, dryRun: false, now: later)
+            }[0]
         }
-        // Wait (at most 20 s) until gc has listed and is blocked on the lock: /proc/locks
+        // Wait (at most 60 s) until gc has listed and is blocked on the lock: /proc/locks
         // shows a waiter ("->") on the lock file's inode.
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         var blocked = false
         while !blocked && Date() < deadline {
             let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""

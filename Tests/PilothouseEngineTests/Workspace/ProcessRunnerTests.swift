@@ -88,18 +88,11 @@ import Testing
         let truePath = try #require(ProcessRunner.resolve("true", path: "/usr/bin:/bin"))
         let command = ProcessCommand(
             argv: [truePath], directory: "/", environment: [:], timeout: .seconds(10))
-        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    var failures = 0
-                    for _ in 0..<1500 where !(try ProcessRunner().runBlocking(command)).succeeded {
-                        failures += 1
-                    }
-                    return failures
-                }
-            }
-            return try await group.reduce(0, +)
-        }
+        let failures = try await onOwnThreads(8) { _ in
+            var failures = 0
+            for _ in 0..<800 where !(try ProcessRunner().runBlocking(command)).succeeded { failures += 1 }
+            return failures
+        }.reduce(0, +)
         #expect(failures == 0)
     }
 

@@ -217,10 +217,7 @@ import Testing
             try manager.finish(job: job, merged: true, retention: .remove)
         }
         let jobs = (0..<8).map { _ in JobID() }
-        let prepared = try await withThrowingTaskGroup(of: Worktree.self) { group in
-            for job in jobs { group.addTask { try manager.prepare(job: job, base: "main") } }
-            return try await group.reduce(into: [Worktree]()) { $0.append($1) }
-        }
+        let prepared = try await onOwnThreads(jobs.count) { try manager.prepare(job: jobs[$0], base: "main") }
         #expect(Set(prepared.map(\.jobID)) == Set(jobs))
         let admins = prepared.compactMap {
             WorktreeRegistration.find(at: $0.path, commonDirectory: sandbox.repository.commonGitDirectory)?
@@ -239,9 +236,8 @@ import Testing
             let sandbox = try GitSandbox()
             let manager = sandbox.worktrees
             let jobs = (0..<12).map { _ in JobID() }
-            let prepared = try await withThrowingTaskGroup(of: Worktree.self) { group in
-                for job in jobs { group.addTask { try manager.prepare(job: job, base: "main") } }
-                return try await group.reduce(into: [Worktree]()) { $0.append($1) }
+            let prepared = try await onOwnThreads(jobs.count) {
+                try manager.prepare(job: jobs[$0], base: "main")
             }
             #expect(Set(prepared.map(\.jobID)) == Set(jobs))
             #expect(try registeredWorktrees(sandbox).count == jobs.count)
@@ -254,21 +250,16 @@ import Testing
     @Test func handingBackWhileOthersTakeNeverLosesAWorktree() async throws {
         let sandbox = try GitSandbox()
         let manager = WorktreeManager(repository: sandbox.repository, poolCapacity: 4)
-        let lost = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<6 {
-                group.addTask {
-                    var lost = 0
-                    for _ in 0..<40 {
-                        let job = JobID()
-                        let worktree = try manager.prepare(job: job, base: "main")
-                        for _ in 0..<20 where try manager.existing(job: job) != worktree { lost += 1 }
-                        try manager.finish(job: job, merged: true, retention: .remove)
-                    }
-                    return lost
-                }
+        let lost = try await onOwnThreads(6) { _ in
+            var lost = 0
+            for _ in 0..<40 {
+                let job = JobID()
+                let worktree = try manager.prepare(job: job, base: "main")
+                for _ in 0..<20 where try manager.existing(job: job) != worktree { lost += 1 }
+                try manager.finish(job: job, merged: true, retention: .remove)
             }
-            return try await group.reduce(0, +)
-        }
+            return lost
+        }.reduce(0, +)
         #expect(lost == 0, "a job's worktree went missing \(lost) times")
         #expect(try registeredWorktrees(sandbox).count <= 6)
     }
