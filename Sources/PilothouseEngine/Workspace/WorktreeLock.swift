@@ -34,7 +34,7 @@ struct WorktreeLock: Sendable {
         } catch {
             throw .io(path: directory, detail: error.localizedDescription)
         }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw .io(path: path, detail: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         while flock(descriptor, operation) != 0 {

@@ -30,6 +30,13 @@ struct WorktreePool: Sendable {
     func take(to path: String) throws(WorkspaceError) -> WorktreeRegistration? {
         for name in idle() {
             let slot = directory + "/" + name
+            // Only a real directory is ever taken: a symlink planted here would have the next
+            // job reset (and a test run in) whatever it points at.
+            guard WorktreeRegistration.isPlainDirectory(slot) else {
+                try WorktreeTrash(worktreesDirectory: (directory as NSString).deletingLastPathComponent)
+                    .discard(slot, registration: nil)
+                continue
+            }
             guard rename(slot, path) == 0 else {
                 if errno == ENOENT { continue }  // another process took it first
                 throw .io(
@@ -37,7 +44,9 @@ struct WorktreePool: Sendable {
             }
             let admin = WorktreeRegistration.adminDirectory(
                 named: path + "/.git", commonDirectory: commonDirectory)
-            guard let admin, (admin as NSString).lastPathComponent == name else {
+            guard let admin, (admin as NSString).lastPathComponent == name,
+                WorktreeRegistration.isPlainDirectory(path)
+            else {
                 try WorktreeTrash(worktreesDirectory: (directory as NSString).deletingLastPathComponent)
                     .discard(path, registration: nil)
                 continue

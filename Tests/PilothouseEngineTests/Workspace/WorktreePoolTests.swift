@@ -196,6 +196,16 @@ import Testing
         _ = try manager.prepare(job: hostile, base: "main")
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.outside).isEmpty)
 
+        // A symlink planted in the pool, to another job's worktree, is thrown away, not taken.
+        let pool = sandbox.repository.worktreesDirectory + "/.pool"
+        try FileManager.default.createDirectory(atPath: pool, withIntermediateDirectories: true)
+        #expect(symlink(v.path, pool + "/" + (victimAdmin as NSString).lastPathComponent) == 0)
+        let next = try manager.prepare(job: JobID(), base: "main")
+        #expect(sandbox.read("victim.txt", in: v.path) == Array("another job's work\n".utf8))
+        #expect(try manager.existing(job: victim) == v)
+        #expect(WorktreeRegistration.isPlainDirectory(next.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pool).isEmpty)
+
         // A symlink where a job's worktree belongs is removed, never followed.
         try sandbox.write("keep.txt", "outside\n", in: sandbox.outside)
         let planted = JobID()
