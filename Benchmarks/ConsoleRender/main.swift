@@ -130,3 +130,31 @@ let first = ConsoleView.render(&model, size: size, theme: .dark)
 _ = model.handle(.char("j"), keymap: .default)
 let second = ConsoleView.render(&model, size: size, theme: .dark)
 measure("changed spans between two frames", iterations: 200) { _ = second.changes(from: first) }
+
+// The job view with a 5 MB transcript (20 calls of 250 KB): laid out once when it arrives,
+// searched once per query, then each frame draws only the rows on screen.
+var viewer = ConsoleModel(now: base)
+viewer.apply(.snapshot(EngineSnapshot(jobs: Array(jobs.prefix(100)), state: .running)))
+_ = viewer.handle(.char("g"), keymap: .default)
+let opened = viewer.handle(.enter, keymap: .default)
+precondition(opened == [.loadJobDetail(viewer.selectedJobID!)])
+let chunk = (0..<2_500).map { "line \($0) of the prompt: the parser keeps a stack of open scopes" }
+    .joined(separator: "\n")
+let transcript = (0..<20).map { n in
+    TranscriptEntry(
+        source: .model, stage: .implement, model: "anthropic:claude-sonnet-4", prompt: chunk,
+        response: chunk + (n == 17 ? "\nthe NEEDLE is here" : ""), at: base)
+}
+let detail = JobDetail(jobID: viewer.selectedJobID!, transcript: transcript)
+print("transcript: \(transcript.reduce(0) { $0 + $1.prompt.utf8.count + $1.response.utf8.count }) bytes")
+measure("lay out a 5 MB transcript (once, when it arrives)", iterations: 5) {
+    viewer.receiveJobDetail(detail.jobID, .success(detail))
+}
+measure("search it for a word (once per query)", iterations: 5) {
+    _ = viewer.handle(.char("/"), keymap: .default)
+    for c in "needle" { _ = viewer.handle(.char(c), keymap: .default) }
+    _ = viewer.handle(.enter, keymap: .default)
+}
+measure("frame 200×60, job view at the match in the 5 MB transcript", iterations: 200) {
+    _ = ConsoleView.render(&viewer, size: size, theme: .dark)
+}

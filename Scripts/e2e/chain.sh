@@ -116,6 +116,15 @@ sqlite3 "$db" "UPDATE jobs SET state = 'quarantined' WHERE id = '$qjob';
 "$P" quarantine rm QQQQQ1 --reason "not worth it" | grep -q "is failed" || fail "quarantine rm did not fail the job"
 [ "$("$P" jobs show "$qjob" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"]["state"])')" = failed ] \
     || fail "the dropped record's job is not failed"
+# quarantine retry --note: the job is queued with fresh tries and the note as its feedback.
+rjob=$("$P" enqueue "a job to retry" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+sqlite3 "$db" "UPDATE jobs SET state = 'quarantined', attempts = 3 WHERE id = '$rjob';
+  INSERT INTO quarantine (id, job_id, reason, message, payload, created_at)
+  VALUES ('01M8J0R2HA780KZ6N2E4RRRRR1', '$rjob', 'max_attempts', 'out of attempts', '', 0);"
+"$P" quarantine retry RRRRR1 --note "use 'shlex.quote'; keep run() as it is" | grep -q "carries your note" \
+    || fail "quarantine retry --note did not say the note was kept"
+[ "$(sqlite3 "$db" "SELECT state || ' ' || attempts || ' ' || feedback FROM jobs WHERE id = '$rjob'")" \
+    = "queued 0 use 'shlex.quote'; keep run() as it is" ] || fail "quarantine retry --note: job not queued with the note"
 
 # --- 8: truncation, a missing head, checkpoints -------------------------------------------
 "$P" beads verify >/dev/null || fail "intact chain does not verify"

@@ -35,8 +35,8 @@ PY
 }
 waiting() { [ "$(sql "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -ge "$1" ]; }
 
-# A demo run without the console fills the approvals; then transcripts are switched on (to read
-# the next attempt's prompt) and the simulated model made quicker.
+# A demo run without the console fills the approvals; then transcripts are switched on if the
+# demo did not (to read the next attempt's prompt) and the simulated model made quicker.
 # (It exits 1: seed 4 quarantines a record on purpose.)
 "$P" demo "$demo" --seed 4 --headless --until-idle >"$work/headless.out" 2>&1 || true
 waiting 2 || fail "the demo left fewer than two patches waiting for approval: $(tail -5 "$work/headless.out")"
@@ -44,7 +44,8 @@ python3 - "$demo/.pilothouse/pilothouse.toml" <<'PY'
 import sys
 path = sys.argv[1]
 text = open(path).read()
-text = text.replace("[gateway]\n", "[gateway]\ntranscripts = true\n", 1)
+if "\ntranscripts = true\n" not in text:  # the demo records transcripts already
+    text = text.replace("[gateway]\n", "[gateway]\ntranscripts = true\n", 1)
 text = text.replace("latency_ms_p50 = 700", "latency_ms_p50 = 20").replace("latency_ms_p99 = 2000", "latency_ms_p99 = 40")
 text = text.replace("rate_malformed = 0.1", "rate_malformed = 0")
 open(path, "w").write(text)

@@ -3,7 +3,8 @@
 # restarted each time; afterwards nothing is lost, nothing ran twice, the audit chain holds,
 # every merged job is on the integration branch exactly once and the operator's tree is as it
 # was. A second, smaller case shows that a job out of attempts ends quarantined (max_attempts)
-# rather than being reclaimed forever.
+# rather than being reclaimed forever. A third kills the merge queue during batch tests:
+# no approval is lost and nothing merges twice.
 #
 # CRASH_SEED=N reproduces the kill schedule of an earlier run.
 set -euo pipefail
@@ -209,5 +210,103 @@ child=""
 grep -q '"reason":"max_attempts"' "$work/small-final.log" || fail "no quarantine_added event for max_attempts"
 "$P" beads verify | grep -q "^OK: " || fail "small case chain does not verify"
 echo "ok: a job killed twice with max_attempts = 2 is quarantined (max_attempts), run exit 1"
+
+# ---------------------------------------------------------------------------------------------
+# Case 3: the merge queue under SIGKILL. Eight operator-approved jobs wait in the queue; the
+# engine is killed while a batch's candidate tree is under test (and, at random, around the ref
+# moves that follow), then restarted, until everything merged. No approval is lost (no job asks
+# for one again), nothing merges twice, and the branch is green.
+repo="$work/queue"
+make_repo "$repo" 8
+cat >"$repo/test.sh" <<'TEST'
+#!/bin/sh
+# Slow enough to be killed mid-test; fails when any file lost its value line.
+sleep 1
+for f in file*.txt; do grep -q '^value = ' "$f" || { echo "FAIL $f"; exit 1; }; done
+echo "all files ok"
+TEST
+git -C "$repo" add -A
+git -C "$repo" -c user.email=e2e@pilothouse.invalid -c user.name=e2e commit -q -m "slow test"
+cat >"$repo/.pilothouse/pilothouse.toml" <<'TOML'
+[jobs]
+max_attempts = 20
+
+[engine]
+swarm_size = 8
+poll_ms = 50
+
+[test]
+command = ["sh", "test.sh"]
+
+[merge_queue]
+batch_size = 4
+
+[simulated]
+latency_ms_p50 = 10
+latency_ms_p99 = 30
+TOML
+cd "$repo"
+for i in $(seq 1 8); do
+    "$P" enqueue "Fix: replace \`old$i\` with \`new$i\` in file$i.txt" --files "file$i.txt" >/dev/null
+done
+# Without --auto-approve every job stops at the gate; the operator approves them all while no
+# engine runs, so they wait in `merging` for the next engine.
+"$P" run --until-idle --json >"$work/queue-gate.log" 2>&1 || true
+[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -eq 8 ] \
+    || fail "expected 8 jobs waiting for approval: $(db_query "SELECT state, COUNT(*) FROM jobs GROUP BY state")"
+for id in $(db_query "SELECT id FROM jobs"); do "$P" approve "$id" >/dev/null; done
+queue_kills=0
+saw_batch=""
+# Six runs killed during a batch, then runs left to finish (a dead run's leases lapse first).
+for round in $(seq 1 10); do
+    [ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'merged'")" -eq 8 ] && break
+    "$P" run --until-idle --json --lease-seconds 2 >"$work/queue-$round.log" 2>&1 &
+    child=$!
+    # Wait (at most 20 s) for a candidate under test, as `pilothouse queue --json` shows it.
+    testing=""
+    for _ in $(seq 1 200); do
+        kill -0 "$child" 2>/dev/null || break
+        if "$P" queue --json >"$work/queue.json" 2>/dev/null \
+            && python3 -c 'import json,sys; q=json.load(open(sys.argv[1])); sys.exit(0 if any(e["testing"] for e in q["entries"]) else 1)' "$work/queue.json"; then
+            testing=yes
+            break
+        fi
+        sleep 0.1
+    done
+    if [ -n "$testing" ] && [ "$round" -le 6 ]; then
+        if [ -z "$saw_batch" ]; then
+            saw_batch="$(python3 -c 'import json,sys; q=json.load(open(sys.argv[1])); e=q["entries"]; assert q["batch_size"] == 4 and q["candidate_tree"] and q["testing_since"]; assert [x["position"] for x in e] == list(range(1, len(e) + 1)); assert all(set(x) == {"position","job_id","title","priority","approved_at","testing"} for x in e); print(sum(x["testing"] for x in e))' "$work/queue.json")" \
+                || fail "queue --json does not match Docs/JSON.md: $(cat "$work/queue.json")"
+        fi
+        # Mid-test, or up to a second later: the test takes one, the ref moves follow it.
+        sleep "0.$((RANDOM % 10))"
+        if kill -0 "$child" 2>/dev/null; then
+            kill -9 "$child"
+            queue_kills=$((queue_kills + 1))
+        fi
+    fi
+    wait "$child" 2>/dev/null || true
+    child=""
+    sleep 2.2
+done
+[ -n "$saw_batch" ] || fail "never saw a batch under test"
+[ "$queue_kills" -gt 0 ] || fail "the engine was never killed during a batch"
+states="$(db_query "SELECT state || ' ' || COUNT(*) FROM jobs GROUP BY state" | paste -sd, -)"
+[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'merged'")" -eq 8 ] || fail "not all 8 merged: $states"
+# No approval lost: no job ever went back to the gate after the operator approved it.
+again="$(db_query "SELECT job_id FROM beads WHERE kind = 'state_changed' AND json_extract(metadata, '$.to') = 'awaiting_approval'
+    GROUP BY job_id HAVING COUNT(*) > 1")"
+[ -z "$again" ] || fail "jobs asked for approval again: $again"
+[ "$(db_query "SELECT COUNT(*) FROM beads WHERE kind = 'patch_approved'")" -eq 8 ] || fail "approvals were repeated or lost"
+git log --merges --format='%(trailers:key=Pilothouse-Job,valueonly)' pilothouse/integration | sed '/^$/d' | sort >"$work/queue-git"
+dups="$(uniq -d "$work/queue-git")"
+[ -z "$dups" ] || fail "jobs merged more than once: $dups"
+[ "$(wc -l <"$work/queue-git")" -eq 8 ] || fail "expected 8 merges on the branch, found $(wc -l <"$work/queue-git")"
+[ "$(db_query "SELECT COUNT(DISTINCT job_id) FROM merge_records")" -eq 8 ] || fail "merge records missing"
+git worktree add -q --detach "$work/queue-tip" pilothouse/integration
+(cd "$work/queue-tip" && sh test.sh >/dev/null) || fail "the integration branch is red"
+git worktree remove --force "$work/queue-tip"
+"$P" beads verify | grep -q "^OK: " || fail "queue case chain does not verify"
+echo "ok: merge queue killed $queue_kills times during a batch ($saw_batch under test at first): 8 merged once each, no approval asked again, branch green"
 
 echo "crash e2e: OK ($((SECONDS - started)) s)"

@@ -222,6 +222,27 @@ sed -i 's/^max_attempts = 3$/max_attempts = 1/' "$work/broken/.pilothouse/piloth
 db broken "SELECT message FROM beads WHERE kind = 'state_changed' ORDER BY seq DESC LIMIT 1" | grep -q "InternalServerError" \
     || fail "broken: the failure does not carry the server's message"
 echo "ok: 500s retried with backoff, then the job failed with the server's message"
+# A key the proxy refuses (401, LiteLLM's own auth error): no retry, the model's circuit opens
+# at once, and the job fails with the proxy's words and the variable to check.
+export LITELLM_WRONG_KEY="sk-not-the-master-key"
+limits_repo badkey "litellm-badkey:mock-text" '[providers.litellm-badkey]
+type = "openai"
+base_url = "http://127.0.0.1:'"$port"'/v1"
+api_key_env = "LITELLM_WRONG_KEY"'
+sed -i 's/^max_attempts = 3$/max_attempts = 1/' "$work/badkey/.pilothouse/pilothouse.toml"
+"$P" enqueue "Bad key" --files calc.py --repo "$work/badkey" >/dev/null
+code=0
+timeout 120 "$P" run --until-idle --json --repo "$work/badkey" > "$work/badkey.jsonl" || code=$?
+[ "$code" -eq 1 ] || fail "badkey: run exited $code, expected 1"
+[ "$(db badkey "SELECT state FROM jobs")" = "failed" ] || fail "badkey: job is $(db badkey "SELECT state FROM jobs")"
+calls=$(db badkey "SELECT COUNT(*) FROM llm_calls WHERE outcome = 'authentication'")
+[ "$calls" -eq 1 ] || fail "badkey: $calls refused calls recorded, expected exactly 1 (no retry): $(db badkey "SELECT outcome FROM llm_calls")"
+message=$(db badkey "SELECT message FROM beads WHERE kind = 'state_changed' ORDER BY seq DESC LIMIT 1")
+grep -q "Invalid proxy server token" <<<"$message" || fail "badkey: the failure does not carry the proxy's words: $message"
+grep -q 'LITELLM_WRONG_KEY' <<<"$message" || fail "badkey: the failure does not name the key variable: $message"
+grep -q "circuit" <<<"$message" || fail "badkey: the failure does not say the circuit is open: $message"
+echo "ok: a refused key (401) is not retried, opens the circuit and names \$LITELLM_WRONG_KEY"
+
 # Streaming through the proxy: a slow model (mock_delay) streams over /v1/chat/completions
 # and `run --json` shows live token counts; /v1/messages (answered as JSON by LiteLLM's mock)
 # is read as a plain answer.

@@ -63,18 +63,54 @@ import Testing
         var model = Fixtures.model()
         _ = press([.char("4"), .char("j"), .enter], on: &model)
         #expect(model.overlay == .quarantineRecord(Fixtures.id(72), top: 0))
-        // Each asks first, saying what happens to the job; y sends, anything else cancels.
+        // Each asks first, saying what happens to the job. R asks for an optional note for the
+        // model and retries on enter; u and d take y, anything else cancels.
         #expect(press([.char("R")], on: &model) == [])
         #expect(model.overlay == nil)
         #expect(
-            model.confirmation?.question
-                == "retry quarantined record 00000072 (malformed_output)? it has no job; the record is deleted. y/n"
+            model.prompt?.question
+                == "retry quarantined record 00000072 (malformed_output)? it has no job; the record is deleted. enter retries, esc cancels"
         )
-        #expect(press([.char("y")], on: &model) == [.send(.retryQuarantine(Fixtures.id(72)))])
+        #expect(press([.enter], on: &model) == [.send(.retryQuarantine(Fixtures.id(72)))])
         #expect(press([.char("u")], on: &model) == [])
         #expect(model.confirmation?.question.hasPrefix("release quarantined record 00000072") == true)
         #expect(press([.char("n")], on: &model) == [])
         #expect(press([.char("u"), .char("y")], on: &model) == [.send(.releaseQuarantine(Fixtures.id(72)))])
+    }
+
+    /// R's note reaches the command verbatim (trimmed); esc sends nothing; the question is on
+    /// screen in full at 80 columns while the note is typed.
+    @Test func quarantineRetryTakesANoteForTheModel() {
+        var model = Fixtures.model()
+        let record = QuarantineRecord(
+            id: Fixtures.id(90), jobID: Fixtures.id(7), reason: .maxAttempts, message: "out of attempts")
+        model.apply(.jobChanged(Fixtures.job(7, "Escape shell arguments", state: .quarantined, attempts: 3)))
+        model.apply(.quarantineAdded(record))
+        _ = press([.char("4")], on: &model)
+        while model.selectedQuarantine?.id != record.id {
+            let before = model.selectedQuarantineIndex
+            _ = press([.char("j")], on: &model)
+            if model.selectedQuarantineIndex == before { break }
+        }
+        _ = press([.char("R")], on: &model)
+        let question = model.prompt?.question ?? ""
+        #expect(question.contains("job 00000007 goes back to the queue with its tries reset to 0/3"))
+        let note = "  Use shlex.quote, not \"'\" + s + \"'\"; keep `run()` unchanged.  "
+        let typed = press(note.map { Key.char($0) } + [.enter], on: &model)
+        #expect(
+            typed == [
+                .send(
+                    .retryQuarantine(
+                        record.id, note: "Use shlex.quote, not \"'\" + s + \"'\"; keep `run()` unchanged."))
+            ])
+        _ = press([.char("R")], on: &model)
+        let canvas = ConsoleView.render(&model, size: Size(width: 80, height: 24), theme: Fixtures.probeTheme)
+        let screen = canvas.lines.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(screen.contains("goes back to the queue with its tries reset to 0/3; the record is deleted."))
+        #expect(screen.contains("note for the model"))
+        #expect(press([.esc], on: &model) == [])
+        #expect(model.prompt == nil)
+        #expect(model.status.text == "cancelled")
     }
 
     @Test func quarantineQuestionsSayWhatHappensToTheJob() {

@@ -28,6 +28,9 @@ public struct ConsoleOptions: Sendable {
     /// Runs `notify_command` (argv) with the notification's JSON on stdin and returns nil, or a
     /// message saying why it failed; the executable provides it, since the console spawns nothing.
     public var runNotifyCommand: (@Sendable (_ argv: [String], _ input: Data) async -> String?)?
+    /// Asks the engine (or, read-only, the watched store) for a job's transcript, patch and
+    /// stage history when its view or quarantine record opens; the console reads no store itself.
+    public var requestJobDetail: (@Sendable (JobID) async throws -> JobDetail)?
 
     public init(
         theme: Theme = .dark, otherThemes: [Theme] = Theme.builtins, readOnly: Bool = false,

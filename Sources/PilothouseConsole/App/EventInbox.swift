@@ -20,6 +20,8 @@ final class EventInbox: @unchecked Sendable {
     enum Item: Sendable {
         case event(EngineEvent)
         case outcome(CommandOutcome)
+        /// The answer to a `loadJobDetail` effect, transcript already laid out.
+        case jobDetail(JobID, JobDetailState.Load)
         case streamEnded
         case stop
     }

@@ -31,6 +31,7 @@ final class TerminalLoop {
     private var notifier: Notifier
     private let insideTmux: Bool
     private let runNotifyCommand: (@Sendable ([String], Data) async -> String?)?
+    private let requestJobDetail: (@Sendable (JobID) async throws -> JobDetail)?
     private var model: ConsoleModel
     private var lastCanvas: Canvas?
     private var pacer: FramePacer
@@ -58,6 +59,7 @@ final class TerminalLoop {
         self.notifier = Notifier(settings: options.notify)
         self.insideTmux = !(options.environment("TMUX") ?? "").isEmpty
         self.runNotifyCommand = options.runNotifyCommand
+        self.requestJobDetail = options.requestJobDetail
     }
 
     /// Runs until quit; the terminal is restored when this returns or throws.
@@ -167,6 +169,24 @@ final class TerminalLoop {
         case .redraw:
             backend.invalidate()
             lastCanvas = nil
+        case .loadJobDetail(let id):
+            let request = requestJobDetail
+            let inbox = self.inbox
+            Task {
+                let result: Result<JobDetail, JobDetailFailure>
+                if let request {
+                    do {
+                        result = .success(try await request(id))
+                    } catch {
+                        result = .failure(
+                            JobDetailFailure("could not read the transcript of \(id.short): \(error)"))
+                    }
+                } else {
+                    result = .failure(.unavailable)
+                }
+                // Laid out here, off the terminal thread: a transcript of megabytes takes a while.
+                inbox.post(.jobDetail(id, JobDetailState.Load(result)))
+            }
         case .editPatch(let id, let diff):
             let outcome = backend.suspended { PatchEditor.edit(diff, of: id, environment: environment) }
             lastCanvas = nil
@@ -217,6 +237,7 @@ final class TerminalLoop {
                 events.append(event)
                 notifier.observe(event, at: Date(), looking: looking)
             case .outcome(let outcome): events.append(.commandCompleted(outcome))
+            case .jobDetail(let id, let load): model.receiveJobDetail(id, load: load)
             case .streamEnded:
                 model.apply(contentsOf: events)
                 events.removeAll()

@@ -143,14 +143,15 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
         case .pageDown: "Scroll down a page"
         case .pageUp: "Scroll up a page"
         case .open:
-            "Open the selection: a job's waiting patch or its job view (stages, waits, model calls), an approval's diff, a quarantine record"
+            "Open the selection: a job's waiting patch or its job view (stages, waits, model calls, transcript), an approval's diff, a quarantine record (with its job's patch or attempts)"
         case .back: "Close the diff, record, help or prompt; clear marks"
-        case .filter: "Filter jobs: words match the title; state:NAME, p0…p3, cat:NAME, stage:NAME"
+        case .filter:
+            "Filter jobs: words match the title; state:NAME, p0…p3, cat:NAME, stage:NAME. In the job view: search the transcript"
         case .command: "Command palette: run any action by name, or `budget run|day AMOUNT|none`"
         case .mark: "Mark the job for a batch action; in the diff viewer, exclude or include the hunk"
         case .sort: "Sort jobs by priority, state, newest or title"
-        case .nextHunk: "Next hunk"
-        case .previousHunk: "Previous hunk"
+        case .nextHunk: "Next hunk; in the job view, the next match of the search"
+        case .previousHunk: "Previous hunk; in the job view, the previous match of the search"
         case .comment:
             "Comment on the line (or the marked range); r sends the comments to the model with the reason"
         case .markRange: "Mark the start of a range of lines to comment on, or clear the mark"
@@ -161,7 +162,7 @@ public enum ConsoleAction: String, CaseIterable, Hashable, Sendable {
         case .approve: "Approve the patch (only the included hunks when some are excluded)"
         case .reject: "Reject the patch; asks for a reason"
         case .retry:
-            "Retry the job, or the quarantined record (says what happens to its job, asks to confirm)"
+            "Retry the job, or the quarantined record (says what happens to its job; type an optional note for the model, enter retries)"
         case .cancel: "Cancel the job (asks to confirm)"
         case .pause: "Pause the job, or resume it when paused"
         case .pauseEngine: "Pause the engine (no new work is claimed), or resume it"

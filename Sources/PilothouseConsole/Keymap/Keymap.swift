@@ -117,10 +117,13 @@ public struct Keymap: Hashable, Sendable {
         text += """
             ## Prompts
 
-            `/` (filter), `:` (command palette), `r` (reject reason) and `c` in the diff viewer (a
-            comment on the line, or on the range marked with `v`) open a prompt on the status
-            line: type, `backspace` to delete, `enter` to accept, `esc` to cancel. The filter applies
-            as you type. Confirmations (cancel, drop, quit while jobs run) take `y`; any other key
+            `/` (filter; in the job view, a search of the transcript), `:` (command palette), `r`
+            (reject reason), `R` on a quarantined record (an optional note for the model, under the
+            question saying what happens to the job) and `c` in the diff viewer (a comment on the
+            line, or on the range marked with `v`) open a prompt on the status line: type,
+            `backspace` to delete, `enter` to accept, `esc` to cancel. The filter applies as you
+            type; a transcript search runs on `enter`, then `n`/`N` move between its matches.
+            Confirmations (cancel, release, drop, quit while jobs run) take `y`; any other key
             cancels.
 
             ## Remapping

@@ -11,4 +11,7 @@ public enum ConsoleEffect: Hashable, Sendable {
     /// Open this waiting patch in `$VISUAL`/`$EDITOR` (the terminal is handed over meanwhile)
     /// and send the edit back as `.editPatch` if the operator changed it.
     case editPatch(JobID, Data)
+    /// Ask the engine for this job's transcript, patch and stage history (`JobDetail`) and hand
+    /// the answer to `ConsoleModel.receiveJobDetail`.
+    case loadJobDetail(JobID)
 }

@@ -49,7 +49,7 @@ extension ConsoleModel {
         case .pageUp: moveSelection(by: -max(1, pageSizes[focus] ?? 10))
         case .top: moveSelection(to: 0)
         case .bottom: moveSelection(to: .max)
-        case .open: open()
+        case .open: return open()
         case .back: back()
         case .filter: prompt = Prompt(purpose: .filter, text: filterText)
         case .command: prompt = Prompt(purpose: .command)
@@ -89,6 +89,12 @@ extension ConsoleModel {
             return []
         }
         switch (current, action) {
+        case (.job(let id, _), .filter):
+            prompt = Prompt(purpose: .transcriptSearch(id))
+            return []
+        case (.job(let id, _), .nextHunk), (.job(let id, _), .previousHunk):
+            stepMatch(in: id, by: action == .nextHunk ? 1 : -1)
+            return []
         case (_, .back), (_, .open), (.help, .help), (.help, .quit):
             overlay = nil
             return []
@@ -273,28 +279,95 @@ extension ConsoleModel {
         }
     }
 
-    private mutating func open() {
+    private mutating func open() -> [ConsoleEffect] {
         switch focus {
         case .jobs:
-            guard let job = selectedJob else { return }
+            guard let job = selectedJob else { return [] }
             if let request = approval(for: job.id) {
                 openDiff(request)
             } else {
                 overlay = .job(job.id, top: 0)
-                status = StatusMessage("job \(job.id.short): stages, waits and model calls; esc closes")
+                status = StatusMessage(
+                    "job \(job.id.short): stages, waits, model calls and transcript; / searches, esc closes")
+                return loadDetail(of: job.id)
             }
         case .approvals:
             guard let request = selectedApproval else {
                 status = StatusMessage("no patch is waiting for approval")
-                return
+                return []
             }
             openDiff(request)
         case .quarantine:
-            guard let record = selectedQuarantine else { return }
+            guard let record = selectedQuarantine else { return [] }
             overlay = .quarantineRecord(record.id, top: 0)
+            if let id = record.jobID { return loadDetail(of: id) }
         case .beads, .gauges:
             break
         }
+        return []
+    }
+
+    /// Asks the engine for the job's transcript, patch and stage history; the view shows
+    /// "loading…" until `receiveJobDetail` brings them.
+    private mutating func loadDetail(of id: JobID) -> [ConsoleEffect] {
+        jobDetail = JobDetailState(jobID: id)
+        return [.loadJobDetail(id)]
+    }
+
+    /// Runs a transcript search and shows its first match at or after the rows on screen.
+    private mutating func search(_ query: String, in id: JobID) {
+        guard var state = jobDetail, state.jobID == id, let document = state.document else {
+            status = StatusMessage(
+                "the transcript has not arrived yet; search again in a moment", tone: .error)
+            return
+        }
+        guard !query.isEmpty else {
+            state.search = nil
+            jobDetail = state
+            status = StatusMessage("search cleared")
+            return
+        }
+        var search = TranscriptSearch(query: query, in: document)
+        guard !search.matches.isEmpty else {
+            state.search = search
+            jobDetail = state
+            status = StatusMessage("no match for '\(query)' in the transcript", tone: .error)
+            return
+        }
+        let start = jobs[id].map { JobView.transcriptStart($0, model: self) } ?? 0
+        var top = 0
+        if case .job(_, let row) = overlay { top = row }
+        search.current = search.firstMatch(fromLine: max(0, top - start))
+        state.search = search
+        jobDetail = state
+        showCurrentMatch(in: id)
+    }
+
+    /// `n`/`N` in the job view: the next or previous match, wrapping around.
+    private mutating func stepMatch(in id: JobID, by step: Int) {
+        guard var state = jobDetail, state.jobID == id, var search = state.search, !search.matches.isEmpty
+        else {
+            status = StatusMessage("/ searches the transcript; n and N then move between matches")
+            return
+        }
+        let count = search.matches.count
+        search.current = ((search.current + step) % count + count) % count
+        state.search = search
+        jobDetail = state
+        showCurrentMatch(in: id)
+    }
+
+    /// Scrolls the job view so the current match is a few rows below the top.
+    private mutating func showCurrentMatch(in id: JobID) {
+        guard let search = jobDetail?.search, let match = search.currentMatch, let job = jobs[id] else {
+            return
+        }
+        let start = JobView.transcriptStart(job, model: self)
+        overlay = .job(id, top: max(0, start + match.line - 3))
+        let more = search.truncated ? "+" : ""
+        status = StatusMessage(
+            "match \(search.current + 1) of \(search.matches.count)\(more) for '\(search.query)'; n/N next/previous"
+        )
     }
 
     mutating func openDiff(_ request: ApprovalRequest) {
@@ -384,10 +457,11 @@ extension ConsoleModel {
         if focus == .quarantine || isShowingRecord {
             guard let record = selectedQuarantine else { return [] }
             overlay = nil
-            confirmation = Confirmation(
-                question: QuarantineConsequence.question(
-                    .retry, record: record, job: record.jobID.flatMap { jobs[$0] }),
-                effects: [.send(.retryQuarantine(record.id))])
+            prompt = Prompt(
+                purpose: .retryNote(
+                    record.id,
+                    question: QuarantineConsequence.retryPrompt(
+                        record: record, job: record.jobID.flatMap { jobs[$0] })))
             return []
         }
         let targets =
@@ -500,6 +574,12 @@ extension ConsoleModel {
             return send(ids.map { rejection($0, reason: reason) })
         case .lineComment(let id, let rows):
             return saveComment(prompt.text, on: rows, of: id)
+        case .transcriptSearch(let id):
+            search(prompt.text, in: id)
+            return []
+        case .retryNote(let id, _):
+            let note = prompt.text.trimmingCharacters(in: .whitespaces)
+            return send([.retryQuarantine(id, note: note.isEmpty ? nil : note)])
         case .command:
             return runCommand(prompt.text)
         }
@@ -608,6 +688,8 @@ extension Overlay {
         case .pageDown: top + 10
         case .pageUp: max(0, top - 10)
         case .top: 0
+        // Past the end; the view clamps it to the last page and writes that back.
+        case .bottom: Int(Int32.max)
         default: nil
         }
     }

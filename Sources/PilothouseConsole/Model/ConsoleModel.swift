@@ -66,6 +66,9 @@ public struct ConsoleModel: Sendable {
     public internal(set) var confirmation: Confirmation?
     public internal(set) var overlay: Overlay?
     public internal(set) var diff: DiffViewState?
+    /// Transcript, patch and stage history of the job whose view or quarantine record is open,
+    /// asked of the engine when it opened; a result for another job is ignored.
+    var jobDetail: JobDetailState?
     /// Line comments written in the diff viewer and not sent yet, per job.
     public internal(set) var reviewDrafts: [JobID: ReviewDraft] = [:]
     public internal(set) var status: StatusMessage
@@ -235,6 +238,17 @@ public struct ConsoleModel: Sendable {
 
     private static func stats(of diff: Data) -> DiffStats? {
         (try? UnifiedDiff(parsing: diff))?.stats
+    }
+
+    /// Takes the engine's answer to `ConsoleEffect.loadJobDetail`, if it is still wanted.
+    public mutating func receiveJobDetail(_ id: JobID, _ result: Result<JobDetail, JobDetailFailure>) {
+        receiveJobDetail(id, load: JobDetailState.Load(result))
+    }
+
+    /// The same with the transcript already laid out, which the app does off the terminal thread.
+    mutating func receiveJobDetail(_ id: JobID, load: JobDetailState.Load) {
+        guard jobDetail?.jobID == id else { return }
+        jobDetail?.load = load
     }
 
     // MARK: The job list

@@ -9,6 +9,11 @@ public struct Prompt: Hashable, Sendable {
         case rejectReason([JobID])
         /// A comment on these rows of the open diff.
         case lineComment(JobID, rows: ClosedRange<Int>)
+        /// A search in the open job view's transcript.
+        case transcriptSearch(JobID)
+        /// Retrying a quarantine record: `question` says what happens to its job; the text is
+        /// an optional note for the model, and enter retries.
+        case retryNote(JobID, question: String)
     }
 
     public var purpose: Purpose
@@ -19,6 +24,13 @@ public struct Prompt: Hashable, Sendable {
         self.text = text
     }
 
+    /// What the prompt decides, shown above the status line while it is open (the retry
+    /// question says what happens to the job, which no status line of 80 columns can hold).
+    public var question: String? {
+        if case .retryNote(_, let question) = purpose { return question }
+        return nil
+    }
+
     public var label: String {
         switch purpose {
         case .filter: "/"
@@ -27,6 +39,8 @@ public struct Prompt: Hashable, Sendable {
             ids.count == 1 ? "reject \(ids[0].short), reason: " : "reject \(ids.count) jobs, reason: "
         case .lineComment(_, let rows):
             rows.count == 1 ? "comment: " : "comment on \(rows.count) rows: "
+        case .transcriptSearch: "search the transcript: "
+        case .retryNote: "note for the model (optional; enter retries, esc cancels): "
         }
     }
 }

@@ -5,6 +5,16 @@ import PilothouseCore
 enum QuarantineConsequence {
     enum Action { case retry, release, drop }
 
+    /// The retry question: as `question` but answered with enter (and an optional note for the
+    /// model) rather than `y/n`.
+    static func retryPrompt(record: QuarantineRecord, job: Job?) -> String {
+        var text = question(.retry, record: record, job: job)
+        if text.hasSuffix(" y/n") { text.removeLast(4) }
+        return text
+            + (job == nil
+                ? " enter retries, esc cancels" : " A note typed below goes to the model with the retry.")
+    }
+
     static func question(_ action: Action, record: QuarantineRecord, job: Job?) -> String {
         let what = "quarantined record \(record.id.short) (\(record.reason))"
         guard let job else {

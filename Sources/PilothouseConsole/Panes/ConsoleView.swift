@@ -52,19 +52,26 @@ public enum ConsoleView {
         }
         switch model.overlay {
         case .help(let top):
-            HelpOverlay.render(
+            let shown = HelpOverlay.render(
                 keymap: keymap, readOnly: model.readOnly, top: top, into: &canvas, area: main, theme: theme)
+            model.overlay = .help(top: shown)
         case .quarantineRecord(let id, let top):
             if let record = model.quarantine.first(where: { $0.id == id }) {
-                QuarantineRecordOverlay.render(
+                let shown = QuarantineRecordOverlay.render(
                     record, model: model, top: top, into: &canvas, area: main, theme: theme)
+                model.overlay = .quarantineRecord(id, top: shown)
             }
         case .job(let id, let top):
             if let job = model.jobs[id] {
-                JobView.render(job, model: model, top: top, into: &canvas, area: main, theme: theme)
+                let shown = JobView.render(
+                    job, model: model, top: top, into: &canvas, area: main, theme: theme)
+                model.overlay = .job(id, top: shown)
             }
         case nil:
             break
+        }
+        if let question = model.prompt?.question {
+            PromptQuestion.render(question, theme: theme, into: &canvas, above: rows[2])
         }
         StatusBar.render(model, theme: theme, into: &canvas, row: rows[2])
         return canvas

@@ -2,16 +2,18 @@ import PilothouseCore
 
 /// Views drawn over the panes: the key help and a quarantined record in full.
 enum HelpOverlay {
+    /// Returns the first row shown (`top` clamped), which the view writes back.
+    @discardableResult
     static func render(
         keymap: Keymap, readOnly: Bool, top: Int, into canvas: inout Canvas, area: Rect, theme: Theme
-    ) {
+    ) -> Int {
         let lines = keymap.helpLines(readOnly: readOnly)
         let rect = Layout.centered(
             Size(width: min(96, area.width - 4), height: min(lines.count + 2, area.height - 2)), in: area)
         let inner = PaneFrame.draw(
             &canvas, rect, pane: nil, title: "Keys", focused: true, theme: theme,
             note: "esc closes · j/k scroll")
-        guard inner.height > 0 else { return }
+        guard inner.height > 0 else { return top }
         let start = min(max(0, top), max(0, lines.count - inner.height))
         let keyWidth = 18
         for (i, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
@@ -29,19 +31,22 @@ enum HelpOverlay {
                 break
             }
         }
+        return start
     }
 }
 
 enum QuarantineRecordOverlay {
+    /// Returns the first row shown (`top` clamped), which the view writes back.
+    @discardableResult
     static func render(
         _ record: QuarantineRecord, model: ConsoleModel, top: Int, into canvas: inout Canvas, area: Rect,
         theme: Theme
-    ) {
+    ) -> Int {
         let rect = area.inset(top: 1, left: 2, bottom: 1, right: 2)
         let inner = PaneFrame.draw(
             &canvas, rect, pane: nil, title: "Quarantined \(record.id.short)", focused: true, theme: theme,
             note: "R retry · u release · d drop · esc close")
-        guard inner.height > 0, inner.width > 4 else { return }
+        guard inner.height > 0, inner.width > 4 else { return top }
         let width = inner.width - 2
         var lines: [(String, ThemeRole)] = [
             ("reason   \(record.reason.rawValue)", .error),
@@ -77,12 +82,97 @@ enum QuarantineRecordOverlay {
                 for line in right { lines.append((line.text, line.role)) }
             }
         }
+        lines += jobEvidence(record, model: model, width: width)
         let start = min(max(0, top), max(0, lines.count - inner.height))
         for (i, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
             canvas.put(
                 line.0, x: inner.x + 1, y: inner.y + i, style: theme[line.1], clip: inner, overflow: .ellipsis
             )
         }
+        return start
+    }
+
+    /// The job's side of the evidence, from the `JobDetail` asked for when the record opened:
+    /// the patch with offending files and lines marked (policy records), or the last attempts'
+    /// failures side by side (test and `max_attempts` records).
+    static func jobEvidence(_ record: QuarantineRecord, model: ConsoleModel, width: Int) -> [(
+        String, ThemeRole
+    )] {
+        let patchRecord = QuarantineEvidence.patchReasons.contains(record.reason)
+        let attemptRecord = QuarantineEvidence.attemptReasons.contains(record.reason)
+        guard patchRecord || attemptRecord, let jobID = record.jobID else { return [] }
+        var lines: [(String, ThemeRole)] = [("", .normal)]
+        guard let state = model.jobDetail, state.jobID == jobID else { return [] }
+        switch state.load {
+        case .loading:
+            return lines + [("asking the engine for the job's patch and attempts…", .muted)]
+        case .failed(let message):
+            return lines + [(message, .error)]
+        case .loaded(let detail, _, let patch):
+            if patchRecord {
+                guard let patch else {
+                    lines.append(
+                        (
+                            detail.patch == nil
+                                ? "the job has no stored patch (one carrying a blocked secret is never stored): the findings above are the evidence"
+                                : "the job's stored patch does not parse; see it with pilothouse jobs show",
+                            .muted
+                        ))
+                    return lines
+                }
+                lines.append(("the job's patch (redacted; ▶ marks what the findings name):", .title))
+                lines += QuarantineEvidence.markedPatch(patch, for: record).map { ($0.text, $0.role) }
+            } else {
+                let columns = QuarantineEvidence.attemptColumns(detail.stageHistory)
+                guard !columns.isEmpty else {
+                    lines.append(("no failed stage is recorded for the job's attempts", .muted))
+                    return lines
+                }
+                lines.append(("the last attempts' failures, oldest first:", .title))
+                lines += sideBySide(columns, width: width)
+            }
+            return lines
+        }
+    }
+
+    /// Columns of wrapped text joined with ` │ `; stacked when a column would be narrower
+    /// than 24 cells.
+    static func sideBySide(_ columns: [(title: String, lines: [String])], width: Int) -> [(String, ThemeRole)]
+    {
+        let count = columns.count
+        let columnWidth = (width - 3 * (count - 1)) / max(1, count)
+        if columnWidth < 24 {
+            return columns.flatMap { column in
+                [(column.title, ThemeRole.accent)]
+                    + column.lines.flatMap { wrap($0, width: width) }.map { ($0, ThemeRole.normal) }
+            }
+        }
+        let wrapped = columns.map { column in column.lines.flatMap { wrap($0, width: columnWidth) } }
+        var rows: [(String, ThemeRole)] = [
+            (columns.map { Format.fit($0.title, columnWidth) }.joined(separator: " │ "), .accent)
+        ]
+        for i in 0..<(wrapped.map(\.count).max() ?? 0) {
+            let cells = wrapped.map { Format.fit(i < $0.count ? $0[i] : "", columnWidth) }
+            rows.append((cells.joined(separator: " │ "), .normal))
+        }
+        return rows
+    }
+
+    /// Wraps prose at spaces (a word longer than `width` is cut).
+    static func wrapWords(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if TextWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.flatMap { TextWidth.of($0) > width ? wrap($0, width: width) : [$0] }
     }
 
     /// Hard-wraps each line of `text` at `width` columns (payloads are code and logs, where
@@ -165,6 +255,21 @@ enum HeaderBar {
         return "\(shown) jobs/min · drains in \(Format.duration(milliseconds: Int64(seconds * 1000)))"
     }
 }
+/// A prompt's question (what retrying a record does to its job), wrapped onto up to three rows
+/// just above the status line, so it is read in full before enter.
+enum PromptQuestion {
+    static func render(_ question: String, theme: Theme, into canvas: inout Canvas, above row: Rect) {
+        let width = max(1, row.width - 2)
+        let lines = Array(QuarantineRecordOverlay.wrapWords(question, width: width).prefix(3))
+        for (i, line) in lines.enumerated() {
+            let band = Rect(x: row.x, y: row.y - lines.count + i, width: row.width, height: 1)
+            canvas.fill(band, style: theme[.statusLine])
+            canvas.put(
+                " " + line, x: band.x, y: band.y, style: theme.style(.warn, on: .statusLine), clip: band)
+        }
+    }
+}
+
 /// The bottom row: a prompt or confirmation while one is open, otherwise the last outcome or
 /// notice, with the most useful keys on the right.
 enum StatusBar {
@@ -178,9 +283,13 @@ enum StatusBar {
             return
         }
         if let prompt = model.prompt {
+            // A long label gives way so at least 24 columns stay for typing.
+            var label = " " + prompt.label
+            if TextWidth.of(label) > row.width - 24 {
+                label = TextWidth.truncate(label, to: max(8, row.width - 24))
+            }
             let x = canvas.put(
-                " " + prompt.label, x: row.x, y: row.y, style: theme.style(.accent, on: .statusLine),
-                clip: row)
+                label, x: row.x, y: row.y, style: theme.style(.accent, on: .statusLine), clip: row)
             // Long input scrolls left so the cursor end stays visible.
             let room = max(1, row.maxX - x - 1)
             var text = prompt.text

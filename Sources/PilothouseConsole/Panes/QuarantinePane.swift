@@ -55,14 +55,30 @@ enum ApprovalsPane {
         top previousTop: Int
     ) -> Int {
         let count = model.approvals.count
-        let inner = PaneFrame.draw(
-            &canvas, rect, pane: .approvals, title: "Approvals \(count)", focused: focused, theme: theme,
-            note: count > 0 && focused ? "enter a r" : nil)
-        guard inner.height > 0, inner.width > 0 else { return 0 }
+        let queue = model.gauges.mergeQueue
+        let frame = PaneFrame.draw(
+            &canvas, rect, pane: .approvals,
+            title: "Approvals \(count)"
+                + (queue.entries.isEmpty ? "" : " · merge queue \(queue.entries.count)"),
+            focused: focused, theme: theme, note: count > 0 && focused ? "enter a r" : nil)
+        guard frame.height > 0, frame.width > 0 else { return 0 }
+        // The merge queue takes the bottom rows (all of them when nothing waits for approval).
+        var inner = frame
+        if !queue.entries.isEmpty {
+            let rows = count == 0 ? frame.height : min(queue.entries.count + 1, max(2, frame.height / 2))
+            inner.height = frame.height - rows
+            MergeQueueView.render(
+                queue, now: model.now, into: &canvas,
+                rect: Rect(x: frame.x, y: frame.y + inner.height, width: frame.width, height: rows),
+                theme: theme)
+        }
         guard count > 0 else {
-            PaneFrame.empty(&canvas, inner, "no patch awaits approval", theme: theme)
+            if queue.entries.isEmpty {
+                PaneFrame.empty(&canvas, inner, "no patch awaits approval", theme: theme)
+            }
             return 0
         }
+        guard inner.height > 0 else { return previousTop }
         let top = ListWindow.top(
             selected: model.selectedApprovalIndex, previousTop: previousTop, height: inner.height,
             count: count)

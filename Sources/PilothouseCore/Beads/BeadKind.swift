@@ -27,6 +27,14 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     /// An operator replaced a waiting patch with an edit of it.
     public static let patchEdited: BeadKind = "patch_edited"
     public static let merged: BeadKind = "merged"
+    /// An approved job entered the merge queue.
+    public static let queueEntered: BeadKind = "queue_entered"
+    /// The merge queue built a candidate tree (integration tip + a batch) and tests it.
+    public static let queueTesting: BeadKind = "queue_testing"
+    /// The result of testing a candidate tree (or the remembered result of that tree).
+    public static let queueTested: BeadKind = "queue_tested"
+    /// The merge queue sent a job back (conflict, or tests failed on the candidate tree).
+    public static let queueSentBack: BeadKind = "queue_sent_back"
     public static let quarantined: BeadKind = "quarantined"
     public static let quarantineReleased: BeadKind = "quarantine_released"
     public static let quarantineDropped: BeadKind = "quarantine_dropped"

@@ -21,7 +21,9 @@ public enum OperatorCommand: Sendable, Hashable, Codable, CustomStringConvertibl
     case pauseEngine
     case resumeEngine
     case releaseQuarantine(JobID)
-    case retryQuarantine(JobID)
+    /// Requeues the record's job with fresh tries; a `note` reaches the model in the next
+    /// attempt's prompt as a reject reason would.
+    case retryQuarantine(JobID, note: String? = nil)
     case dropQuarantine(JobID, reason: String)
     /// Sets (or with `nil` removes) an enforced budget for `scope` (`run`, `day`, `job`).
     case setBudget(scope: String, limit: Money?)
@@ -42,7 +44,8 @@ public enum OperatorCommand: Sendable, Hashable, Codable, CustomStringConvertibl
         case .pauseEngine: "pause engine"
         case .resumeEngine: "resume engine"
         case .releaseQuarantine(let id): "release \(id.short)"
-        case .retryQuarantine(let id): "retry record \(id.short)"
+        case .retryQuarantine(let id, let note):
+            note?.isEmpty == false ? "retry record \(id.short) with a note" : "retry record \(id.short)"
         case .dropQuarantine(let id, _): "drop \(id.short)"
         case .setBudget(let scope, let limit): "set \(scope) budget to \(limit?.description ?? "none")"
         }

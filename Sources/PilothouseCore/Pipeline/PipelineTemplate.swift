@@ -59,7 +59,9 @@ public struct PipelineTemplate: Sendable, Hashable, Codable {
             StageSpec(.review, dependsOn: [.check], timeoutSeconds: 300, role: "reviewer"),
             StageSpec(.test, dependsOn: [.check], timeoutSeconds: 900),
             StageSpec(.approve, dependsOn: [.review, .test], timeoutSeconds: 0, maxRetries: 0),
-            StageSpec(.merge, dependsOn: [.approve], timeoutSeconds: 120),
+            // No deadline: a merge waits its turn in the merge queue, and the work it waits for is
+            // bounded by the test command's and git's own timeouts.
+            StageSpec(.merge, dependsOn: [.approve], timeoutSeconds: 0),
         ])
 
     public func spec(_ name: StageName) -> StageSpec? { stages.first { $0.name == name } }

@@ -11,6 +11,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var workspace = WorkspaceSection()
     public var policy = PolicySection()
     public var test = TestSection()
+    public var mergeQueue = MergeQueueSection()
     public var redaction = RedactionSection()
     public var limits = InputLimits()
     public var agents: [String: AgentSettings] = [:]
@@ -62,6 +63,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         }
         try config.engine.read(&reader, baseDirectory: (path as NSString).deletingLastPathComponent)
         try parseWorkspaceSections(&reader, into: &config)
+        try MergeQueueSection.read(&reader, into: &config.mergeQueue)
         try GatewayConfig.read(&reader, into: &config.gateway)
         try ConsoleSettings.read(&reader, into: &config.console)
         try RetentionSettings.read(&reader, into: &config.retention)

@@ -84,8 +84,8 @@ extension Engine {
             return "engine running"
         case .releaseQuarantine(let recordID):
             return try releaseQuarantine(recordID, resetAttempts: false)
-        case .retryQuarantine(let recordID):
-            return try releaseQuarantine(recordID, resetAttempts: true)
+        case .retryQuarantine(let recordID, let note):
+            return try releaseQuarantine(recordID, resetAttempts: true, note: note)
         case .dropQuarantine(let recordID, let reason):
             let record = try store.dropQuarantineRecord(
                 try store.resolveQuarantineRecord(recordID.rawValue).id, reason: reason)
@@ -167,13 +167,17 @@ extension Engine {
         start(resumed, resuming: true, approvedHunks: hunks)
     }
 
-    private func releaseQuarantine(_ recordID: JobID, resetAttempts: Bool) throws -> String {
+    private func releaseQuarantine(_ recordID: JobID, resetAttempts: Bool, note: String? = nil) throws
+        -> String
+    {
         let record = try store.resolveQuarantineRecord(recordID.rawValue)
-        try store.releaseQuarantineRecord(record.id, resetAttempts: resetAttempts)
+        let noted = try store.releaseQuarantineRecord(record.id, resetAttempts: resetAttempts, note: note)
         publish(.quarantineRemoved(record.id))
         if let jobID = record.jobID { publishJob(jobID) } else { publishNewBeads() }
-        return record.jobID.map { "released \(record.id.short); job \($0.short) queued again" }
-            ?? "released \(record.id.short)"
+        return record.jobID.map {
+            "released \(record.id.short); job \($0.short) queued again"
+                + (noted ? " with your note for the model" : "")
+        } ?? "released \(record.id.short)"
     }
 
     private func requireJob(_ id: JobID) throws -> Job {

@@ -225,6 +225,13 @@ extension Engine {
             }
         case .needsRebase(let message):
             try store.finishMerge(id, to: .needsRebase, message: message)
+        case .sentBack(let back):
+            // Out of attempts, a conflict waits for the operator in `needs_rebase`; a patch
+            // that keeps failing on the candidate tree fails.
+            let retried = try store.sendBackFromMergeQueue(
+                id, feedback: back.feedback, message: "merge queue: \(back.message)",
+                finalState: back.reason == .conflict ? .needsRebase : .failed)
+            if !retried, back.reason == .testsFailed { summary.failed.insert(id) }
         case .modelUnavailable(let message):
             try store.requeueRefundingAttempt(id, message: "\(stage) waits for a model: \(message)")
         case .storageFull(let message):

@@ -28,6 +28,10 @@ final class EventHub: Sendable {
         for continuation in current { continuation.yield(event) }
     }
 
+    /// An engine that goes away ends its subscribers' streams: a console or `run --json`
+    /// writer waiting on them would otherwise wait for ever (and keep its task in memory).
+    deinit { finish() }
+
     func finish() {
         let current = subscribers.withLock { subscribers in
             defer { subscribers.removeAll() }

@@ -2,11 +2,12 @@ import Foundation
 import PilothouseCore
 
 /// `merge`: commits the approved patch on the job branch with `Pilothouse-Job:` and
-/// `Pilothouse-Bead:` trailers and merges it into the integration branch (see
+/// `Pilothouse-Bead:` trailers and hands it to the merge queue, which merges it into the
+/// integration branch once a candidate tree containing it passed the tests (see `MergeQueue`;
 /// `IntegrationMerger` for how the operator's checkout is left alone and why a crash between
 /// commit and merge is harmless). With partial approval, only the chosen hunks are committed.
 public struct MergeStage: PipelineStage {
-    public let merger: IntegrationMerger
+    public let queue: MergeQueue
     public let retention: WorktreeRetention
     /// The bead that authorised the merge (usually the approval), for the trailer. When nil or
     /// returning nil, the trailer names the job's attempt instead.
@@ -14,13 +15,20 @@ public struct MergeStage: PipelineStage {
     /// Pushes (and opens a pull request) after each merge when configured.
     public let publisher: IntegrationPublisher?
 
+    public var merger: IntegrationMerger { queue.merger }
+
+    /// - Parameter queue: the engine's one merge queue; nil: a queue of this stage's own that
+    ///   merges without testing candidates (stage tests).
     public init(
         worktrees: WorktreeManager, settings: WorkspaceSection, integrationBranch: String,
-        approvalBead: (@Sendable (JobID) async -> String?)? = nil
+        approvalBead: (@Sendable (JobID) async -> String?)? = nil, queue: MergeQueue? = nil
     ) {
-        self.merger = IntegrationMerger(
-            worktrees: worktrees, integrationBranch: integrationBranch,
-            allowCheckedOutMerge: settings.allowCheckedOutMerge)
+        self.queue =
+            queue
+            ?? MergeQueue(
+                merger: IntegrationMerger(
+                    worktrees: worktrees, integrationBranch: integrationBranch,
+                    allowCheckedOutMerge: settings.allowCheckedOutMerge))
         self.retention = settings.retention
         self.approvalBead = approvalBead
         self.publisher = settings.pushRemote.map { remote in
@@ -45,18 +53,31 @@ public struct MergeStage: PipelineStage {
         }
         let bead = await approvalBead?(job.id) ?? "\(job.id.rawValue)/attempt-\(context.attempt)"
         let trailers = [("Pilothouse-Job", job.id.rawValue), ("Pilothouse-Bead", bead)]
+        let verdict: MergeVerdict
         do {
             if let merge = try merger.existingMerge(of: job.id) {
+                await queue.recordRecovered(job.id, mergeCommit: merge)
                 try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
                 return .merged(commit: merge)
             }
             let commit = try merger.commitJob(job, diff: diff, base: patch.baseCommit, trailers: trailers)
-            let merge = try merger.merge(job, commit: commit, trailers: trailers)
+            verdict = await queue.merge(
+                MergeRequest(
+                    job: job, attempt: context.attempt, jobCommit: commit.commit,
+                    testedTree: Self.testsPassed(context) && context.approvedHunks == nil ? commit.tree : nil,
+                    trailers: trailers, recordBead: context.services.recordBead))
+        } catch {
+            throw Self.failure(error)
+        }
+        switch verdict {
+        case .merged(let landing):
             await context.services.recordBead(
-                .merged, "merged into \(merger.integrationBranch) as \(merge.prefix(12))",
+                .merged, "merged into \(merger.integrationBranch) as \(landing.mergeCommit.prefix(12))",
                 [
-                    "commit": commit, "merge": merge, "branch": merger.integrationBranch,
-                    "partial": "\(context.approvedHunks != nil)",
+                    "commit": landing.jobCommit, "merge": landing.mergeCommit,
+                    "branch": merger.integrationBranch,
+                    "partial": "\(context.approvedHunks != nil)", "tree": landing.candidateTree,
+                    "from": landing.previousTip, "to": landing.newTip, "batch_size": "\(landing.batchSize)",
                 ])
             try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
             if let publisher {
@@ -65,15 +86,25 @@ public struct MergeStage: PipelineStage {
                         step.succeeded ? "published" : "publish_failed", step.message, [:])
                 }
             }
-            return .merged(commit: merge)
-        } catch {
-            switch error {
-            case .conflict: throw .needsRebase(error.description)
-            case .busy, .checkoutDirty, .workspace, .io: throw .retryable(error.description)
-            case .patchDoesNotApply:
-                throw .quarantine(.patchDoesNotApply, message: error.description, payload: "")
-            default: throw .fatal(error.description)
-            }
+            return .merged(commit: landing.mergeCommit)
+        case .sentBack(let back): throw .sentBack(back)
+        case .failed(let error): throw Self.failure(error)
+        case .cancelled: throw .cancelled
+        }
+    }
+
+    /// Whether this attempt's `test` stage passed (on the job's worktree, i.e. the job commit's tree).
+    static func testsPassed(_ context: StageContext) -> Bool {
+        if case .tests(let summary)? = context.outputs[.test] { return summary.passed }
+        return false
+    }
+
+    static func failure(_ error: MergeError) -> StageFailure {
+        switch error {
+        case .conflict: .needsRebase(error.description)
+        case .busy, .checkoutDirty, .workspace, .io: .retryable(error.description)
+        case .patchDoesNotApply: .quarantine(.patchDoesNotApply, message: error.description, payload: "")
+        default: .fatal(error.description)
         }
     }
 
@@ -82,6 +113,7 @@ public struct MergeStage: PipelineStage {
     /// a change the integration branch already has.
     public func completedEarlier(_ job: Job) async -> StageOutput? {
         guard let merge = try? merger.existingMerge(of: job.id) else { return nil }
+        await queue.recordRecovered(job.id, mergeCommit: merge)
         try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
         return .merged(commit: merge)
     }

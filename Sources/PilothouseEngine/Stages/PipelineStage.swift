@@ -93,6 +93,9 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case budgetHold(scope: String, message: String = "")
     /// The merge conflicts with the integration branch.
     case needsRebase(String)
+    /// The merge queue returned the approved job (its patch conflicts with the new tip, or the
+    /// candidate tree failed the tests): it goes back to `implement` with the feedback.
+    case sentBack(MergeSendBack)
     /// Every model the stage may use is unavailable (circuits open): the job waits in the
     /// queue without spending an attempt, since nothing about it was wrong.
     case modelUnavailable(String)
@@ -107,6 +110,7 @@ public enum StageFailure: Error, Sendable, Equatable, CustomStringConvertible {
             .modelUnavailable(let message), .storageFull(let message):
             message
         case .quarantine(let reason, let message, _): "\(reason): \(message)"
+        case .sentBack(let back): back.message
         case .budgetHold(let scope, let message):
             message.isEmpty
                 ? "waiting for the \(scope) budget" : "waiting for the \(scope) budget: \(message)"

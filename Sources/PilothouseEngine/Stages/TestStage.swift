@@ -38,52 +38,26 @@ public struct TestStage: PipelineStage {
         guard let worktree = found else {
             throw .fatal(WorkspaceError.noWorktree(context.job.id).description)
         }
-        let environment = ProcessRunner.environment(allowing: settings.envAllowlist)
-        let configured =
-            settings.command
-            ?? (settings.detect
-                ? TestCommandDetector.detect(in: worktree.path, path: environment["PATH"]) : nil)
-        guard var argv = configured, !argv.isEmpty else {
+        let tests = TestRunner(settings: settings, network: network, redactor: redactor, runner: runner)
+        guard let outcome = try await tests.run(in: worktree.path) else {
             return .tests(TestSummary(passed: true, outputTail: TestStage.noCommandNote))
         }
-        if network == .deny {
-            do {
-                argv = try await NetworkIsolation.prefix(runner: runner) + argv
-            } catch {
-                throw .fatal(error.description)
-            }
-        }
-        let result: ProcessResult
-        do {
-            result = try await runner.run(
-                ProcessCommand(
-                    argv: argv, directory: worktree.path, environment: environment,
-                    timeout: .seconds(settings.timeoutSeconds), maxOutputBytes: settings.maxOutputBytes))
-        } catch {
-            throw .fatal("could not run the tests: \(error)")
-        }
-        if result.cancelled || Task.isCancelled { throw .cancelled }
-        let output = redactor.redact(result.output)
-        let counts = TestOutputParser.parse(output)
-        let millis = Int(result.duration.components.seconds * 1000)
-        let summary = TestSummary(
-            passed: result.succeeded, passedCount: counts?.passed, failedCount: counts?.failed,
-            durationMillis: millis, outputTail: String(output.suffix(4000)))
-        let countsText = counts.map { "\($0.passed) passed, \($0.failed) failed" } ?? "no counts recognised"
+        let summary = outcome.summary
+        let countsText = outcome.countsText
+        let output = outcome.output
         await context.services.recordBead(
-            result.succeeded ? "tests_passed" : "tests_failed",
-            "\(argv.joined(separator: " ")): \(countsText)",
+            outcome.passed ? "tests_passed" : "tests_failed", "\(outcome.command): \(countsText)",
             [
-                "command": argv.joined(separator: " "), "passed": counts.map { "\($0.passed)" } ?? "",
-                "failed": counts.map { "\($0.failed)" } ?? "", "duration_ms": "\(millis)",
-                "timed_out": "\(result.timedOut)",
+                "command": outcome.command, "passed": summary.passedCount.map { "\($0)" } ?? "",
+                "failed": summary.failedCount.map { "\($0)" } ?? "",
+                "duration_ms": "\(summary.durationMillis)", "timed_out": "\(outcome.timedOut)",
             ])
-        if result.timedOut {
+        if outcome.timedOut {
             throw .retryable(
                 "tests did not finish within \(settings.timeoutSeconds) s and were killed (\(countsText)); raise [test] timeout_seconds if they are just slow\n\(output.suffix(1500))"
             )
         }
-        guard result.succeeded else {
+        guard outcome.passed else {
             throw .fatal("tests failed (\(countsText)):\n\(output.suffix(1500))")
         }
         return .tests(summary)

@@ -205,12 +205,7 @@ extension Store {
                 text: stored(comment.text), comment: stored(comment.comment))
         }
         return try write { db in
-            guard
-                let job = try Row.fetchOne(
-                    db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]
-                )
-                .map(Store.job(from:))
-            else { throw StoreError.unknownJob(id.rawValue) }
+            let job = try Store.requireJob(id, in: db)
             let retry =
                 policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
                 && job.attempts < job.maxAttempts
@@ -281,28 +276,40 @@ extension Store {
         }
     }
 
-    /// Lets a quarantined job run again and removes its record.
-    public func releaseQuarantineRecord(_ recordID: JobID, resetAttempts: Bool) throws {
-        try write { db in
+    /// Lets a quarantined job run again and removes its record. A `note` (the operator's words
+    /// for the model, from `R` in the console or `quarantine retry --note`) becomes the job's
+    /// feedback, which the next `implement` prompt quotes as it quotes a reject reason, and is
+    /// kept on the release bead. Returns whether a note was kept for the job.
+    @discardableResult
+    public func releaseQuarantineRecord(_ recordID: JobID, resetAttempts: Bool, note: String? = nil) throws
+        -> Bool
+    {
+        let note = note.map { stored($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        return try write { db in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [recordID.rawValue]),
                 let record = Store.quarantineRecord(from: row)
             else { throw StoreError.unknownQuarantineRecord(recordID.rawValue) }
             try Store.settle(
-                record, message: resetAttempts ? "retried by operator" : "released by operator", in: db)
-            if let jobID = record.jobID,
+                record, message: resetAttempts ? "retried by operator" : "released by operator",
+                note: note, in: db)
+            guard let jobID = record.jobID,
                 let state = try String.fetchOne(
                     db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [jobID.rawValue]),
                 state == JobState.quarantined.rawValue
-            {
-                try Store.transition(db, jobID, to: .queued, message: "released from quarantine")
-                if resetAttempts {
-                    try db.execute(
-                        sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
-                        arguments: [jobID.rawValue])
-                }
+            else { return false }
+            try Store.transition(db, jobID, to: .queued, message: "released from quarantine")
+            if resetAttempts {
+                try db.execute(
+                    sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
+                    arguments: [jobID.rawValue])
             }
+            guard !note.isEmpty else { return false }
+            try db.execute(
+                sql: "UPDATE jobs SET feedback = ?, operator_patch = NULL WHERE id = ?",
+                arguments: [ReviewFeedback.text(reason: note, comments: []), jobID.rawValue])
+            return true
         }
     }
 
@@ -324,11 +331,16 @@ extension Store {
     }
 
     /// Removes a record that was released or retried, leaving the bead that says so.
-    private static func settle(_ record: QuarantineRecord, message: String, in db: Database) throws {
+    private static func settle(
+        _ record: QuarantineRecord, message: String, note: String = "", in db: Database
+    )
+        throws
+    {
         try db.execute(sql: "DELETE FROM quarantine WHERE id = ?", arguments: [record.id.rawValue])
+        var metadata = ["record": record.id.rawValue, "reason": record.reason.rawValue]
+        if !note.isEmpty { metadata["note"] = note }
         try Store.appendBead(
-            db, jobID: record.jobID, kind: .quarantineReleased, message: message,
-            metadata: ["record": record.id.rawValue, "reason": record.reason.rawValue])
+            db, jobID: record.jobID, kind: .quarantineReleased, message: message, metadata: metadata)
     }
 
     /// Sets or removes an enforced budget.

@@ -46,10 +46,19 @@ extension Store {
     }
 
     public func job(_ id: JobID) throws -> Job? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]).map(
-                Store.job(from:))
-        }
+        try read { db in try Store.job(id, in: db) }
+    }
+
+    /// The job inside the caller's transaction.
+    static func job(_ id: JobID, in db: Database) throws -> Job? {
+        try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]).map(
+            Store.job(from:))
+    }
+
+    /// The job inside the caller's transaction, or `unknownJob`.
+    static func requireJob(_ id: JobID, in db: Database) throws -> Job {
+        guard let job = try job(id, in: db) else { throw StoreError.unknownJob(id.rawValue) }
+        return job
     }
 
     /// Finds a job by its full id or by an unambiguous prefix or suffix, as operators type them.

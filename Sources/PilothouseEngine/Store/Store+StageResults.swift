@@ -86,17 +86,24 @@ extension Store {
 
     /// Every stage row of a job, newest attempt last.
     public func stageHistory(_ id: JobID) throws -> [StageProgress] {
-        try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM stage_results WHERE job_id = ? ORDER BY id", arguments: [id.rawValue]
-            ).map { row in
-                let status: String = row["status"]
-                let finished: Int64? = row["finished_at"]
-                return StageProgress(
-                    jobID: id, stage: StageName(row["stage"] as String), attempt: row["attempt"],
-                    status: status == "finished" ? .finished : status == "failed" ? .failed : .started,
-                    output: Store.decodeOutput(row["output"]), at: Store.date(finished ?? row["started_at"]))
-            }
+        try read { db in try stageHistory(id, in: db) }
+    }
+
+    /// `stageHistory(_:)` inside the caller's transaction; a failed stage's message is its
+    /// stored failure text.
+    func stageHistory(_ id: JobID, in db: Database) throws -> [StageProgress] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM stage_results WHERE job_id = ? ORDER BY id", arguments: [id.rawValue]
+        ).map { row in
+            let status: String = row["status"]
+            let finished: Int64? = row["finished_at"]
+            let output = Store.decodeOutput(row["output"])
+            var message = ""
+            if status == "failed", case .text(let text) = output { message = text }
+            return StageProgress(
+                jobID: id, stage: StageName(row["stage"] as String), attempt: row["attempt"],
+                status: status == "finished" ? .finished : status == "failed" ? .failed : .started,
+                output: output, message: message, at: Store.date(finished ?? row["started_at"]))
         }
     }
 

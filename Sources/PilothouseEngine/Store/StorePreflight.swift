@@ -17,26 +17,29 @@ enum StorePreflight {
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missing(path: path) }
         if isDirectory.boolValue { throw .notADatabase(path: path, detail: "it is a directory") }
 
+        // Sidecars first: a writer that appears after this look changes what the next ones see.
+        let sidecarsExisted = WALSidecars.exist(for: path)
         // Permission bits, not access(2): root may read and write anything, but a file the
         // operator made unreadable or read-only is a request to leave it alone.
         let attributes = try? manager.attributesOfItem(atPath: path)
         let mode = (attributes?[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
-        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-        guard mode & 0o400 != 0, let handle = FileHandle(forReadingAtPath: path) else {
+        guard mode & 0o400 != 0, let first = Look.take(path: path, sidecars: sidecarsExisted) else {
             throw .unreadable(path: path, mode: mode)
         }
-        let header = (try? handle.read(upToCount: 100)) ?? Data()
-        try? handle.close()
-        if header.isEmpty { throw .notADatabase(path: path, detail: "the file is empty") }
-        if header.count < 100 || Array(header.prefix(16)) != sqliteMagic {
+        if first.header.isEmpty { throw .notADatabase(path: path, detail: "the file is empty") }
+        if first.header.count < 100 || Array(first.header.prefix(16)) != sqliteMagic {
             throw .notADatabase(path: path, detail: "the file does not start with the SQLite header")
         }
-        let sidecarsExisted = WALSidecars.exist(for: path)
-        if !sidecarsExisted, let expected = recordedSize(header), size < expected {
-            // Without a -wal, the file alone is the database: shorter than its header says
-            // means cut off (a bad copy, a full disk), not a write in progress.
-            throw .notADatabase(
-                path: path, detail: "it is truncated: \(size) bytes of the \(expected) its header records")
+        if let expected = first.shortOf {
+            // Shorter than its header says: cut off (a bad copy, a full disk) — or another
+            // process checkpointing at this moment (header written, last pages not yet). Only
+            // a second look that agrees, with no writer seen, is a verdict.
+            let second = Look.take(path: path, sidecars: WALSidecars.exist(for: path))
+            if Look.isTruncated(first, second) {
+                throw .notADatabase(
+                    path: path,
+                    detail: "it is truncated: \(first.size) bytes of the \(expected) its header records")
+            }
         }
 
         let directory = (path as NSString).deletingLastPathComponent
@@ -101,6 +104,39 @@ enum StorePreflight {
             throw error
         } catch {
             throw StoreError(error, path: path)
+        }
+    }
+
+    /// One look at the file: whether `-wal`/`-shm` were beside it (looked at first), its size
+    /// and its first 100 bytes.
+    struct Look: Equatable {
+        var sidecars: Bool
+        var size: Int
+        var header: Data
+
+        static func take(path: String, sidecars: Bool) -> Look? {
+            let size =
+                (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+            defer { try? handle.close() }
+            return Look(sidecars: sidecars, size: size, header: (try? handle.read(upToCount: 100)) ?? Data())
+        }
+
+        /// The size the header records, when the file is shorter than that.
+        var shortOf: Int? {
+            guard header.count == 100, let expected = StorePreflight.recordedSize(header), size < expected
+            else {
+                return nil
+            }
+            return expected
+        }
+
+        /// Without a `-wal`, the file alone is the database, so shorter than its header says
+        /// means cut off. A writer shows itself as sidecars in either look, or as a size or
+        /// header that changed between the two (a checkpoint that ran in between).
+        static func isTruncated(_ first: Look, _ second: Look?) -> Bool {
+            guard let second, !first.sidecars, !second.sidecars else { return false }
+            return first == second && first.shortOf != nil
         }
     }
 }

@@ -120,6 +120,7 @@ enum StoreSchema {
         }
         registerEngineMigration(&migrator)
         registerGateway(&migrator)
+        registerMergeQueue(&migrator)
         return migrator
     }
 }

@@ -1,29 +1,43 @@
 import Foundation
 import PilothouseCore
 
-/// Commits a job's patch on its branch and merges it into the integration branch without
-/// touching the operator's checkout.
+/// The git plumbing of merging: commits a job's patch on its branch, builds merge commits onto
+/// any parent, and publishes a chain of them on the integration branch, without touching the
+/// operator's checkout. The merge queue (`MergeQueue`) decides what to merge and when.
 ///
-/// The merge is computed entirely in the object database: the job commit is built from a
-/// scratch index (`read-tree` + `apply --cached` + `write-tree` + `commit-tree`), the merge
-/// with `git merge-tree --write-tree`, and the branch moves with a compare-and-swap
-/// `update-ref`, so a concurrent merge makes this one retry instead of being lost. Only when
+/// Everything is computed in the object database: the job commit is built from a scratch index
+/// (`read-tree` + `apply --cached` + `write-tree` + `commit-tree`), each merge with
+/// `git merge-tree --write-tree` + `commit-tree`, and the branch moves with a compare-and-swap
+/// `update-ref`, so a concurrent move makes the queue rebuild instead of losing one. Only when
 /// the integration branch is checked out somewhere (usually the operator's main tree) does a
 /// working tree change, and then only if `[workspace] allow_checked_out_merge` is on and that
 /// tree is clean, by `git merge --ff-only` there.
 ///
 /// Every step is idempotent, so an engine killed between commit and merge neither loses nor
 /// duplicates the merge when it runs the stage again: the job commit is reused when its tree
-/// matches, and a job commit already contained in the integration branch counts as merged.
+/// matches, and a job whose merge ref is on the integration branch counts as merged.
 public struct IntegrationMerger: Sendable {
     public let worktrees: WorktreeManager
     public let integrationBranch: String
     public let allowCheckedOutMerge: Bool
 
+    /// Committer identity for commits Pilothouse makes, looked up once (`git var`): none when
+    /// the operator's own identity is configured, so merges are attributed as their other
+    /// commits are; otherwise Pilothouse's.
+    let identity: [String: String]
+
     public init(worktrees: WorktreeManager, integrationBranch: String, allowCheckedOutMerge: Bool = false) {
         self.worktrees = worktrees
         self.integrationBranch = integrationBranch
         self.allowCheckedOutMerge = allowCheckedOutMerge
+        let configured = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"])
+        self.identity =
+            configured?.status == 0
+            ? [:]
+            : [
+                "GIT_AUTHOR_NAME": "Pilothouse", "GIT_AUTHOR_EMAIL": "pilothouse@localhost",
+                "GIT_COMMITTER_NAME": "Pilothouse", "GIT_COMMITTER_EMAIL": "pilothouse@localhost",
+            ]
     }
 
     static func mergeRef(for job: JobID) -> String { "refs/pilothouse/merges/" + job.rawValue }
@@ -40,70 +54,143 @@ public struct IntegrationMerger: Sendable {
         return try isAncestor(recorded, of: try resolveIntegrationTip()) ? recorded : nil
     }
 
-    /// Commits `diff` (relative to `base`) on the job branch; returns the commit.
+    /// Commits `diff` (relative to `base`) on the job branch; returns the commit and its tree.
     public func commitJob(
         _ job: Job, diff: Data, base: String, trailers: [(String, String)]
-    ) throws(MergeError) -> String {
+    ) throws(MergeError) -> (commit: String, tree: String) {
         let tree = try tree(applying: diff, to: base)
         let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
-        if let existing = try? worktrees.checked([
-            "rev-parse", "--verify", "--quiet", branchRef + "^{commit}",
-        ]),
-            let existingTree = try? worktrees.checked(["rev-parse", existing + "^{tree}"]),
-            let parent = try? worktrees.checked(["rev-parse", existing + "^1"]),
-            existingTree == tree, parent == base
-        {
-            return existing
+        // One process answers both: the existing job commit's tree and first parent, if any.
+        let existing = try run(["rev-parse", branchRef + "^{tree}", branchRef + "^1", branchRef])
+        let known = existing.text.split(separator: "\n").map(String.init)
+        if existing.status == 0, known.count == 3, known[0] == tree, known[1] == base {
+            return (known[2], tree)
         }
         var message = job.title.isEmpty ? "Pilothouse job \(job.id.short)" : job.title
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
-        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity())
+        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity)
         try git(["update-ref", branchRef, commit])
-        return commit
+        return (commit, tree)
     }
 
-    /// Merges `commit` (the job commit) into the integration branch; returns the merge commit.
-    public func merge(_ job: Job, commit: String, trailers: [(String, String)]) throws(MergeError) -> String {
-        for _ in 0..<5 {
-            let tip = try resolveIntegrationTip()
-            if let merged = try alreadyMerged(job: job.id, commit: commit, tip: tip) { return merged }
-            let result = try run(["merge-tree", "--write-tree", "--name-only", "--no-messages", tip, commit])
-            let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if result.status == 1 {
-                let files = lines.dropFirst().filter { !$0.isEmpty }
-                throw .conflict(branch: integrationBranch, files: Array(files))
-            }
-            guard result.status == 0, let tree = lines.first, !tree.isEmpty else {
-                throw .git(
-                    .failed(arguments: ["merge-tree"], status: result.status, message: result.errorText))
-            }
-            var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
-            message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
-            let mergeCommit = try git(
-                ["commit-tree", tree, "-p", tip, "-p", commit, "-m", message], environment: identity())
-            // Recorded before the branch moves, so an engine killed right after the move still
-            // finds its merge (`existingMerge`); forgotten again when the move does not happen.
-            try git(["update-ref", IntegrationMerger.mergeRef(for: job.id), mergeCommit])
-            let published: Bool
-            do {
-                published = try publish(mergeCommit, expecting: tip)
-            } catch {
-                // A refusal because the branch is checked out keeps the ref: the error tells the
-                // operator that merge commit is ready to apply by hand.
-                if case .checkedOut = error {} else { forgetMerge(of: job.id, commit: mergeCommit) }
-                throw error
-            }
-            if published { return mergeCommit }
-            forgetMerge(of: job.id, commit: mergeCommit)
+    /// A job's merge onto a parent commit, built but not published.
+    public enum CandidateMerge: Sendable, Equatable {
+        /// The merge commit (parents: `parent`, the job commit) and its tree.
+        case merged(commit: String, tree: String)
+        /// Git's three-way merge could not combine the change with `parent`: the conflicted
+        /// files, and for each the merged text with conflict markers (bounded), so a model or an
+        /// operator sees what met what.
+        case conflict(files: [String], detail: String)
+    }
+
+    /// Merges the job commit onto `parent` in the object database (`merge-tree --write-tree`,
+    /// a three-way merge against the job's own base, then `commit-tree`): two git processes, no
+    /// worktree, nothing published. A patch whose base is behind `parent` is re-applied
+    /// three-way here; only a true conflict comes back as `.conflict`.
+    public func candidateMerge(
+        _ job: Job, jobCommit: String, onto parent: String, trailers: [(String, String)]
+    ) throws(MergeError) -> CandidateMerge {
+        let result = try run([
+            "merge-tree", "--write-tree", "--name-only", "--no-messages", parent, jobCommit,
+        ])
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let tree = lines.first, !tree.isEmpty, result.status == 0 || result.status == 1 else {
+            throw .git(.failed(arguments: ["merge-tree"], status: result.status, message: result.errorText))
         }
-        throw .busy(branch: integrationBranch)
+        if result.status == 1 {
+            let files = Array(Set(lines.dropFirst().filter { !$0.isEmpty })).sorted()
+            return .conflict(files: files, detail: conflictDetail(tree: tree, files: files))
+        }
+        var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
+        message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
+        let commit = try git(
+            ["commit-tree", tree, "-p", parent, "-p", jobCommit, "-m", message], environment: identity)
+        return .merged(commit: commit, tree: tree)
     }
 
-    /// Removes the record of a merge that did not land, if it is still this one. Best effort:
-    /// a stale record is harmless, because `existingMerge` counts it only on the branch.
-    private func forgetMerge(of job: JobID, commit: String) {
-        _ = try? run(["update-ref", "-d", IntegrationMerger.mergeRef(for: job), commit])
+    /// The conflicted files as git merged them (conflict markers in place), up to 8 KiB each
+    /// and 5 files, for the feedback a re-implementation gets.
+    private func conflictDetail(tree: String, files: [String]) -> String {
+        files.prefix(5).map { file in
+            var text =
+                (try? git(["cat-file", "blob", "\(tree):\(file)"])) ?? "(the merged text could not be read)"
+            if text.utf8.count > 8192 {
+                text = String(decoding: Array(text.utf8.prefix(8192)), as: UTF8.self) + "\n…"
+            }
+            return "=== \(file) (merged, with conflict markers) ===\n\(text)\n=== END \(file) ==="
+        }.joined(separator: "\n\n")
     }
+
+    /// Publishes a chain of merge commits (one per job, each on the previous) by moving the
+    /// integration branch from `expected` to the last one, in two ref transactions: first every
+    /// job's merge ref (harmless alone: `existingMerge` counts a merge only on the branch), then
+    /// the branch itself by compare-and-swap. False when the branch moved meanwhile; nothing is
+    /// published then and the merge refs are taken back.
+    public func land(_ merges: [(job: JobID, commit: String)], expecting expected: String) throws(MergeError)
+        -> Bool
+    {
+        guard let tip = merges.last?.commit else { return true }
+        try updateRefs(merges.map { "update \(IntegrationMerger.mergeRef(for: $0.job)) \($0.commit)\n" })
+        let published: Bool
+        do {
+            published = try publish(tip, expecting: expected)
+        } catch {
+            // A refusal because the branch is checked out keeps the refs: the error tells the
+            // operator that merge commit is ready to apply by hand.
+            if case .checkedOut = error {} else { forget(merges) }
+            throw error
+        }
+        if !published { forget(merges) }
+        return published
+    }
+
+    /// Removes the records of merges that did not land, if they are still these. Best effort:
+    /// a stale record is harmless, because `existingMerge` counts it only on the branch.
+    private func forget(_ merges: [(job: JobID, commit: String)]) {
+        _ = try? updateRefs(merges.map { "delete \(IntegrationMerger.mergeRef(for: $0.job)) \($0.commit)\n" })
+    }
+
+    /// One `git update-ref --stdin` transaction: all the instructions or none, in one process.
+    private func updateRefs(_ instructions: [String]) throws(MergeError) {
+        guard let executable = worktrees.git.executable else {
+            throw .git(.notInstalled("git is not on PATH"))
+        }
+        let file = NSTemporaryDirectory() + "pilothouse-refs-\(UUID().uuidString)"
+        do {
+            try Data(instructions.joined().utf8).write(to: URL(fileURLWithPath: file))
+        } catch {
+            throw .io("could not write \(file): \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["LC_ALL"] = "C"
+        var command = ProcessCommand(
+            argv: [executable, "update-ref", "--stdin"], directory: worktrees.repository.root,
+            environment: environment, timeout: worktrees.git.timeout, maxOutputBytes: 64 * 1024,
+            mergeOutput: true)
+        command.standardInput = file
+        let result: ProcessResult
+        do {
+            result = try ProcessRunner(gracePeriod: .seconds(1)).runBlocking(command)
+        } catch {
+            throw .git(.notInstalled(error.description))
+        }
+        guard result.succeeded else {
+            throw .git(
+                .failed(
+                    arguments: ["update-ref", "--stdin"], status: result.timedOut ? -1 : 1,
+                    message: String(decoding: result.output, as: UTF8.self)))
+        }
+    }
+
+    /// The tree of `commit`.
+    public func tree(of commit: String) throws(MergeError) -> String {
+        try git(["rev-parse", commit + "^{tree}"])
+    }
+
+    /// The integration branch's tip.
+    public func integrationTip() throws(MergeError) -> String { try resolveIntegrationTip() }
 
     /// Reverts the job's merge on the integration branch (`git revert -m 1`), in a temporary
     /// worktree so the operator's checkout is left alone; returns the revert commit.
@@ -146,7 +233,7 @@ public struct IntegrationMerger: Sendable {
                     "-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "--allow-empty", "-m",
                     message,
                 ],
-                in: scratch, environment: identity())
+                in: scratch, environment: identity)
             let revertCommit = try git(["rev-parse", "HEAD"], in: scratch)
             try git(["update-ref", IntegrationMerger.revertRef(for: job), revertCommit])
             if try publish(revertCommit, expecting: tip) {
@@ -200,17 +287,6 @@ public struct IntegrationMerger: Sendable {
         return result.status == 0
     }
 
-    private func alreadyMerged(job: JobID, commit: String, tip: String) throws(MergeError) -> String? {
-        guard try isAncestor(commit, of: tip) else { return nil }
-        if let recorded = try? git(["rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job)]
-        ),
-            try isAncestor(recorded, of: tip)
-        {
-            return recorded
-        }
-        return tip
-    }
-
     private func resolveIntegrationTip() throws(MergeError) -> String {
         guard
             let tip = try? git([
@@ -233,18 +309,6 @@ public struct IntegrationMerger: Sendable {
             if line == "branch refs/heads/\(integrationBranch)" { return current }
         }
         return nil
-    }
-
-    /// Committer identity for commits Pilothouse makes; the operator's own git identity wins
-    /// when configured, so merges are attributed as their other commits are.
-    private func identity() -> [String: String] {
-        if let ident = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"]), ident.status == 0 {
-            return [:]
-        }
-        return [
-            "GIT_AUTHOR_NAME": "Pilothouse", "GIT_AUTHOR_EMAIL": "pilothouse@localhost",
-            "GIT_COMMITTER_NAME": "Pilothouse", "GIT_COMMITTER_EMAIL": "pilothouse@localhost",
-        ]
     }
 
     private func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])

@@ -49,6 +49,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         var consoleOptions = try makeOptions(assembly.config, repository: repository)
         consoleOptions.statusHint = assembly.statusHint
         consoleOptions.ungatedMerge = assembly.config.engine.engine.allowUngatedMerge
+        consoleOptions.requestJobDetail = { try await engine.jobDetail($0) }
         let events = await engine.events()
         let running = Task { await engine.run(untilIdle: false) }
         let forwarder = assembly.forwardGatewayNotices()
@@ -95,6 +96,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let config = try options.config(for: repository)
         var consoleOptions = try makeOptions(config, repository: repository)
         consoleOptions.readOnly = true
+        consoleOptions.requestJobDetail = { try store.jobDetail($0) }
         let watcher = StoreWatcher(store: store)
         let events = try await watcher.events()
         try await ConsoleApp.run(

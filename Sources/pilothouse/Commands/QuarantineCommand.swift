@@ -5,8 +5,8 @@ import PilothouseEngine
 
 struct QuarantineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "quarantine", abstract: "Inspect and drop quarantined records.",
-        subcommands: [List.self, Show.self, Remove.self], defaultSubcommand: List.self)
+        commandName: "quarantine", abstract: "Inspect, retry and drop quarantined records.",
+        subcommands: [List.self, Show.self, Retry.self, Remove.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -62,6 +62,36 @@ struct QuarantineCommand: ParsableCommand {
             )
             print(record.message)
             if !record.payload.isEmpty { print("\n\(record.payload)") }
+        }
+    }
+
+    /// The CLI's `R`: the same store operation the engine runs for the console's retry.
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retry",
+            abstract:
+                "Queue the record's job again with its tries reset; a --note reaches the model in the next prompt."
+        )
+
+        @Argument(help: "The record id or an unambiguous part of it.")
+        var id: String
+
+        @Option(help: "What the model should do differently, quoted in its next prompt like a reject reason.")
+        var note: String?
+
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (_, store) = try options.openStore()
+            let record = try store.resolveQuarantineRecord(id)
+            let noted = try store.releaseQuarantineRecord(record.id, resetAttempts: true, note: note)
+            guard let jobID = record.jobID, let job = try store.job(jobID) else {
+                print("retried \(record.id.short) (\(record.reason)); it had no job, so the record is gone")
+                return
+            }
+            print(
+                "retried \(record.id.short) (\(record.reason)); job \(job.id.short) is \(job.state)"
+                    + (noted ? " and its next prompt carries your note" : ""))
         }
     }
 

@@ -96,6 +96,8 @@ enum DemoRepository {
         [gateway]
         backoff_base_ms = 200
         backoff_cap_seconds = 2
+        # Keep every prompt and answer (redacted), for the job view (enter on a job, / searches).
+        transcripts = true
 
         """
     }

@@ -15,6 +15,8 @@ struct EngineAssembly {
     /// Disk measurement for the gauges and `[retention]`'s automatic gc; started by
     /// `maintainWorkspace()`.
     let maintenance: WorkspaceMaintenance
+    /// What the merge queue could not record, for the engine's notices.
+    let queueNotices: AsyncStream<String>
     /// A line for the operator about the configuration (e.g. "simulated provider: …").
     let statusHint: String?
 
@@ -51,6 +53,16 @@ struct EngineAssembly {
         let implement = ImplementStage(
             worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents,
             policy: config.policy)
+        // The queue exists before the engine it reports to: its notices wait in a stream that
+        // `forwardGatewayNotices` hands to the engine.
+        let queueNotices = AsyncStream<String>.makeStream()
+        let mergeQueue = MergeQueue(
+            merger: IntegrationMerger(
+                worktrees: worktrees, integrationBranch: branch,
+                allowCheckedOutMerge: config.workspace.allowCheckedOutMerge),
+            settings: config.mergeQueue,
+            tests: TestRunner(settings: config.test, network: config.policy.network, redactor: redactor),
+            store: store, notify: { text in queueNotices.continuation.yield(text) })
         var stages: [String: any PipelineStage] = [
             "analyze": AnalyzeStage(),
             "plan": PlanStage(),
@@ -62,7 +74,8 @@ struct EngineAssembly {
                 redactor: redactor),
             "merge": MergeStage(
                 worktrees: worktrees, settings: config.workspace, integrationBranch: branch,
-                approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash }),
+                approvalBead: { id in try? store.beads(jobID: id).last { $0.kind == .patchApproved }?.hash },
+                queue: mergeQueue),
         ]
         // Optional stages left unregistered are passed through by the engine.
         if config.engine.generateTests {
@@ -85,6 +98,7 @@ struct EngineAssembly {
             gaugeSource: {
                 var gauges = await gateway.gauges()
                 gauges.diskUsedBytes = maintenance.diskUsedBytes
+                gauges.mergeQueue = await mergeQueue.status()
                 return gauges
             }, redact: { redactor.redact($0) })
         try store.beginRun(
@@ -96,7 +110,7 @@ struct EngineAssembly {
         }
         return EngineAssembly(
             repository: repository, store: store, config: config, gateway: gateway, engine: engine,
-            runID: runID, maintenance: maintenance,
+            runID: runID, maintenance: maintenance, queueNotices: queueNotices.stream,
             statusHint: [config.engine.ungatedMergeWarning, GatewayFactory.statusHint(config: config)]
                 .compactMap { $0 }.first)
     }
@@ -109,12 +123,19 @@ struct EngineAssembly {
         }
     }
 
-    /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) into engine
-    /// notices, for the console's status line and `run`'s output. Cancel it when done.
+    /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) and the merge
+    /// queue's into engine notices, for the console's status line and `run`'s output. Cancel it when done.
     func forwardGatewayNotices() -> Task<Void, Never> {
-        Task { [gateway, engine] in
-            for await event in gateway.events {
-                if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
+        Task { [gateway, engine, queueNotices] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in gateway.events {
+                        if let text = GatewayNotice.text(for: event) { await engine.notify(text) }
+                    }
+                }
+                group.addTask {
+                    for await text in queueNotices { await engine.notify(text) }
+                }
             }
         }
     }

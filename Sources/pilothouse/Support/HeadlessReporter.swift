@@ -147,6 +147,8 @@ struct HeadlessReporter {
             object["day_spend_usd"] = gauges.daySpend.dollarsString
             object["queue_depth"] = gauges.queueDepth
             object["in_flight"] = gauges.inFlight
+            object["merge_queue"] = gauges.mergeQueue.entries.count
+            object["merge_testing"] = gauges.mergeQueue.batch.count
         case .quarantineAdded(let record):
             object["event"] = "quarantine_added"
             object["record"] = [

@@ -1,5 +1,6 @@
 import Foundation
 import PilothouseCore
+import Synchronization
 import Testing
 
 @testable import PilothouseEngine
@@ -67,5 +68,28 @@ import Testing
             }
         }
         #expect(published == outcome, "the outcome was not published before the stream ended")
+    }
+
+    /// A console or a `run --json` writer waiting on the stream of an engine that went away
+    /// must see the stream end, not hang for ever (and keep its task alive in memory).
+    @Test func aSubscribersStreamEndsWhenTheEngineGoesAway() async throws {
+        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        var engine: Engine? = try Engine(
+            store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
+            configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
+        let stream = try await #require(engine).events()
+        let received = Mutex<Int?>(nil)
+        let reader = Task {
+            var count = 0
+            for await _ in stream { count += 1 }
+            received.withLock { $0 = count }
+        }
+        defer { reader.cancel() }
+        engine = nil
+        try #require(
+            await eventually("the stream of a released engine to end", timeout: .seconds(20)) {
+                received.withLock { $0 } != nil
+            })
+        #expect(received.withLock { $0 } == 1, "only the snapshot was due")
     }
 }

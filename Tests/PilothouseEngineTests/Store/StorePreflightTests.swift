@@ -99,6 +99,38 @@ import Testing
         #expect(!sidecarsLeft, "checking left -wal/-shm beside a refused database")
     }
 
+    /// Another process enqueueing at this moment closes its last connection after each job,
+    /// which checkpoints the -wal into the file (header first, pages after) and then removes
+    /// it. Two `enqueue` loops at once were refused as "truncated" that way: a look at the file
+    /// between the header write and the last page is a writer, not damage. The verdict needs
+    /// two agreeing looks with no writer seen.
+    @Test(arguments: [
+        ("cut off, nobody writing", false, false, 0, false, true),
+        ("sidecars at the first look", true, false, 0, false, false),
+        ("sidecars at the second look", false, true, 0, false, false),
+        ("the file grew between the looks", false, false, 4096, false, false),
+        ("the header changed between the looks", false, false, 0, true, false),
+    ])
+    func truncationNeedsTwoAgreeingLooksWithoutAWriter(
+        name: String, sidecarsFirst: Bool, sidecarsSecond: Bool, grew: Int, headerChanged: Bool,
+        truncated: Bool
+    ) throws {
+        do {
+            let store = try Store.openOrCreate(path: path)
+            for index in 0..<50 {
+                try store.enqueue(Job(title: "job \(index)", goal: String(repeating: "g", count: 500)))
+            }
+        }
+        let header = try #require(contents()).prefix(100)
+        let first = StorePreflight.Look(sidecars: sidecarsFirst, size: 8192, header: Data(header))
+        var changed = Data(header)
+        if headerChanged { changed[27] &+= 1 }  // the change counter moved on
+        let second = StorePreflight.Look(sidecars: sidecarsSecond, size: 8192 + grew, header: changed)
+        #expect(first.shortOf != nil, "the sample must be short of its header's size")
+        #expect(StorePreflight.Look.isTruncated(first, second) == truncated, "\(name)")
+        #expect(!StorePreflight.Look.isTruncated(first, nil), "a second look that failed is no verdict")
+    }
+
     @Test func newerSchemaIsRefusedAndLeftAlone() throws {
         _ = try Store.openOrCreate(path: path)
         let queue = try DatabaseQueue(path: path)

@@ -53,9 +53,9 @@ import Testing
     }
 
     @Test func aDeletedLastMigrationRowShowsItsTablesAsForeign() throws {
-        let problems = try refusal(after: "DELETE FROM grdb_migrations WHERE identifier = 'v2_gateway'")
-        #expect(problems.contains("table budget_accounts is not part of the schema"))
-        #expect(problems.contains("column llm_calls.requested_model is not part of the schema"))
+        let problems = try refusal(after: "DELETE FROM grdb_migrations WHERE identifier = 'v4_merge_queue'")
+        #expect(problems.contains("table merge_queue is not part of the schema"))
+        #expect(problems.contains("table merge_records is not part of the schema"))
     }
 
     @Test func allMigrationRowsDeletedIsNamed() throws {

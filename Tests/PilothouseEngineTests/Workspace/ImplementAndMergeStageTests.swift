@@ -209,7 +209,7 @@ import Testing
         #expect(try sandbox.git("rev-list", "--count", "integration") == "3")
     }
 
-    @Test func conflictGoesToNeedsRebaseAndARetryMerges() async throws {
+    @Test func aConflictGoesBackToImplementWithTheMergedTextAndARetryMerges() async throws {
         let sandbox = try GitSandbox()
         try sandbox.git("branch", "integration")
         let first = Job(title: "one", goal: "g")
@@ -221,11 +221,13 @@ import Testing
             _ = try await merge(sandbox, second, r2)
             Issue.record("expected a conflict")
         } catch {
-            guard case .needsRebase(let message) = error else {
-                Issue.record("expected needsRebase, got \(error)")
+            guard case .sentBack(let back) = error else {
+                Issue.record("expected the job sent back, got \(error)")
                 return
             }
-            #expect(message.contains("README.md"))
+            #expect(back.reason == .conflict)
+            #expect(back.message.contains("README.md"))
+            #expect(back.feedback.contains("hello one") && back.feedback.contains("hello two"))
         }
         // The retry re-implements on the new tip, then merges cleanly.
         let retry = try await implement(
