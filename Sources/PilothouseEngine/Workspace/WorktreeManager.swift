@@ -63,29 +63,61 @@ public struct WorktreeManager: Sendable {
     public func prepare(job: JobID, base: String) throws(WorkspaceError) -> Worktree {
         try lock.shared { () throws(WorkspaceError) -> Worktree in
             let path = path(for: job)
-            var registration = WorktreeRegistration.find(at: path, commonDirectory: commonDirectory)
-            if registration == nil {
-                // Whatever is there is not a worktree git knows (a crash mid-removal, a stray
-                // directory, a planted symlink): it goes, unread.
-                try trash.discard(path, registration: nil)
-                registration = try pool.take(to: path)
-            }
-            if let reused = registration {
-                try reused.clearBase()
-                try reset(reused.path, to: base)
-            } else {
-                registration = try create(path, at: base)
-            }
-            guard let registration, let commit = registration.detachedHead() else {
-                throw .git(
-                    .failed(
-                        arguments: ["worktree", "add", path], status: 0,
-                        message: "git made no detached worktree there; remove \(path) and retry"))
-            }
+            let (registration, commit) = try checkOut(base, at: path)
             try registration.recordBase(commit, for: job)
             return Worktree(
                 jobID: job, path: path, branch: WorktreeManager.branch(for: job), baseCommit: commit)
         }
+    }
+
+    /// A clean worktree of exactly `commit` at `.pilothouse/worktrees/<name>` for a use that is
+    /// no job's (the merge queue's candidate tests), from the pool like a job's; hand it back
+    /// with `release(scratch:)`. `name` must not look like a job id.
+    public func scratch(named name: String, at commit: String) throws(WorkspaceError) -> String {
+        guard JobID(name) == nil, !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw .io(
+                path: name, detail: "not a name for a scratch worktree (a job id, a dot name or a path)")
+        }
+        return try lock.shared { () throws(WorkspaceError) -> String in
+            let path = repository.worktreesDirectory + "/" + name
+            return try checkOut(commit, at: path).registration.path
+        }
+    }
+
+    /// Gives a scratch worktree back to the pool, or removes it when the pool is full.
+    public func release(scratch path: String) throws(WorkspaceError) {
+        try lock.shared { () throws(WorkspaceError) in
+            let registration = WorktreeRegistration.find(at: path, commonDirectory: commonDirectory)
+            if let registration, try pool.giveBack(registration) { return }
+            try trash.discard(path, registration: registration)
+        }
+    }
+
+    /// The worktree at `path` reset to `base` (its own, one from the pool, or a new one), and
+    /// the commit checked out. Called with the lock held shared.
+    private func checkOut(_ base: String, at path: String) throws(WorkspaceError)
+        -> (registration: WorktreeRegistration, commit: String)
+    {
+        var registration = WorktreeRegistration.find(at: path, commonDirectory: commonDirectory)
+        if registration == nil {
+            // Whatever is there is not a worktree git knows (a crash mid-removal, a stray
+            // directory, a planted symlink): it goes, unread.
+            try trash.discard(path, registration: nil)
+            registration = try pool.take(to: path)
+        }
+        if let reused = registration {
+            try reused.clearBase()
+            try reset(reused.path, to: base)
+        } else {
+            registration = try create(path, at: base)
+        }
+        guard let registration, let commit = registration.detachedHead() else {
+            throw .git(
+                .failed(
+                    arguments: ["worktree", "add", path], status: 0,
+                    message: "git made no detached worktree there; remove \(path) and retry"))
+        }
+        return (registration, commit)
     }
 
     /// The job's worktree if it has one, with its recorded base. Reads files only.

@@ -274,6 +274,34 @@ import Testing
         #expect(try registeredWorktrees(sandbox).count <= 6)
     }
 
+    /// The merge queue's candidate checkouts come from the same pool: a scratch worktree of a
+    /// commit, clean, handed back after the test, never taken for a job's.
+    @Test func scratchWorktreesShareThePool() throws {
+        let sandbox = try GitSandbox()
+        let counting = try CountingGit(in: sandbox)
+        let manager = WorktreeManager(repository: sandbox.repository, git: counting.runner, poolCapacity: 2)
+        let job = JobID()
+        let worktree = try manager.prepare(job: job, base: "main")
+        try litter(sandbox, in: worktree.path)
+        try manager.finish(job: job, merged: true, retention: .remove)
+        _ = counting.calls()
+
+        let candidate = try manager.scratch(named: "merge-queue-1-abc", at: worktree.baseCommit)
+        #expect(counting.subcommands() == ["checkout", "clean"])
+        #expect(sandbox.read("secret-notes.txt", in: candidate) == nil)
+        #expect(try sandbox.git("status", "--porcelain", "--ignored", in: candidate).isEmpty)
+        #expect(try sandbox.git("rev-parse", "HEAD", in: candidate) == worktree.baseCommit)
+        try sandbox.write("test-output.log", "written by the candidate's tests\n", in: candidate)
+        try manager.release(scratch: candidate)
+        #expect(!FileManager.default.fileExists(atPath: candidate))
+        #expect(counting.calls().isEmpty)
+
+        let next = try manager.prepare(job: JobID(), base: "main")
+        #expect(sandbox.read("test-output.log", in: next.path) == nil)
+        #expect(throws: WorkspaceError.self) { try manager.scratch(named: job.rawValue, at: "main") }
+        #expect(throws: WorkspaceError.self) { try manager.scratch(named: "../outside", at: "main") }
+    }
+
     /// Which branch is checked out where, read from git's files, says what `git worktree list`
     /// says (the merge stage asks it before moving the integration branch).
     @Test func checkedOutRefsMatchGitsOwnList() throws {
