@@ -18,7 +18,7 @@ struct Pilothouse: AsyncParsableCommand {
             QuarantineCommand.self, RunCommand.self, ApproveCommand.self, RejectCommand.self,
             StatusCommand.self, QueueCommand.self, RollbackCommand.self,
             CostCommand.self,
-            CacheCommand.self, DoctorCommand.self, BenchCommand.self, DemoCommand.self,
+            CacheCommand.self, GcCommand.self, DoctorCommand.self, BenchCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

@@ -154,3 +154,25 @@ extension Fixtures {
         #expect(!render(&model).lines.joined().contains("streaming ·"))
     }
 }
+
+/// The gauges pane shows the disk used under `.pilothouse/` once the engine has measured it.
+@Suite struct DiskGaugeTests {
+    @Test func diskUsedShowsOnceMeasured() {
+        var model = Fixtures.model()
+        func text(_ model: inout ConsoleModel) -> String {
+            ConsoleView.render(
+                &model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme, keymap: .default
+            )
+            .lines.joined(separator: "\n")
+        }
+        var gauges = Fixtures.gauges
+        model.apply(.gauges(gauges))
+        #expect(!text(&model).contains("disk "))
+        gauges.diskUsedBytes = 3 * 1_048_576 + 200_000
+        model.apply(.gauges(gauges))
+        #expect(text(&model).contains("queue 4  in flight 2  disk 3.2M"))
+        gauges.diskUsedBytes = 12 * 1_073_741_824
+        model.apply(.gauges(gauges))
+        #expect(text(&model).contains("disk 12G"))
+    }
+}

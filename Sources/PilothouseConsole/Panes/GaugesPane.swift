@@ -32,7 +32,11 @@ enum GaugesPane {
             x = canvas.put("queue ", x: x, y: row.y, style: theme[.muted], clip: row)
             x = canvas.put("\(g.queueDepth)", x: x, y: row.y, style: theme[.normal], clip: row)
             x = canvas.put("  in flight ", x: x, y: row.y, style: theme[.muted], clip: row)
-            canvas.put("\(g.inFlight)", x: x, y: row.y, style: theme[.normal], clip: row)
+            x = canvas.put("\(g.inFlight)", x: x, y: row.y, style: theme[.normal], clip: row)
+            if let disk = g.diskUsedBytes {
+                x = canvas.put("  disk ", x: x, y: row.y, style: theme[.muted], clip: row)
+                canvas.put(Format.bytes(disk), x: x, y: row.y, style: theme[.normal], clip: row)
+            }
         }
         for series in ActivitySeries.allCases {
             lines.append { canvas, row in

@@ -86,6 +86,19 @@ enum Format {
         return "\(seconds / 86_400)d"
     }
 
+    /// `512B`, `40K`, `3.1M`, `12G`: bytes in at most four characters plus the unit.
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "K", "M", "G", "T", "P"]
+        var value = Double(max(0, count))
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(Int(value))B" }
+        return (value < 10 ? String(format: "%.1f", value) : "\(Int(value))") + units[unit]
+    }
+
     /// `350ms`, `1.2s`, `2m05s`, `3h10m`.
     static func duration(milliseconds ms: Int64) -> String {
         let ms = max(0, ms)

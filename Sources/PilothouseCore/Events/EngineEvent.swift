@@ -124,13 +124,17 @@ public struct Gauges: Sendable, Hashable, Codable {
     public var models: [ModelGauge]
     /// Approved jobs waiting to merge and the batch under test (empty without a merge queue).
     public var mergeQueue: MergeQueueStatus
+    /// Bytes on disk under `.pilothouse/` (database, worktrees, pool), measured every half
+    /// minute by a running engine; nil until measured or where nobody measures (read-only attach).
+    public var diskUsedBytes: Int64?
 
     public init(
         runSpend: Money = .zero, runBudget: Money? = nil, daySpend: Money = .zero, dayBudget: Money? = nil,
         queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = [],
-        mergeQueue: MergeQueueStatus = MergeQueueStatus()
+        mergeQueue: MergeQueueStatus = MergeQueueStatus(), diskUsedBytes: Int64? = nil
     ) {
         self.mergeQueue = mergeQueue
+        self.diskUsedBytes = diskUsedBytes
         self.runSpend = runSpend
         self.runBudget = runBudget
         self.daySpend = daySpend

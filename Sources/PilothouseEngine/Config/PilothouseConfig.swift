@@ -16,6 +16,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var limits = InputLimits()
     public var agents: [String: AgentSettings] = [:]
     public var gateway = GatewayConfig()
+    public var retention = RetentionSettings()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -65,6 +66,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try MergeQueueSection.read(&reader, into: &config.mergeQueue)
         try GatewayConfig.read(&reader, into: &config.gateway)
         try ConsoleSettings.read(&reader, into: &config.console)
+        try RetentionSettings.read(&reader, into: &config.retention)
         try reader.rejectUnknownSections()
         return config
     }

@@ -392,13 +392,16 @@ public actor MergeQueue {
             sweptStaleCheckouts = true
             removeCheckoutsOfDeadEngines(in: directory)
         }
-        let path = directory + "/merge-queue-\(pid)-\(UUID().uuidString.prefix(8))"
-        try run(["-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "-f", "--detach", path, commit])
-        return path
+        do {
+            return try merger.worktrees.scratch(
+                named: "merge-queue-\(pid)-\(UUID().uuidString.prefix(8))", at: commit)
+        } catch {
+            throw .workspace(error)
+        }
     }
 
     private func removeCheckout(_ path: String) {
-        if (try? run(["worktree", "remove", "--force", "--force", path])) == nil {
+        if (try? merger.worktrees.release(scratch: path)) == nil {
             try? FileManager.default.removeItem(atPath: path)
             try? run(["worktree", "prune"])
         }

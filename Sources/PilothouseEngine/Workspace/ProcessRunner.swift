@@ -366,7 +366,10 @@ private final class SpawnedProcess: @unchecked Sendable {
                     if let deadline = stopDeadline, ContinuousClock.now > deadline { break }
                 }
             }
-            for entry in fds where entry.fd >= 0 { close(entry.fd) }
+            // The wake pipe's read end stays open until the reaper has written to it and
+            // closes both ends: closed here first, that write would raise SIGPIPE, which kills
+            // any process that does not ignore it.
+            for entry in fds.prefix(outputs) where entry.fd >= 0 { close(entry.fd) }
             drained.signal()
         }
         thread.name = "pilothouse-output-\(pid)"
@@ -389,6 +392,7 @@ private final class SpawnedProcess: @unchecked Sendable {
             kill(-pid, SIGKILL)
             drained.wait()
             if wake[1] >= 0 { close(wake[1]) }
+            if wake[0] >= 0 { close(wake[0]) }
             let termination: ProcessResult.Termination =
                 (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
             lock.lock()

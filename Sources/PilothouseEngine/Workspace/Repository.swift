@@ -25,6 +25,21 @@ public struct Repository: Sendable, Equatable {
     public var databasePath: String { homeDirectory + "/pilothouse.db" }
     public var worktreesDirectory: String { homeDirectory + "/worktrees" }
 
+    /// The directory git keeps objects, refs and worktree registrations in: `<root>/.git`, or
+    /// where a `.git` file (a linked worktree, `--separate-git-dir`) and its `commondir` lead.
+    /// Found by reading those files, so knowing it costs no git process.
+    public var commonGitDirectory: String {
+        var gitDirectory = root + "/.git"
+        if let line = WorktreeRegistration.readLine(gitDirectory), line.hasPrefix("gitdir: ") {
+            let target = String(line.dropFirst("gitdir: ".count))
+            gitDirectory = target.hasPrefix("/") ? target : root + "/" + target
+        }
+        if let common = WorktreeRegistration.readLine(gitDirectory + "/commondir"), !common.isEmpty {
+            gitDirectory = common.hasPrefix("/") ? common : gitDirectory + "/" + common
+        }
+        return WorktreeRegistration.realPath(gitDirectory)
+    }
+
     /// The commit HEAD points at, or "unborn" in a repository without commits.
     public func head(git: GitRunner = GitRunner()) -> String {
         (try? git.output(["rev-parse", "--verify", "-q", "HEAD"], in: root)) ?? "unborn"

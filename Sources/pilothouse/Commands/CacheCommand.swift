@@ -72,16 +72,7 @@ struct CacheCommand: ParsableCommand {
             try CacheCommand.report(result, json: json, verb: "purged; checked")
         }
 
-        static func seconds(_ text: String) -> TimeInterval? {
-            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
-            let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let last = trimmed.last else { return nil }
-            if let unit = units[last], let value = Double(trimmed.dropLast()), value >= 0 {
-                return value * unit
-            }
-            if let value = Double(trimmed), value >= 0 { return value }
-            return nil
-        }
+        static func seconds(_ text: String) -> TimeInterval? { AgeText.seconds(text) }
 
         static func bytes(_ text: String) -> Int? {
             var trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()

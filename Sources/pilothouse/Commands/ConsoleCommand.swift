@@ -53,6 +53,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         let events = await engine.events()
         let running = Task { await engine.run(untilIdle: false) }
         let forwarder = assembly.forwardGatewayNotices()
+        let maintenance = assembly.maintainWorkspace()
+        defer { maintenance.cancel() }
         do {
             try await ConsoleApp.run(events: events, send: { await engine.send($0) }, options: consoleOptions)
         } catch {

@@ -85,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
             return reporter
         }
         let forwarder = assembly.forwardGatewayNotices()
+        let maintenance = assembly.maintainWorkspace()
         if let hint = assembly.statusHint, mode == .progressLine { await engine.notify(hint) }
         if let warning = assembly.config.engine.ungatedMergeWarning, mode == .jsonLines {
             await engine.notify(warning)
@@ -93,6 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         let summary = await engine.run(untilIdle: untilIdle)
         signals.cancel()
         forwarder.cancel()
+        maintenance.cancel()
         if let held = summary.heldElsewhereText {
             FileHandle.standardError.write(Data("pilothouse: \(held)\n".utf8))
         }

@@ -12,6 +12,9 @@ struct EngineAssembly {
     let gateway: Gateway
     let engine: Engine
     let runID: JobID
+    /// Disk measurement for the gauges and `[retention]`'s automatic gc; started by
+    /// `maintainWorkspace()`.
+    let maintenance: WorkspaceMaintenance
     /// What the merge queue could not record, for the engine's notices.
     let queueNotices: AsyncStream<String>
     /// A line for the operator about the configuration (e.g. "simulated provider: …").
@@ -45,7 +48,8 @@ struct EngineAssembly {
             config: config, store: store, runID: runID.rawValue, runBudget: overrides.runBudget,
             redact: { redactor.redact($0) })
         let branch = try config.workspace.ensureIntegrationBranch(in: repository)
-        let worktrees = WorktreeManager(repository: repository)
+        // One idle worktree per concurrent job is what a steady swarm reuses.
+        let worktrees = WorktreeManager(repository: repository, poolCapacity: engineConfiguration.swarmSize)
         let agents = CLIAgentRunner(agents: config.agents, network: config.policy.network)
         let implement = ImplementStage(
             worktrees: worktrees, integrationBranch: branch, redactor: redactor, agents: agents,
@@ -85,12 +89,16 @@ struct EngineAssembly {
         for index in template.stages.indices where template.stages[index].model == nil {
             template.stages[index].model = config.gateway.gateway.defaultModel
         }
+        let maintenance = WorkspaceMaintenance(
+            homeDirectory: repository.homeDirectory,
+            collector: GarbageCollector(store: store, worktrees: worktrees), settings: config.retention)
         let engine = try Engine(
             store: store, template: template, stages: stages,
             models: CLIAgentModelClient(agents: agents, worktrees: worktrees, fallback: gateway),
             configuration: engineConfiguration, repositoryRoot: repository.root, runID: runID,
             gaugeSource: {
                 var gauges = await gateway.gauges()
+                gauges.diskUsedBytes = maintenance.diskUsedBytes
                 gauges.mergeQueue = await mergeQueue.status()
                 return gauges
             }, redact: { redactor.redact($0) })
@@ -103,9 +111,17 @@ struct EngineAssembly {
         }
         return EngineAssembly(
             repository: repository, store: store, config: config, gateway: gateway, engine: engine,
-            runID: runID, queueNotices: queueNotices.stream,
+            runID: runID, maintenance: maintenance, queueNotices: queueNotices.stream,
             statusHint: [config.engine.ungatedMergeWarning, GatewayFactory.statusHint(config: config)]
                 .compactMap { $0 }.first)
+    }
+
+    /// Measures `.pilothouse/` for the gauges and runs `[retention]`'s gc in the background,
+    /// its outcome as engine notices. Cancel it when done.
+    func maintainWorkspace() -> Task<Void, Never> {
+        Task.detached(priority: .background) { [maintenance, engine] in
+            await maintenance.run(notify: { await engine.notify($0) })
+        }
     }
 
     /// Turns gateway happenings worth a line (circuits, budgets, fallbacks) and the merge

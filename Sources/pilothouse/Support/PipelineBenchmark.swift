@@ -51,9 +51,11 @@ struct PipelineBenchmark {
         // `run`, which does, fair.
         let drain = Task { for await _ in assembly.gateway.events {} }
         let clock = ContinuousClock()
+        let gitBefore = GitRunner.processesStarted.load(ordering: .relaxed)
         let start = clock.now
         let summary = await assembly.engine.run(untilIdle: true)
         let elapsed = (clock.now - start).seconds
+        let gitProcesses = GitRunner.processesStarted.load(ordering: .relaxed) - gitBefore
         drain.cancel()
         assembly.recordRunEnd(exitCode: 0)
         await assembly.engine.closeEvents()
@@ -64,6 +66,15 @@ struct PipelineBenchmark {
                 format:
                     "pipeline: %d jobs (swarm %d) in %.2f s = %.2f jobs/s, %.0f beads/s during the run (%d beads)",
                 jobs, swarm, elapsed, Double(jobs) / elapsed, Double(beads) / elapsed, beads))
+        print(String(format: "pipeline: %.0f jobs/min", Double(jobs) / elapsed * 60))
+        // Started by Pilothouse itself; git's own children (`worktree add` runs two) are only
+        // seen from outside: strace -f -e trace=execve (Docs/PERFORMANCE.md).
+        print(
+            String(
+                format: "git: %d processes started = %.1f per job", gitProcesses,
+                Double(gitProcesses) / Double(max(jobs, 1))))
+        let stages = try store.stageTimes().map { "\($0.stage.rawValue) \(Int($0.meanMillis.rounded())) ms" }
+        print("stages (mean of finished runs): " + stages.joined(separator: ", "))
         print(
             "pipeline: \(summary.merged.count) merged, \(summary.failed.count) failed, "
                 + "\(summary.quarantined.count) quarantined, \(summary.awaitingApproval.count) awaiting approval"

@@ -38,6 +38,29 @@ import Testing
         }
     }
 
+    @Test func retentionReadsAgesAndRefusesNonsense() throws {
+        #expect(try PilothouseConfig.parse("", path: "p.toml").retention == RetentionSettings())
+        let config = try PilothouseConfig.parse(
+            "[retention]\ngc_older_than = \"14d\"\ngc_interval = \"30m\"\n", path: "p.toml")
+        #expect(config.retention.gcOlderThan == Double(14 * 86_400))
+        #expect(config.retention.gcInterval == 1_800)
+        for (text, key, line) in [
+            ("[retention]\ngc_older_than = \"soon\"\n", "retention.gc_older_than", 2),
+            ("[retention]\ngc_older_than = \"-3d\"\n", "retention.gc_older_than", 2),
+            ("[retention]\ngc_older_than = \"nand\"\n", "retention.gc_older_than", 2),
+            ("[retention]\n\ngc_interval = \"5s\"\n", "retention.gc_interval", 3),
+        ] {
+            #expect {
+                try PilothouseConfig.parse(text, path: "p.toml")
+            } throws: { error in
+                guard case ConfigError.invalidValue(_, let reported, let reportedKey, _, _) = error else {
+                    return false
+                }
+                return reported == line && reportedKey == key
+            }
+        }
+    }
+
     @Test func typoIsAnError() {
         #expect {
             try PilothouseConfig.parse("[jobs]\nmax_atempts = 3\n", path: "p.toml")

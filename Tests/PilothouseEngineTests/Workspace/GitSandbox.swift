@@ -117,3 +117,33 @@ func makeContext(
             savePatch: { patch in await recorder.save(patch) },
             latestPatch: { await recorder.latest }))
 }
+
+/// Runs `body` on `count` threads of its own at once and waits for all of them without
+/// blocking a thread of the cooperative pool (two on a 2-core machine: blocking them with git
+/// or a lock starves every other test running meanwhile).
+func onOwnThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) async throws
+    -> [T]
+{
+    let results = ThreadResults<T>()
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            Thread {
+                let result = Result { try body(index) }
+                results.lock.lock()
+                results.values[index] = result
+                results.lock.unlock()
+                group.leave()
+            }.start()
+        }
+        group.notify(queue: .global()) { continuation.resume() }
+    }
+    return try (0..<count).map { try results.values[$0]!.get() }
+}
+
+/// What `onOwnThreads`' threads hand back, under a lock.
+final class ThreadResults<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var values: [Int: Result<T, any Error>] = [:]
+}

@@ -80,6 +80,22 @@ import Testing
         #expect(chatty.output.count < 4096 + 100)
     }
 
+    /// The reaper wakes the output thread through a pipe; the output thread used to close its
+    /// end as soon as the process had exited, so the wake-up could hit a pipe without a reader
+    /// and SIGPIPE killed any process that did not ignore it (this test process does not):
+    /// one in a few hundred quick processes under load. Thousands of them, eight at a time.
+    @Test func manyQuickProcessesNeverRaiseSIGPIPE() async throws {
+        let truePath = try #require(ProcessRunner.resolve("true", path: "/usr/bin:/bin"))
+        let command = ProcessCommand(
+            argv: [truePath], directory: "/", environment: [:], timeout: .seconds(10))
+        let failures = try await onOwnThreads(8) { _ in
+            var failures = 0
+            for _ in 0..<800 where !(try ProcessRunner().runBlocking(command)).succeeded { failures += 1 }
+            return failures
+        }.reduce(0, +)
+        #expect(failures == 0)
+    }
+
     @Test func missingProgramIsATypedError() async {
         await #expect(throws: ProcessRunnerError.notFound("no-such-program-xyz")) {
             try await ProcessRunner().run(

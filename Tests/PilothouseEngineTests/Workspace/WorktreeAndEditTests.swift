@@ -11,9 +11,9 @@ import Testing
         let job = JobID()
         let worktree = try manager.prepare(job: job, base: "main")
         #expect(worktree.path == sandbox.root + "/.pilothouse/worktrees/" + job.rawValue)
-        #expect(
-            try sandbox.git("rev-parse", "--abbrev-ref", "HEAD", in: worktree.path) == "pilothouse/"
-                + job.rawValue)
+        // Detached at the base: the job branch is only written when the job merges.
+        #expect(try sandbox.git("rev-parse", "--abbrev-ref", "HEAD", in: worktree.path) == "HEAD")
+        #expect(try sandbox.git("rev-parse", "HEAD", in: worktree.path) == worktree.baseCommit)
         #expect(worktree.baseCommit == (try sandbox.git("rev-parse", "main")))
         #expect(try manager.existing(job: job) == worktree)
 
@@ -22,6 +22,7 @@ import Testing
         #expect(again == worktree)
         #expect(sandbox.read("scratch.txt", in: worktree.path) == nil)
 
+        try sandbox.git("branch", "pilothouse/" + job.rawValue, "main")
         try manager.finish(job: job, merged: true, retention: .remove)
         #expect(!FileManager.default.fileExists(atPath: worktree.path))
         #expect(try manager.existing(job: job) == nil)
