@@ -81,11 +81,7 @@ extension Store {
         try write { db in
             try Store.transition(db, id, to: .queued, message: message)
             try Store.clearLease(id, in: db)
-            if resetAttempts {
-                try db.execute(
-                    sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
-                    arguments: [id.rawValue])
-            }
+            if resetAttempts { try Store.resetAttempts(id, in: db) }
         }
     }
 
@@ -300,11 +296,7 @@ extension Store {
                 state == JobState.quarantined.rawValue
             else { return false }
             try Store.transition(db, jobID, to: .queued, message: "released from quarantine")
-            if resetAttempts {
-                try db.execute(
-                    sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?",
-                    arguments: [jobID.rawValue])
-            }
+            if resetAttempts { try Store.resetAttempts(jobID, in: db) }
             guard !note.isEmpty else { return false }
             try db.execute(
                 sql: "UPDATE jobs SET feedback = ?, operator_patch = NULL WHERE id = ?",
@@ -325,9 +317,17 @@ extension Store {
             for record in records { try Store.settle(record, message: "retried by operator", in: db) }
             try Store.transition(db, id, to: .queued, message: "retried by operator")
             try Store.clearLease(id, in: db)
-            try db.execute(sql: "UPDATE jobs SET attempts = 0 WHERE id = ?", arguments: [id.rawValue])
+            try Store.resetAttempts(id, in: db)
             return records
         }
+    }
+
+    /// An operator's retry: the job starts over with all its attempts, and forgets the attempt
+    /// an interruption had set to resume, so no stage result of the old attempts is reused.
+    /// The one place every retry (of a job, of a quarantine record) resets attempts.
+    static func resetAttempts(_ id: JobID, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE jobs SET attempts = 0, resume_attempt = NULL WHERE id = ?", arguments: [id.rawValue])
     }
 
     /// Removes a record that was released or retried, leaving the bead that says so.

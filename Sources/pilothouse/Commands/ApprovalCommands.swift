@@ -33,17 +33,12 @@ struct ApproveCommand: ParsableCommand {
 
     func run() throws {
         let (repository, store) = try options.openStore()
-        let config = try options.config(for: repository)
+        let operations = try JobOperations(store: store, config: options.config(for: repository))
         let job = try store.resolveJob(id)
-        guard job.state == .awaitingApproval else {
-            throw CommandFailure("\(job.id.short) is \(job.state), not waiting for approval", code: 1)
-        }
         let chosen = hunks.map {
             $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         }
-        let gate = config.engine.pipeline.stages.first { $0.kind == "approve" }?.name ?? .approve
-        try store.approve(
-            job.id, stage: gate, attempt: job.attempts, by: "operator (command line)", hunks: chosen)
+        try operations.approve(job.id, hunks: chosen, by: "operator (command line)")
         print(
             "approved \(job.id.short)\(chosen.map { " (hunks \($0.map(String.init).joined(separator: ",")))" } ?? ""); the engine merges it"
         )
@@ -67,12 +62,9 @@ struct RejectCommand: ParsableCommand {
 
     func run() throws {
         let (repository, store) = try options.openStore()
-        let config = try options.config(for: repository)
+        let operations = try JobOperations(store: store, config: options.config(for: repository))
         let job = try store.resolveJob(id)
-        guard job.state == .awaitingApproval else {
-            throw CommandFailure("\(job.id.short) is \(job.state), not waiting for approval", code: 1)
-        }
-        let retry = try store.reject(job.id, reason: reason ?? "", policy: config.engine.engine.onReject)
+        let retry = try operations.reject(job.id, reason: reason ?? "")
         print(
             retry
                 ? "rejected \(job.id.short); it will try again with your reason" : "rejected \(job.id.short)")

@@ -56,18 +56,6 @@ struct EnqueueCommand: ParsableCommand {
         let (repository, store) = try options.openStore()
         let config = try options.config(for: repository)
         let operatorPatch = try patch.map { try Self.readPatch($0, limit: config.limits.patchBytes) }
-        if let operatorPatch, let patch {
-            // A secret must never reach the store, not even inside a job waiting to be checked.
-            let added = ((try? UnifiedDiff(parsing: operatorPatch))?.files ?? [])
-                .flatMap(\.hunks).flatMap(\.lines).filter { $0.kind == .added }.map(\.text).joined(
-                    separator: "\n")
-            let kinds = Set(config.policy.blocking(config.redactor).findings(in: added).map(\.kind)).sorted()
-            if !kinds.isEmpty {
-                throw CommandFailure(
-                    "\(patch): the patch adds what looks like a secret (\(kinds.joined(separator: ", "))); remove it and submit again",
-                    code: 1)
-            }
-        }
         var cleanGoal = (goal ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if cleanGoal.isEmpty, let patch {
             cleanGoal =
@@ -84,7 +72,9 @@ struct EnqueueCommand: ParsableCommand {
             filesHint: (files ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty },
             maxAttempts: config.jobs.maxAttempts)
-        let queued = try store.enqueue(job, operatorPatch: operatorPatch)
+        let queued = try JobOperations(store: store, config: config).enqueue(
+            job, operatorPatch: operatorPatch, patchName: patch ?? "the patch",
+            secrets: config.policy.blocking(config.redactor))
         if json {
             print(try JSONOutput.encode(queued))
         } else {
@@ -94,33 +84,18 @@ struct EnqueueCommand: ParsableCommand {
 }
 
 extension EnqueueCommand {
-    /// Reads and checks a patch before it is queued, so a broken file is reported now with
-    /// its line, not later as a quarantined job. Its size is bounded before it is parsed.
+    /// Reads a patch before it is queued, its size bounded before anything parses it;
+    /// `JobOperations.enqueue` checks what it holds.
     static func readPatch(_ path: String, limit: Int) throws -> Data {
-        let data: Data
         do {
-            data = try BoundedFile.read((path as NSString).expandingTildeInPath, limit: limit)
+            return try BoundedFile.read((path as NSString).expandingTildeInPath, limit: limit)
         } catch {
             throw CommandFailure(
-                error.message(path: path == "-" ? "standard input" : path, limitKey: "patch_bytes", limit: limit)
-                    + (error == .tooLarge ? "" : "; give the path of a unified diff, or - for standard input"))
+                error.message(
+                    path: path == "-" ? "standard input" : path, limitKey: "patch_bytes", limit: limit)
+                    + (error == .tooLarge ? "" : "; give the path of a unified diff, or - for standard input")
+            )
         }
-        do {
-            let diff = try UnifiedDiff(parsing: data)
-            guard !diff.files.isEmpty else { throw CommandFailure("\(path): holds no changes") }
-            for file in diff.files {
-                for name in [file.oldPath, file.newPath].compactMap({ $0 }) {
-                    do {
-                        _ = try PathRules.validate(relativePath: name)
-                    } catch {
-                        throw CommandFailure("\(path): \(error)")
-                    }
-                }
-            }
-        } catch let error as DiffParseError {
-            throw CommandFailure("\(path): not a unified diff: \(error)")
-        }
-        return data
     }
 }
 

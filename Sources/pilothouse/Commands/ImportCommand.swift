@@ -36,14 +36,9 @@ struct ImportCommand: ParsableCommand {
                 error.message(path: plan, limitKey: "plan_bytes", limit: config.limits.planBytes)
                     + (error == .tooLarge ? "" : "; give the path of a Markdown plan"))
         }
-        // Redacted before parsing, so nothing derived from the text (titles, anchors) keeps a secret.
-        let items = PlanParser.parse(store.stored(String(decoding: data, as: UTF8.self)))
-        if items.count > config.limits.planItems {
-            throw CommandFailure(
-                InputLimitExceeded(
-                    subject: plan, key: "plan_items", limit: config.limits.planItems, unit: "items"
-                ).description)
-        }
+        let operations = JobOperations(store: store, config: config)
+        let items = try operations.planItems(
+            String(decoding: data, as: UTF8.self), subject: plan, limit: config.limits.planItems)
         if items.isEmpty {
             // A description without actionable items (an architecture document, say) is not an
             // error, but the operator should know nothing was queued and why.
@@ -69,7 +64,7 @@ struct ImportCommand: ParsableCommand {
             }
             return
         }
-        let summary = try store.importPlan(
+        let summary = try operations.importPlan(
             items, plan: planIdentity(absolute, root: repository.root), maxAttempts: config.jobs.maxAttempts)
         if json {
             print(try JSONOutput.encode(summary))

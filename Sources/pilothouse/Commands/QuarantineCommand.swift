@@ -65,7 +65,7 @@ struct QuarantineCommand: ParsableCommand {
         }
     }
 
-    /// The CLI's `R`: the same store operation the engine runs for the console's retry.
+    /// The CLI's `R`: the same operation the engine runs for the console's retry.
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "retry",
@@ -82,16 +82,18 @@ struct QuarantineCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
-            let record = try store.resolveQuarantineRecord(id)
-            let noted = try store.releaseQuarantineRecord(record.id, resetAttempts: true, note: note)
-            guard let jobID = record.jobID, let job = try store.job(jobID) else {
-                print("retried \(record.id.short) (\(record.reason)); it had no job, so the record is gone")
+            let (repository, store) = try options.openStore()
+            let operations = try JobOperations(store: store, config: options.config(for: repository))
+            let settled = try operations.releaseQuarantine(id, resetAttempts: true, note: note)
+            guard let job = settled.job else {
+                print(
+                    "retried \(settled.record.id.short) (\(settled.record.reason)); it had no job, so the record is gone"
+                )
                 return
             }
             print(
-                "retried \(record.id.short) (\(record.reason)); job \(job.id.short) is \(job.state)"
-                    + (noted ? " and its next prompt carries your note" : ""))
+                "retried \(settled.record.id.short) (\(settled.record.reason)); job \(job.id.short) is \(job.state)"
+                    + (settled.noted ? " and its next prompt carries your note" : ""))
         }
     }
 
@@ -110,11 +112,11 @@ struct QuarantineCommand: ParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
-            let (_, store) = try options.openStore()
-            let record = try store.dropQuarantineRecord(store.resolveQuarantineRecord(id).id, reason: reason)
-            let job = try record.jobID.flatMap { try store.job($0) }
+            let (repository, store) = try options.openStore()
+            let operations = try JobOperations(store: store, config: options.config(for: repository))
+            let dropped = try operations.dropQuarantine(id, reason: reason)
             print(
-                "dropped \(record.id.short) (\(record.reason))\(job.map { "; job \($0.id.short) is \($0.state)" } ?? "")"
+                "dropped \(dropped.record.id.short) (\(dropped.record.reason))\(dropped.job.map { "; job \($0.id.short) is \($0.state)" } ?? "")"
             )
         }
     }

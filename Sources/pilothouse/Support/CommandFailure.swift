@@ -20,6 +20,7 @@ struct CommandFailure: Error {
     static func describe(_ error: any Error) -> String? {
         switch error {
         case let error as StoreError: error.description
+        case let error as OperationRefusal: error.description
         case let error as ConfigError: error.description
         case let error as GitError: error.description
         case let error as JobStateError: error.description
@@ -38,6 +39,7 @@ struct CommandFailure: Error {
     static func code(for error: any Error) -> Int32 {
         switch error {
         case is JobStateError: 1
+        case let refusal as OperationRefusal: refusal.kind == .notApplicable ? 1 : 2
         default: 2
         }
     }

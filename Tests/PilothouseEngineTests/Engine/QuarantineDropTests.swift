@@ -5,7 +5,7 @@ import Testing
 @testable import PilothouseEngine
 
 /// Dropping a quarantined record from the console (through the engine) and from the command
-/// line (`quarantine rm`, straight on the store) must leave the same state behind.
+/// line (`quarantine rm`, through `JobOperations`) must leave the same state behind.
 @Suite struct QuarantineDropTests {
     let directory = TemporaryDirectory()
 
@@ -38,8 +38,8 @@ import Testing
         #expect(sent.succeeded, "\(sent.message)")
 
         let (cliStore, cliJob, cliRecord) = try quarantinedJob("cli")
-        try cliStore.dropQuarantineRecord(
-            cliStore.resolveQuarantineRecord(cliRecord.id.short).id, reason: "not worth it")
+        try JobOperations(store: cliStore, config: PilothouseConfig()).dropQuarantine(
+            cliRecord.id.short, reason: "not worth it")
 
         let console = try outcome(consoleStore, consoleJob)
         let cli = try outcome(cliStore, cliJob)

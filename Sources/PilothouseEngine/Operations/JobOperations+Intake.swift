@@ -1,0 +1,73 @@
+import Foundation
+import PilothouseCore
+
+/// Enqueue and import: how new work enters the queue, with the checks that keep what must
+/// never be stored (a secret, a path outside the repository) out of it.
+extension JobOperations {
+    /// Queues one job. An operator's ready patch (`operatorPatch`, named `patchName` in
+    /// refusals) must be a unified diff with changes, touch only paths inside the repository,
+    /// and add nothing `secrets` blocks: a secret must never reach the store, not even inside a
+    /// job waiting to be checked.
+    @discardableResult
+    public func enqueue(
+        _ job: Job, operatorPatch: Data? = nil, patchName: String = "the patch", secrets: Redactor
+    )
+        throws -> Job
+    {
+        if let operatorPatch {
+            let diff = try Self.validatedPatch(operatorPatch, name: patchName)
+            let added = diff.files.flatMap(\.hunks).flatMap(\.lines).filter { $0.kind == .added }.map(\.text)
+                .joined(separator: "\n")
+            let kinds = Set(secrets.findings(in: added).map(\.kind)).sorted()
+            if !kinds.isEmpty {
+                throw OperationRefusal(
+                    "\(patchName): the patch adds what looks like a secret (\(kinds.joined(separator: ", "))); remove it and submit again"
+                )
+            }
+        }
+        return try store.enqueue(job, operatorPatch: operatorPatch)
+    }
+
+    /// A patch checked before it is queued, so a broken one is refused now with its reason,
+    /// not later as a quarantined job.
+    static func validatedPatch(_ data: Data, name: String) throws -> UnifiedDiff {
+        let diff: UnifiedDiff
+        do {
+            diff = try UnifiedDiff(parsing: data)
+        } catch {
+            throw OperationRefusal("\(name): not a unified diff: \(error)", kind: .invalidInput)
+        }
+        guard !diff.files.isEmpty else {
+            throw OperationRefusal("\(name): holds no changes", kind: .invalidInput)
+        }
+        for file in diff.files {
+            for path in [file.oldPath, file.newPath].compactMap({ $0 }) {
+                do {
+                    _ = try PathRules.validate(relativePath: path)
+                } catch {
+                    throw OperationRefusal("\(name): \(error)", kind: .invalidInput)
+                }
+            }
+        }
+        return diff
+    }
+
+    /// The items of a Markdown plan, read from its text with secrets redacted first (so no
+    /// title or anchor derived from it keeps one); more than `limit` items is refused.
+    public func planItems(_ text: String, subject: String, limit: Int) throws -> [PlanItem] {
+        let items = PlanParser.parse(store.stored(text))
+        if items.count > limit {
+            throw OperationRefusal(
+                InputLimitExceeded(subject: subject, key: "plan_items", limit: limit, unit: "items")
+                    .description,
+                kind: .invalidInput)
+        }
+        return items
+    }
+
+    /// Imports a plan's items: new items become jobs, changed ones update their job while it
+    /// is still queued, the rest are left as they are.
+    public func importPlan(_ items: [PlanItem], plan: String, maxAttempts: Int) throws -> PlanImportSummary {
+        try store.importPlan(items, plan: plan, maxAttempts: maxAttempts)
+    }
+}
