@@ -202,6 +202,13 @@ extension Store {
         }
         return try write { db in
             let job = try Store.requireJob(id, in: db)
+            // Checked again inside the transaction: another process may have paused or
+            // approved the job since the caller looked, and a paused job must not be requeued
+            // by a rejection meant for a waiting patch.
+            guard job.state == .awaitingApproval else {
+                throw StoreError.illegalTransition(
+                    job: id.short, "it is \(job.state), not waiting for approval; nothing was rejected")
+            }
             let retry =
                 policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
                 && job.attempts < job.maxAttempts

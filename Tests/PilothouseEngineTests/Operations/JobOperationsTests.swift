@@ -287,6 +287,19 @@ import Testing
         #expect(try store.resumeAttempt(id) == nil)
     }
 
+    /// A rejection written after another process paused the job (the command line looked
+    /// while it still waited) must not requeue the paused job: the store checks the state
+    /// again inside the rejection's transaction.
+    @Test func aRejectionThatLostARaceWithAPauseChangesNothing() throws {
+        let (store, id) = try fixture("race", .waiting)
+        try store.finishRun(id, to: .paused, message: "paused by operator")
+        let before = try Outcome(store, id)
+        #expect(throws: StoreError.self) {
+            try store.reject(id, reason: "use a guard", policy: .retryWithFeedback)
+        }
+        #expect(try Outcome(store, id) == before)
+    }
+
     // MARK: enqueue and import
 
     @Test func aPatchThatAddsASecretIsRefusedAndNothingIsStored() throws {
