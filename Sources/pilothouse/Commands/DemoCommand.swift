@@ -198,8 +198,11 @@ enum DemoSetup {
             throw CommandFailure(
                 "\(root)/\(DemoRepository.planPath) is missing; delete \(root) to start over")
         }
-        let items = PlanParser.parse(String(decoding: data, as: UTF8.self))
-        let summary = try store.importPlan(
+        let operations = JobOperations(store: store, config: config)
+        let items = try operations.planItems(
+            String(decoding: data, as: UTF8.self), subject: DemoRepository.planPath,
+            limit: config.limits.planItems)
+        let summary = try operations.importPlan(
             items, plan: DemoRepository.planPath, maxAttempts: config.jobs.maxAttempts)
         if summary.added.isEmpty {
             return "\(DemoRepository.planPath): all \(items.count) items were imported before"

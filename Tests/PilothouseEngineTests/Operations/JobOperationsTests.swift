@@ -37,7 +37,10 @@ import Testing
         case .queued: break
         case .waiting:
             try store.transition(id, to: .running, stage: .implement)
-            try store.savePatch(Patch(jobID: id, attempt: 0, baseCommit: "base", diff: Data(Self.patch.utf8)))
+            try store.savePatch(
+                Patch(
+                    jobID: id, attempt: 0, baseCommit: "base", diff: Data(ApprovalDecisionTests.twoHunks.utf8)
+                ))
             try store.finishRun(id, to: .awaitingApproval, message: "waiting")
         case .failed:
             try store.transition(id, to: .running, stage: .implement)
@@ -54,16 +57,6 @@ import Testing
         }
         return (store, id)
     }
-
-    static let patch = """
-        diff --git a/a.txt b/a.txt
-        --- a/a.txt
-        +++ b/a.txt
-        @@ -1,1 +1,1 @@
-        -one
-        +ONE
-
-        """
 
     /// What an operator can see of a job afterwards.
     private struct Outcome: Equatable {
@@ -346,10 +339,11 @@ import Testing
     @Test func aCleanPatchIsQueuedWithItsJob() throws {
         let store = try Store.openOrCreate(path: directory.file("clean.db"))
         let queued = try commandLine(store).enqueue(
-            Job(title: "t", goal: "g"), operatorPatch: Data(Self.patch.utf8), patchName: "fix.diff",
+            Job(title: "t", goal: "g"), operatorPatch: Data(ApprovalDecisionTests.twoHunks.utf8),
+            patchName: "fix.diff",
             secrets: .standard)
         #expect(try store.job(queued.id)?.state == .queued)
-        #expect(try store.operatorPatch(queued.id) == Data(Self.patch.utf8))
+        #expect(try store.operatorPatch(queued.id) == Data(ApprovalDecisionTests.twoHunks.utf8))
     }
 
     @Test func aPlanOverTheItemLimitIsRefusedAndAPlanImportsOnce() throws {
