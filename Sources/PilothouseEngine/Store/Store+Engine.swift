@@ -201,14 +201,7 @@ extension Store {
                 text: stored(comment.text), comment: stored(comment.comment))
         }
         return try write { db in
-            let job = try Store.requireJob(id, in: db)
-            // Checked again inside the transaction: another process may have paused or
-            // approved the job since the caller looked, and a paused job must not be requeued
-            // by a rejection meant for a waiting patch.
-            guard job.state == .awaitingApproval else {
-                throw StoreError.illegalTransition(
-                    job: id.short, "it is \(job.state), not waiting for approval; nothing was rejected")
-            }
+            let job = try Store.requireWaiting(id, in: db, otherwise: "nothing was rejected")
             let retry =
                 policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
                 && job.attempts < job.maxAttempts
@@ -224,6 +217,7 @@ extension Store {
     /// runs check, review and test on it before it can wait for approval again.
     public func editPatch(_ id: JobID, diff: Data, stats: DiffStats) throws {
         try write { db in
+            try Store.requireWaiting(id, in: db, otherwise: "the edit was not used")
             let metadata = [
                 "bytes": String(diff.count), "files": String(stats.filesChanged),
                 "added": String(stats.linesAdded), "removed": String(stats.linesRemoved),
@@ -238,6 +232,20 @@ extension Store {
                 sql: "UPDATE jobs SET operator_patch = ?, feedback = NULL WHERE id = ?",
                 arguments: [diff, id.rawValue])
         }
+    }
+
+    /// The job, if it still waits for approval. A decision on a waiting patch checks this
+    /// inside its own transaction: another process may have approved, paused or rejected the
+    /// job since the operator looked, and the state machine alone would let a paused or
+    /// merging job be queued again by a decision meant for a waiting patch.
+    @discardableResult
+    private static func requireWaiting(_ id: JobID, in db: Database, otherwise: String) throws -> Job {
+        let job = try Store.requireJob(id, in: db)
+        guard job.state == .awaitingApproval else {
+            throw StoreError.illegalTransition(
+                job: id.short, "it is \(job.state), not waiting for approval; \(otherwise)")
+        }
+        return job
     }
 
     /// Writes a rejection: one `comment` bead per line comment, the `patch_rejected` bead and

@@ -293,6 +293,21 @@ import Testing
         #expect(try Outcome(store, id) == before)
     }
 
+    /// The same for an edit written after another process approved the job: the merging job
+    /// is not sent back to the queue with the edit.
+    @Test func anEditThatLostARaceWithAnApprovalChangesNothing() throws {
+        let (store, id) = try fixture("edit-race", .waiting)
+        try commandLine(store).approve(id, hunks: nil, by: "operator (command line)")
+        let before = try Outcome(store, id)
+        #expect(before.state == .merging)
+        let diff = Data(ApprovalDecisionTests.twoHunks.utf8)
+        #expect(throws: StoreError.self) {
+            try store.editPatch(id, diff: diff, stats: try UnifiedDiff(parsing: diff).stats)
+        }
+        #expect(try Outcome(store, id) == before)
+        #expect(try store.operatorPatch(id) == nil)
+    }
+
     // MARK: enqueue and import
 
     @Test func aPatchThatAddsASecretIsRefusedAndNothingIsStored() throws {
