@@ -209,10 +209,15 @@ public struct WorktreeManager: Sendable {
     }
 
     /// Deletes the job's branch and legacy base ref in one transaction (one process); refs that
-    /// do not exist are no error.
+    /// do not exist are no error. No process at all when git's files show neither exists (a
+    /// merged job's commit never gets a branch).
     func deleteRefs(of job: JobID) throws(WorkspaceError) {
-        let commands =
-            "delete refs/heads/\(WorktreeManager.branch(for: job))\ndelete \(WorktreeManager.legacyBaseRef(for: job))\n"
+        let branch = "refs/heads/" + WorktreeManager.branch(for: job)
+        let files = GitRefFiles(commonDirectory: commonDirectory)
+        if files.lookup(branch) == .absent, files.lookup(WorktreeManager.legacyBaseRef(for: job)) == .absent {
+            return
+        }
+        let commands = "delete \(branch)\ndelete \(WorktreeManager.legacyBaseRef(for: job))\n"
         try checked(["update-ref", "--stdin"], input: Data(commands.utf8))
     }
 
