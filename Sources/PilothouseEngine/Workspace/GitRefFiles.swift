@@ -69,13 +69,15 @@ struct GitRefFiles: Sendable {
         case unreadable
     }
 
-    /// A regular file's text, up to `limit` bytes; a symlink or a directory is `.unreadable`
-    /// (git never makes either in place of a ref).
+    /// A regular file's text, up to `limit` bytes; a symbolic link is `.unreadable` (git never
+    /// makes one in place of a ref, and one planted is not followed).
     private static func read(_ path: String, limit: Int) -> FileRead {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             return errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable
         }
+        // A directory there (`refs/heads/a` when `a/b` exists) is no loose ref, as for git.
+        if info.st_mode & S_IFMT == S_IFDIR { return .missing }
         guard info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit,
             let data = FileManager.default.contents(atPath: path)
         else { return .unreadable }

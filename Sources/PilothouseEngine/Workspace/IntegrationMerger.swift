@@ -164,7 +164,9 @@ public struct IntegrationMerger: Sendable {
                 // The transaction failed as a whole. A branch that moved (or is being moved:
                 // its lock is taken) means another engine or the operator was first: rebuild.
                 if let now = resolve(branchRef), now != expected { return false }
-                if case .git(.failed(_, _, let message)) = error, message.contains("cannot lock ref") {
+                if case .git(.failed(_, _, let message)) = error,
+                    message.contains("cannot lock ref '\(branchRef)'")
+                {
                     return false
                 }
                 throw error

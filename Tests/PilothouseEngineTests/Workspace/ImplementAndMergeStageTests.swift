@@ -229,11 +229,17 @@ import Testing
             #expect(back.message.contains("README.md"))
             #expect(back.feedback.contains("hello one") && back.feedback.contains("hello two"))
         }
-        // The retry re-implements on the new tip, then merges cleanly.
+        // The job that did not land keeps its approved patch on its branch; the landed one has none.
+        let branch = WorktreeManager.branch(for: second.id)
+        #expect(try sandbox.git("show", branch + ":README.md") == "hello two")
+        #expect(try sandbox.git("rev-parse", branch + "^") == sandbox.git("rev-parse", "integration^1"))
+        #expect(try sandbox.gitArgs(["branch", "--list", WorktreeManager.branch(for: first.id)]).isEmpty)
+        // The retry re-implements on the new tip, then merges cleanly, and its branch goes.
         let retry = try await implement(
             sandbox, second, search: "hello one\n", replace: "hello one and two\n")
         _ = try await merge(sandbox, second, retry)
         #expect(try sandbox.git("show", "integration:README.md") == "hello one and two")
+        #expect(try sandbox.gitArgs(["branch", "--list", branch]).isEmpty)
     }
 
     @Test func partialApprovalCommitsOnlyTheChosenHunks() async throws {
