@@ -163,8 +163,13 @@ public struct WorktreeManager: Sendable {
     /// object database. The options pin down what user config could change: prefixes, colour,
     /// external diff drivers, textconv, rename detection and path quoting, so the parser and
     /// `git apply` always get the same shape of diff.
-    public func canonicalDiff(_ worktree: Worktree) throws(WorkspaceError) -> Data {
-        try checked(["add", "--intent-to-add", "--", "."], in: worktree.path)
+    ///
+    /// `markingNewFiles: false` skips the intent-to-add (one process) when the caller knows
+    /// the edits created no file: the diff of tracked files is the whole change then.
+    public func canonicalDiff(_ worktree: Worktree, markingNewFiles: Bool = true) throws(WorkspaceError)
+        -> Data
+    {
+        if markingNewFiles { try checked(["add", "--intent-to-add", "--", "."], in: worktree.path) }
         let result = try runGit(
             [
                 "-c", "core.quotepath=true", "diff", "--binary", "--no-color", "--no-ext-diff",
