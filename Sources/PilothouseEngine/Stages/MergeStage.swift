@@ -64,7 +64,8 @@ public struct MergeStage: PipelineStage {
             commit = try merger.commitJob(job, diff: diff, base: patch.baseCommit, trailers: trailers)
             verdict = await queue.merge(
                 MergeRequest(
-                    job: job, attempt: context.attempt, jobCommit: commit.commit,
+                    job: job, attempt: context.attempt, jobCommit: commit.commit, jobBase: patch.baseCommit,
+                    jobTree: commit.tree,
                     testedTree: Self.testsPassed(context) && context.approvedHunks == nil ? commit.tree : nil,
                     trailers: trailers, recordBead: context.services.recordBead))
         } catch {

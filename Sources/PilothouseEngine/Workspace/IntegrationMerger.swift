@@ -108,9 +108,20 @@ public struct IntegrationMerger: Sendable {
     /// a three-way merge against the job's own base, then `commit-tree`): two git processes, no
     /// worktree, nothing published. A patch whose base is behind `parent` is re-applied
     /// three-way here; only a true conflict comes back as `.conflict`.
+    ///
+    /// With `jobBaseAndTree` (the job commit's parent and tree) and `parent` that very base,
+    /// the three-way merge has nothing to combine: its result is the job's tree, so only
+    /// `commit-tree` runs.
     public func candidateMerge(
-        _ job: Job, jobCommit: String, onto parent: String, trailers: [(String, String)]
+        _ job: Job, jobCommit: String, onto parent: String, trailers: [(String, String)],
+        jobBaseAndTree: (base: String, tree: String)? = nil
     ) throws(MergeError) -> CandidateMerge {
+        if let known = jobBaseAndTree, known.base == parent {
+            return .merged(
+                commit: try mergeCommit(
+                    known.tree, parent: parent, job: job, jobCommit: jobCommit, trailers: trailers),
+                tree: known.tree)
+        }
         let result = try run([
             "merge-tree", "--write-tree", "--name-only", "--no-messages", parent, jobCommit,
         ])
@@ -122,11 +133,20 @@ public struct IntegrationMerger: Sendable {
             let files = Array(Set(lines.dropFirst().filter { !$0.isEmpty })).sorted()
             return .conflict(files: files, detail: conflictDetail(tree: tree, files: files))
         }
+        return .merged(
+            commit: try mergeCommit(tree, parent: parent, job: job, jobCommit: jobCommit, trailers: trailers),
+            tree: tree)
+    }
+
+    /// The job's merge commit: `tree`, parents `parent` (first, for `revert -m 1`) and the job
+    /// commit.
+    private func mergeCommit(
+        _ tree: String, parent: String, job: Job, jobCommit: String, trailers: [(String, String)]
+    ) throws(MergeError) -> String {
         var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
-        let commit = try git(
+        return try git(
             ["commit-tree", tree, "-p", parent, "-p", jobCommit, "-m", message], environment: identity)
-        return .merged(commit: commit, tree: tree)
     }
 
     /// The conflicted files as git merged them (conflict markers in place), up to 8 KiB each
