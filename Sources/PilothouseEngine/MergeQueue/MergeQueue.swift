@@ -223,8 +223,10 @@ public actor MergeQueue {
                                 previousTip: tip, newTip: tip, batchSize: 0)))
                     continue
                 }
+                let known = request.jobBase.flatMap { base in request.jobTree.map { (base: base, tree: $0) } }
                 switch try merger.candidateMerge(
-                    request.job, jobCommit: request.jobCommit, onto: parent, trailers: request.trailers)
+                    request.job, jobCommit: request.jobCommit, onto: parent, trailers: request.trailers,
+                    jobBaseAndTree: known)
                 {
                 case .merged(let commit, let tree):
                     chain.append(Link(request: request, mergeCommit: commit, tree: tree))

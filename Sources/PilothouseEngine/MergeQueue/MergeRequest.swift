@@ -5,8 +5,12 @@ import PilothouseCore
 public struct MergeRequest: Sendable {
     public var job: Job
     public var attempt: Int
-    /// The job commit on the job branch (its patch on its base).
+    /// The job commit (its patch on its base).
     public var jobCommit: String
+    /// The job commit's parent and tree, when known: a candidate built right on that base is
+    /// the job's own tree, no three-way merge needed.
+    public var jobBase: String?
+    public var jobTree: String?
     /// The tree of `jobCommit` when the job's own `test` stage passed on exactly it: a
     /// candidate with the same tree (nothing merged since the job's base) is not tested again.
     public var testedTree: String?
@@ -15,12 +19,15 @@ public struct MergeRequest: Sendable {
     public var recordBead: @Sendable (BeadKind, String, [String: String]) async -> Void
 
     public init(
-        job: Job, attempt: Int, jobCommit: String, testedTree: String?, trailers: [(String, String)],
+        job: Job, attempt: Int, jobCommit: String, jobBase: String? = nil, jobTree: String? = nil,
+        testedTree: String?, trailers: [(String, String)],
         recordBead: @escaping @Sendable (BeadKind, String, [String: String]) async -> Void
     ) {
         self.job = job
         self.attempt = attempt
         self.jobCommit = jobCommit
+        self.jobBase = jobBase
+        self.jobTree = jobTree
         self.testedTree = testedTree
         self.trailers = trailers
         self.recordBead = recordBead

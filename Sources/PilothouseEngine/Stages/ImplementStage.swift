@@ -64,6 +64,8 @@ public struct ImplementStage: PipelineStage {
             job: job, files: files, plan: plan, feedback: context.feedback, previousPatch: previous)
         let model = context.spec.model ?? "simulated:sim-1"
 
+        // A CLI agent may create any file; edit blocks only those whose paths do not exist.
+        var createsFiles = true
         if let agentName = CLIAgentRunner.agentName(fromModel: model) {
             guard let agents else {
                 throw .fatal("model '\(model)' names a CLI agent, but no [agents] are configured")
@@ -99,6 +101,7 @@ public struct ImplementStage: PipelineStage {
                     .malformedOutput, message: "the model's answer holds no usable edits: \(error)",
                     payload: redactor.redact(text))
             }
+            createsFiles = Self.mayCreateFiles(edits, in: worktree)
             do {
                 try applier.apply(edits, in: worktree)
             } catch {
@@ -106,15 +109,32 @@ public struct ImplementStage: PipelineStage {
                 throw Self.failure(for: error, output: redactor.redact(text))
             }
         }
-        return try await storePatch(of: worktree, context: context)
+        return try await storePatch(of: worktree, context: context, createsFiles: createsFiles)
+    }
+
+    /// Whether applying `edits` may leave a file git does not track yet, which the diff must
+    /// then mark intent-to-add. The worktree was just reset to its base with nothing untracked
+    /// left (`WorktreeManager.prepare`), so a path that exists now is tracked: edit blocks on
+    /// existing paths only change tracked files. Unified diffs may create files: true. Any
+    /// doubt (a path the guard refuses) is true; the applier then refuses it anyway.
+    static func mayCreateFiles(_ edits: ModelEdits, in worktree: Worktree) -> Bool {
+        guard case .blocks(let blocks) = edits else { return true }
+        let guardian = PathGuard(root: worktree.path)
+        return blocks.contains { block in
+            guard let path = try? guardian.validate(block.path) else { return true }
+            var info = stat()
+            return lstat(worktree.path + "/" + path, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+        }
     }
 
     /// Diffs the worktree, refuses secrets before anything is stored, and saves the patch.
-    func storePatch(of worktree: Worktree, context: StageContext) async throws(StageFailure) -> StageOutput {
+    func storePatch(of worktree: Worktree, context: StageContext, createsFiles: Bool = true)
+        async throws(StageFailure) -> StageOutput
+    {
         let job = context.job
         let diff: Data
         do {
-            diff = try worktrees.canonicalDiff(worktree)
+            diff = try worktrees.canonicalDiff(worktree, markingNewFiles: createsFiles)
         } catch {
             throw .retryable("could not diff the worktree: \(error)")
         }

@@ -54,16 +54,18 @@ public struct MergeStage: PipelineStage {
         let bead = await approvalBead?(job.id) ?? "\(job.id.rawValue)/attempt-\(context.attempt)"
         let trailers = [("Pilothouse-Job", job.id.rawValue), ("Pilothouse-Bead", bead)]
         let verdict: MergeVerdict
+        let commit: (commit: String, tree: String)
         do {
             if let merge = try merger.existingMerge(of: job.id) {
                 await queue.recordRecovered(job.id, mergeCommit: merge)
                 try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
                 return .merged(commit: merge)
             }
-            let commit = try merger.commitJob(job, diff: diff, base: patch.baseCommit, trailers: trailers)
+            commit = try merger.commitJob(job, diff: diff, base: patch.baseCommit, trailers: trailers)
             verdict = await queue.merge(
                 MergeRequest(
-                    job: job, attempt: context.attempt, jobCommit: commit.commit,
+                    job: job, attempt: context.attempt, jobCommit: commit.commit, jobBase: patch.baseCommit,
+                    jobTree: commit.tree,
                     testedTree: Self.testsPassed(context) && context.approvedHunks == nil ? commit.tree : nil,
                     trailers: trailers, recordBead: context.services.recordBead))
         } catch {
@@ -87,9 +89,28 @@ public struct MergeStage: PipelineStage {
                 }
             }
             return .merged(commit: landing.mergeCommit)
-        case .sentBack(let back): throw .sentBack(back)
-        case .failed(let error): throw Self.failure(error)
-        case .cancelled: throw .cancelled
+        case .sentBack(let back):
+            await keepBranch(commit.commit, context)
+            throw .sentBack(back)
+        case .failed(let error):
+            await keepBranch(commit.commit, context)
+            throw Self.failure(error)
+        case .cancelled:
+            await keepBranch(commit.commit, context)
+            throw .cancelled
+        }
+    }
+
+    /// The job commit of a job that did not land goes on its branch, for inspection; a branch
+    /// that could not be written is said in a bead (the merge's outcome does not depend on it).
+    private func keepBranch(_ commit: String, _ context: StageContext) async {
+        do {
+            try merger.keepJobBranch(context.job.id, commit: commit)
+        } catch {
+            await context.services.recordBead(
+                "job_branch_failed",
+                "could not point branch \(WorktreeManager.branch(for: context.job.id)) at \(commit.prefix(12)): \(error)",
+                [:])
         }
     }
 

@@ -46,31 +46,52 @@ public struct IntegrationMerger: Sendable {
     /// The job's merge commit when it is already on the integration branch: the check a
     /// restarted merge makes first, since the job branch may be gone by then (retention).
     public func existingMerge(of job: JobID) throws(MergeError) -> String? {
-        guard
-            let recorded = try? git([
-                "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
-            ])
-        else { return nil }
+        guard let recorded = resolve(IntegrationMerger.mergeRef(for: job)) else { return nil }
         return try isAncestor(recorded, of: try resolveIntegrationTip()) ? recorded : nil
     }
 
-    /// Commits `diff` (relative to `base`) on the job branch; returns the commit and its tree.
+    /// Git's ref files, read without a process where they answer (`GitRefFiles`).
+    var refs: GitRefFiles { GitRefFiles(commonDirectory: worktrees.commonDirectory) }
+
+    /// The commit `ref` names, or nil when there is no such ref: from git's files, or from
+    /// `rev-parse` when the files do not answer with certainty.
+    private func resolve(_ ref: String) -> String? {
+        switch refs.lookup(ref) {
+        case .found(let object): return object
+        case .absent: return nil
+        case .unknown: return try? git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"])
+        }
+    }
+
+    /// Commits `diff` (relative to `base`) as the job commit; returns the commit and its tree.
+    ///
+    /// The commit goes on no branch here: a job that lands is reachable from its merge commit,
+    /// and its branch would be deleted at once (retention), two processes for nothing. Only a
+    /// job that does not land gets its branch (`keepJobBranch`). A branch an earlier attempt
+    /// kept is reused when it holds the same tree on the same base.
     public func commitJob(
         _ job: Job, diff: Data, base: String, trailers: [(String, String)]
     ) throws(MergeError) -> (commit: String, tree: String) {
         let tree = try tree(applying: diff, to: base)
         let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
-        // One process answers both: the existing job commit's tree and first parent, if any.
-        let existing = try run(["rev-parse", branchRef + "^{tree}", branchRef + "^1", branchRef])
-        let known = existing.text.split(separator: "\n").map(String.init)
-        if existing.status == 0, known.count == 3, known[0] == tree, known[1] == base {
-            return (known[2], tree)
+        if resolve(branchRef) != nil {
+            // One process answers both: the existing job commit's tree and first parent.
+            let existing = try run(["rev-parse", branchRef + "^{tree}", branchRef + "^1", branchRef])
+            let known = existing.text.split(separator: "\n").map(String.init)
+            if existing.status == 0, known.count == 3, known[0] == tree, known[1] == base {
+                return (known[2], tree)
+            }
         }
         var message = job.title.isEmpty ? "Pilothouse job \(job.id.short)" : job.title
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
         let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity)
-        try git(["update-ref", branchRef, commit])
         return (commit, tree)
+    }
+
+    /// Points the job branch `pilothouse/<job>` at `commit`, for a job the queue did not land:
+    /// its approved patch stays inspectable there until it merges or `gc` removes it.
+    public func keepJobBranch(_ job: JobID, commit: String) throws(MergeError) {
+        try git(["update-ref", "refs/heads/" + WorktreeManager.branch(for: job), commit])
     }
 
     /// A job's merge onto a parent commit, built but not published.
@@ -87,9 +108,20 @@ public struct IntegrationMerger: Sendable {
     /// a three-way merge against the job's own base, then `commit-tree`): two git processes, no
     /// worktree, nothing published. A patch whose base is behind `parent` is re-applied
     /// three-way here; only a true conflict comes back as `.conflict`.
+    ///
+    /// With `jobBaseAndTree` (the job commit's parent and tree) and `parent` that very base,
+    /// the three-way merge has nothing to combine: its result is the job's tree, so only
+    /// `commit-tree` runs.
     public func candidateMerge(
-        _ job: Job, jobCommit: String, onto parent: String, trailers: [(String, String)]
+        _ job: Job, jobCommit: String, onto parent: String, trailers: [(String, String)],
+        jobBaseAndTree: (base: String, tree: String)? = nil
     ) throws(MergeError) -> CandidateMerge {
+        if let known = jobBaseAndTree, known.base == parent {
+            return .merged(
+                commit: try mergeCommit(
+                    known.tree, parent: parent, job: job, jobCommit: jobCommit, trailers: trailers),
+                tree: known.tree)
+        }
         let result = try run([
             "merge-tree", "--write-tree", "--name-only", "--no-messages", parent, jobCommit,
         ])
@@ -101,11 +133,20 @@ public struct IntegrationMerger: Sendable {
             let files = Array(Set(lines.dropFirst().filter { !$0.isEmpty })).sorted()
             return .conflict(files: files, detail: conflictDetail(tree: tree, files: files))
         }
+        return .merged(
+            commit: try mergeCommit(tree, parent: parent, job: job, jobCommit: jobCommit, trailers: trailers),
+            tree: tree)
+    }
+
+    /// The job's merge commit: `tree`, parents `parent` (first, for `revert -m 1`) and the job
+    /// commit.
+    private func mergeCommit(
+        _ tree: String, parent: String, job: Job, jobCommit: String, trailers: [(String, String)]
+    ) throws(MergeError) -> String {
         var message = "Merge job \(job.id.short) into \(integrationBranch): \(job.title)"
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
-        let commit = try git(
+        return try git(
             ["commit-tree", tree, "-p", parent, "-p", jobCommit, "-m", message], environment: identity)
-        return .merged(commit: commit, tree: tree)
     }
 
     /// The conflicted files as git merged them (conflict markers in place), up to 8 KiB each
@@ -122,15 +163,36 @@ public struct IntegrationMerger: Sendable {
     }
 
     /// Publishes a chain of merge commits (one per job, each on the previous) by moving the
-    /// integration branch from `expected` to the last one, in two ref transactions: first every
-    /// job's merge ref (harmless alone: `existingMerge` counts a merge only on the branch), then
-    /// the branch itself by compare-and-swap. False when the branch moved meanwhile; nothing is
-    /// published then and the merge refs are taken back.
+    /// integration branch from `expected` to the last one. Every job's merge ref and the
+    /// branch's compare-and-swap go in one ref transaction (one process): all of them or none.
+    /// False when the branch moved meanwhile; nothing is published then.
+    ///
+    /// When the branch is checked out somewhere (and `allow_checked_out_merge` is on), the
+    /// merge refs are written first (harmless alone: `existingMerge` counts a merge only on the
+    /// branch), then that tree fast-forwards; the refs are taken back if it does not.
     public func land(_ merges: [(job: JobID, commit: String)], expecting expected: String) throws(MergeError)
         -> Bool
     {
         guard let tip = merges.last?.commit else { return true }
-        try updateRefs(merges.map { "update \(IntegrationMerger.mergeRef(for: $0.job)) \($0.commit)\n" })
+        let records = merges.map { "update \(IntegrationMerger.mergeRef(for: $0.job)) \($0.commit)\n" }
+        let branchRef = "refs/heads/" + integrationBranch
+        if checkedOutWorktree() == nil {
+            do {
+                try updateRefs(records + ["update \(branchRef) \(tip) \(expected)\n"])
+                return true
+            } catch {
+                // The transaction failed as a whole. A branch that moved (or is being moved:
+                // its lock is taken) means another engine or the operator was first: rebuild.
+                if let now = resolve(branchRef), now != expected { return false }
+                if case .git(.failed(_, _, let message)) = error,
+                    message.contains("cannot lock ref '\(branchRef)'")
+                {
+                    return false
+                }
+                throw error
+            }
+        }
+        try updateRefs(records)
         let published: Bool
         do {
             published = try publish(tip, expecting: expected)
@@ -197,18 +259,12 @@ public struct IntegrationMerger: Sendable {
     public func rollback(job: JobID) throws(MergeError) -> String {
         for _ in 0..<5 {
             let tip = try resolveIntegrationTip()
-            if let revert = try? git([
-                "rev-parse", "--verify", "--quiet", IntegrationMerger.revertRef(for: job),
-            ]),
-                try isAncestor(revert, of: tip)
-            {
+            if let revert = resolve(IntegrationMerger.revertRef(for: job)), try isAncestor(revert, of: tip) {
                 return revert
             }
-            guard
-                let mergeCommit = try? git([
-                    "rev-parse", "--verify", "--quiet", IntegrationMerger.mergeRef(for: job),
-                ])
-            else { throw .notMerged(job) }
+            guard let mergeCommit = resolve(IntegrationMerger.mergeRef(for: job)) else {
+                throw .notMerged(job)
+            }
             guard try isAncestor(mergeCommit, of: tip) else {
                 throw .notOnBranch(job, branch: integrationBranch)
             }
@@ -270,7 +326,7 @@ public struct IntegrationMerger: Sendable {
     /// it first (the caller recomputes).
     private func publish(_ commit: String, expecting expected: String) throws(MergeError) -> Bool {
         let ref = "refs/heads/" + integrationBranch
-        if let checkout = try checkedOutWorktree() {
+        if let checkout = checkedOutWorktree() {
             guard allowCheckedOutMerge else {
                 throw .checkedOut(branch: integrationBranch, path: checkout, commit: commit)
             }
@@ -288,11 +344,9 @@ public struct IntegrationMerger: Sendable {
     }
 
     private func resolveIntegrationTip() throws(MergeError) -> String {
-        guard
-            let tip = try? git([
-                "rev-parse", "--verify", "--quiet", "refs/heads/" + integrationBranch + "^{commit}",
-            ])
-        else { throw .noIntegrationBranch(integrationBranch) }
+        guard let tip = resolve("refs/heads/" + integrationBranch) else {
+            throw .noIntegrationBranch(integrationBranch)
+        }
         return tip
     }
 
@@ -300,15 +354,10 @@ public struct IntegrationMerger: Sendable {
         try run(["merge-base", "--is-ancestor", commit, tip]).status == 0
     }
 
-    /// The worktree (operator's or another) that has the integration branch checked out.
-    private func checkedOutWorktree() throws(MergeError) -> String? {
-        let list = try git(["worktree", "list", "--porcelain"])
-        var current: String?
-        for line in list.split(separator: "\n") {
-            if line.hasPrefix("worktree ") { current = String(line.dropFirst("worktree ".count)) }
-            if line == "branch refs/heads/\(integrationBranch)" { return current }
-        }
-        return nil
+    /// The worktree (operator's or another) that has the integration branch checked out,
+    /// read from git's files.
+    private func checkedOutWorktree() -> String? {
+        worktrees.checkedOutRefs()["refs/heads/" + integrationBranch]
     }
 
     private func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])

@@ -163,8 +163,13 @@ public struct WorktreeManager: Sendable {
     /// object database. The options pin down what user config could change: prefixes, colour,
     /// external diff drivers, textconv, rename detection and path quoting, so the parser and
     /// `git apply` always get the same shape of diff.
-    public func canonicalDiff(_ worktree: Worktree) throws(WorkspaceError) -> Data {
-        try checked(["add", "--intent-to-add", "--", "."], in: worktree.path)
+    ///
+    /// `markingNewFiles: false` skips the intent-to-add (one process) when the caller knows
+    /// the edits created no file: the diff of tracked files is the whole change then.
+    public func canonicalDiff(_ worktree: Worktree, markingNewFiles: Bool = true) throws(WorkspaceError)
+        -> Data
+    {
+        if markingNewFiles { try checked(["add", "--intent-to-add", "--", "."], in: worktree.path) }
         let result = try runGit(
             [
                 "-c", "core.quotepath=true", "diff", "--binary", "--no-color", "--no-ext-diff",
@@ -209,10 +214,15 @@ public struct WorktreeManager: Sendable {
     }
 
     /// Deletes the job's branch and legacy base ref in one transaction (one process); refs that
-    /// do not exist are no error.
+    /// do not exist are no error. No process at all when git's files show neither exists (a
+    /// merged job's commit never gets a branch).
     func deleteRefs(of job: JobID) throws(WorkspaceError) {
-        let commands =
-            "delete refs/heads/\(WorktreeManager.branch(for: job))\ndelete \(WorktreeManager.legacyBaseRef(for: job))\n"
+        let branch = "refs/heads/" + WorktreeManager.branch(for: job)
+        let files = GitRefFiles(commonDirectory: commonDirectory)
+        if files.lookup(branch) == .absent, files.lookup(WorktreeManager.legacyBaseRef(for: job)) == .absent {
+            return
+        }
+        let commands = "delete \(branch)\ndelete \(WorktreeManager.legacyBaseRef(for: job))\n"
         try checked(["update-ref", "--stdin"], input: Data(commands.utf8))
     }
 

@@ -249,6 +249,38 @@ final class QueueFixture: @unchecked Sendable {
         #expect(try fixture.sandbox.git("rev-parse", "integration") == mergeCommit)
     }
 
+    /// A candidate right on the job's own base skips the three-way merge: same tree and parents
+    /// as git's merge gives, and a job behind the tip still gets the real merge.
+    @Test func aCandidateOnTheJobsOwnBaseIsTheJobsTree() async throws {
+        let fixture = try QueueFixture()
+        let (job, commit) = try fixture.job("own base", ["notes.txt": "first\n"])
+        let base = try fixture.sandbox.git("rev-parse", commit + "^")
+        let tree = try fixture.sandbox.git("rev-parse", commit + "^{tree}")
+        let trailers = [("Pilothouse-Job", job.id.rawValue)]
+        let merged = try fixture.merger.candidateMerge(job, jobCommit: commit, onto: base, trailers: trailers)
+        let known = try fixture.merger.candidateMerge(
+            job, jobCommit: commit, onto: base, trailers: trailers, jobBaseAndTree: (base, tree))
+        guard case .merged(let viaGit, let gitTree) = merged, case .merged(let direct, let directTree) = known
+        else {
+            Issue.record("expected two clean candidates, got \(merged) and \(known)")
+            return
+        }
+        #expect(directTree == gitTree && directTree == tree)
+        #expect(try fixture.sandbox.git("rev-parse", direct + "^1", direct + "^2") == "\(base)\n\(commit)")
+        #expect(try fixture.sandbox.git("rev-parse", viaGit + "^1", viaGit + "^2") == "\(base)\n\(commit)")
+
+        // Once the tip moved, the known base is not the parent: git merges, a conflict is seen.
+        try fixture.sandbox.commitFile("notes.txt", "other\n", branch: "integration")
+        let tip = try fixture.sandbox.git("rev-parse", "integration")
+        let behind = try fixture.merger.candidateMerge(
+            job, jobCommit: commit, onto: tip, trailers: trailers, jobBaseAndTree: (base, tree))
+        guard case .conflict(let files, _) = behind else {
+            Issue.record("expected the conflict git's merge finds, got \(behind)")
+            return
+        }
+        #expect(files == ["notes.txt"])
+    }
+
     @Test func aTreeTestedOnceIsNotTestedAgain() async throws {
         let fixture = try QueueFixture()
         let (job, commit) = try fixture.job("bad", ["calls.sh": "true\nmissing_function\n"])

@@ -24,6 +24,40 @@ import Testing
         #expect(await recorder.beads.map(\.0) == [.modelCalled])
     }
 
+    /// Edits of existing files need no intent-to-add; a block that creates a file does, and its
+    /// file is in the patch beside the changed one.
+    @Test func aPatchHoldsNewFilesAndOnlyEditsOfExistingOnesSkipIntentToAdd() async throws {
+        let sandbox = try GitSandbox(files: ["app.py": Array("OLD\n".utf8), "lib/a.py": Array("a\n".utf8)])
+        let worktree = try sandbox.worktrees.prepare(job: JobID(), base: "main")
+        try FileManager.default.createSymbolicLink(
+            atPath: worktree.path + "/link.py", withDestinationPath: worktree.path + "/app.py")
+        func blocks(_ paths: String...) -> ModelEdits {
+            .blocks(paths.map { EditBlock(path: $0, search: "", replace: "x\n", line: 1) })
+        }
+        #expect(!ImplementStage.mayCreateFiles(blocks("app.py", "lib/a.py", "./app.py"), in: worktree))
+        #expect(ImplementStage.mayCreateFiles(blocks("app.py", "lib/new.py"), in: worktree))
+        #expect(ImplementStage.mayCreateFiles(blocks("new/deep/file.py"), in: worktree))
+        #expect(ImplementStage.mayCreateFiles(blocks("lib"), in: worktree))
+        #expect(ImplementStage.mayCreateFiles(blocks("link.py"), in: worktree))
+        #expect(ImplementStage.mayCreateFiles(blocks("../outside.py"), in: worktree))
+        #expect(ImplementStage.mayCreateFiles(.unifiedDiff([]), in: worktree))
+
+        let job = Job(title: "two files", goal: "g")
+        let model = ScriptedModel(
+            text:
+                "app.py\n<<<<<<< SEARCH\nOLD\n=======\nNEW\n>>>>>>> REPLACE\nlib/b.py\n<<<<<<< SEARCH\n=======\nb\n>>>>>>> REPLACE\n"
+        )
+        let recorder = StageRecorder()
+        let context = await makeContext(
+            job: job, stage: .implement, recorder: recorder, model: model, root: sandbox.root)
+        let output = try await ImplementStage(worktrees: sandbox.worktrees, integrationBranch: "main").run(
+            context)
+        #expect(output == .patch(PatchSummary(attempt: 1, filesChanged: 2, linesAdded: 2, linesRemoved: 1)))
+        let diff = String(decoding: try #require(await recorder.latest).diff, as: UTF8.self)
+        #expect(diff.contains("-OLD\n+NEW\n"))
+        #expect(diff.contains("new file mode 100644") && diff.contains("+++ b/lib/b.py\n@@ -0,0 +1 @@\n+b\n"))
+    }
+
     @Test func promptShowsGoalAndFiles() throws {
         let job = Job(title: "t", goal: "Fix: replace `a` with `b` in x.py")
         let messages = ImplementPrompt.messages(
@@ -229,11 +263,17 @@ import Testing
             #expect(back.message.contains("README.md"))
             #expect(back.feedback.contains("hello one") && back.feedback.contains("hello two"))
         }
-        // The retry re-implements on the new tip, then merges cleanly.
+        // The job that did not land keeps its approved patch on its branch; the landed one has none.
+        let branch = WorktreeManager.branch(for: second.id)
+        #expect(try sandbox.git("show", branch + ":README.md") == "hello two")
+        #expect(try sandbox.git("rev-parse", branch + "^") == sandbox.git("rev-parse", "integration^1"))
+        #expect(try sandbox.gitArgs(["branch", "--list", WorktreeManager.branch(for: first.id)]).isEmpty)
+        // The retry re-implements on the new tip, then merges cleanly, and its branch goes.
         let retry = try await implement(
             sandbox, second, search: "hello one\n", replace: "hello one and two\n")
         _ = try await merge(sandbox, second, retry)
         #expect(try sandbox.git("show", "integration:README.md") == "hello one and two")
+        #expect(try sandbox.gitArgs(["branch", "--list", branch]).isEmpty)
     }
 
     @Test func partialApprovalCommitsOnlyTheChosenHunks() async throws {
