@@ -122,8 +122,10 @@ public actor MergeQueue {
     public func recordRecovered(_ id: JobID, mergeCommit: String) async {
         guard let store else { return }
         do {
-            try store.recordRecoveredMerge(
-                id, mergeCommit: mergeCommit, tip: (try? merger.integrationTip()) ?? "")
+            // The tip is part of the record: a tip that cannot be read is a failure to record,
+            // not an empty field.
+            let tip = try merger.integrationTip()
+            try store.recordRecoveredMerge(id, mergeCommit: mergeCommit, tip: tip)
         } catch {
             await notify("could not record the recovered merge of \(id.short): \(error)")
         }
