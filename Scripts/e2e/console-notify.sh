@@ -4,23 +4,9 @@
 # rings the bell (tmux raises the window's bell flag), sends OSC 9 and OSC 777 wrapped in tmux's
 # passthrough, and runs notify_command with the notification's JSON on stdin.
 set -euo pipefail
-P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
-command -v tmux >/dev/null || { echo "FAIL: tmux is not installed" >&2; exit 1; }
-P="$(cd "$(dirname "$P")" && pwd)/$(basename "$P")"
-work="$(mktemp -d)"
-socket="pilothouse-e2e-notify-$$"
-T() { tmux -L "$socket" "$@"; }
-cleanup() {
-    T kill-server >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-started=$SECONDS
-demo="$work/demo"
-
-session=e2e:0
 # shellcheck source=lib/console-tmux.sh
 source "$(dirname "$0")/lib/console-tmux.sh"
+console_e2e_setup notify e2e:0
 
 # The demo repository and its configuration, without starting the console (a dumb terminal is
 # refused after the repository is prepared and the plan imported), then [notify] added to it.

@@ -6,24 +6,10 @@
 # - `e` with EDITOR set to a script that edits the patch: the edit is a bead and the job runs
 #   check and test again before it waits for approval again.
 set -euo pipefail
-P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
-command -v tmux >/dev/null || { echo "FAIL: tmux is not installed" >&2; exit 1; }
-P="$(cd "$(dirname "$P")" && pwd)/$(basename "$P")"
-work="$(mktemp -d)"
-socket="pilothouse-e2e-review-$$"
-T() { tmux -L "$socket" "$@"; }
-cleanup() {
-    T kill-server >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-started=$SECONDS
-demo="$work/demo"
-db="$demo/.pilothouse/pilothouse.db"
-
-session=review
 # shellcheck source=lib/console-tmux.sh
 source "$(dirname "$0")/lib/console-tmux.sh"
+console_e2e_setup review review
+db="$demo/.pilothouse/pilothouse.db"
 # sql QUERY [ARGS...]: one value per line, read-only, from the demo's store.
 sql() {
     python3 - "$db" "$@" <<'PY'

@@ -4,23 +4,9 @@
 # transcript arrives from the engine, and a `/` search for a word of the analyze prompt
 # highlights it (the selection colour, read from the pane with its escape sequences).
 set -euo pipefail
-P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
-command -v tmux >/dev/null || { echo "FAIL: tmux is not installed" >&2; exit 1; }
-P="$(cd "$(dirname "$P")" && pwd)/$(basename "$P")"
-work="$(mktemp -d)"
-socket="pilothouse-e2e-transcript-$$"
-T() { tmux -L "$socket" "$@"; }
-cleanup() {
-    T kill-server >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-started=$SECONDS
-demo="$work/demo"
-
-session=e2e:0
 # shellcheck source=lib/console-tmux.sh
 source "$(dirname "$0")/lib/console-tmux.sh"
+console_e2e_setup transcript e2e:0
 
 TERM=dumb "$P" demo "$demo" >/dev/null 2>&1 && fail "the demo started on a dumb terminal"
 grep -q '^transcripts = true' "$demo/.pilothouse/pilothouse.toml" || fail "the demo does not record transcripts"
