@@ -84,7 +84,14 @@ public struct IntegrationMerger: Sendable {
         }
         var message = job.title.isEmpty ? "Pilothouse job \(job.id.short)" : job.title
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
-        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: identity)
+        // Stamped with the job's creation time, not the clock: the job commit is then a function
+        // of the job, its base and its tree, so an engine that died after building it and runs
+        // the merge again builds the very same commit instead of a twin.
+        let date = "\(Int(job.createdAt.timeIntervalSince1970)) +0000"
+        var environment = identity
+        environment["GIT_AUTHOR_DATE"] = date
+        environment["GIT_COMMITTER_DATE"] = date
+        let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: environment)
         return (commit, tree)
     }
 

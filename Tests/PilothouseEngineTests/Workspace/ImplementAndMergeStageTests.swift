@@ -378,6 +378,8 @@ import Testing
         // The first run got as far as the job commit, then the engine died.
         let commit = try merger.commitJob(
             job, diff: patch.diff, base: patch.baseCommit, trailers: [("Pilothouse-Job", "x")])
+        // The rerun comes later: a commit stamped with the clock would differ from the first.
+        try await Task.sleep(for: .milliseconds(1_100))
         #expect(
             try merger.commitJob(
                 job, diff: patch.diff, base: patch.baseCommit, trailers: [("Pilothouse-Job", "x")]) == commit)
