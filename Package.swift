@@ -28,11 +28,18 @@ let package = Package(
             name: "PilothouseEngine",
             dependencies: [
                 "PilothouseCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The SQLite backend of the engine's persistence protocols; the engine itself does not
+        // see GRDB, so the compiler keeps storage details out of it.
+        .target(
+            name: "PilothouseSQLiteStore",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -44,6 +51,7 @@ let package = Package(
             dependencies: [
                 "PilothouseCore",
                 "PilothouseEngine",
+                "PilothouseSQLiteStore",
                 "PilothouseConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -56,7 +64,8 @@ let package = Package(
         .testTarget(
             name: "PilothouseEngineTests",
             dependencies: [
-                "PilothouseEngine", "PilothouseCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "PilothouseEngine", "PilothouseSQLiteStore", "PilothouseCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

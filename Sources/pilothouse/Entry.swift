@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Parses, runs, and turns every error into one line and an exit code: never a trap or a
 /// stack trace for something the user typed.

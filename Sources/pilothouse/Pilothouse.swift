@@ -1,5 +1,6 @@
 import ArgumentParser
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// The `pilothouse` command: a control room for an autonomous code-improvement swarm.
 struct Pilothouse: AsyncParsableCommand {

@@ -7,7 +7,7 @@ import PilothouseCore
 /// Consumers (console, headless output) subscribe with `events()` and send
 /// `OperatorCommand`s with `send(_:)`; neither needs to know how the work is done.
 public actor Engine {
-    let store: Store
+    let store: any PilothouseStore
     let template: PipelineTemplate
     let stages: [String: any PipelineStage]
     let models: any ModelClient
@@ -49,7 +49,7 @@ public actor Engine {
         public var storageFailed = false
         /// Jobs other engines still held when the run ended (only when it was stopped before
         /// they came back): a run never reports "all done" over them.
-        public var heldElsewhere: [Store.HeldJob] = []
+        public var heldElsewhere: [HeldJob] = []
 
         /// One line naming who holds what, for the operator.
         public var heldElsewhereText: String? {
@@ -71,7 +71,7 @@ public actor Engine {
     ///     engine's own gate and needs none.
     ///   - gaugeSource: the gateway's view of spend and rate limits, if there is one.
     public init(
-        store: Store, template: PipelineTemplate, stages: [String: any PipelineStage],
+        store: any PilothouseStore, template: PipelineTemplate, stages: [String: any PipelineStage],
         models: any ModelClient,
         configuration: EngineConfiguration = EngineConfiguration(), repositoryRoot: String,
         runID: JobID = JobID(),
@@ -142,7 +142,7 @@ public actor Engine {
     public func run(untilIdle: Bool) async -> RunSummary {
         lastPublishedSeq = (try? store.lastBeadSeq()) ?? 0
         store.setWritePatience(StoreWritePatience(maxWait: configuration.diskFullPatience))
-        let healthToken = store.observeWriteHealth { [weak self, hub, path = store.path] health in
+        let healthToken = store.observeWriteHealth { [weak self, hub, path = store.location] health in
             hub.publish(.notice(health.describe(path: path)))
             if case .gaveUp = health { Task { await self?.stopForStorage() } }
         }
@@ -249,7 +249,7 @@ public actor Engine {
 
     /// Jobs running or merging under another engine's lease; a failed read counts as none
     /// held, with a notice, so a broken store cannot keep a run waiting for ever.
-    private func heldElsewhere() -> [Store.HeldJob] {
+    private func heldElsewhere() -> [HeldJob] {
         do {
             return try store.jobsHeld(notBy: owner)
         } catch {

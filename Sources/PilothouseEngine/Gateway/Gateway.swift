@@ -16,7 +16,7 @@ public actor Gateway: ModelClient {
     public nonisolated let events: AsyncStream<GatewayEvent>
     nonisolated let eventSink: AsyncStream<GatewayEvent>.Continuation
     nonisolated let providers: [String: any ModelProvider]
-    nonisolated let store: Store?
+    nonisolated let store: (any GatewayStore)?
     nonisolated let clock: any GatewayClock
     nonisolated let defaultProvider: String
 
@@ -33,7 +33,8 @@ public actor Gateway: ModelClient {
     public private(set) var corruptCacheEntriesPurged = 0
 
     public init(
-        options: GatewayOptions, providers: [String: any ModelProvider], store: Store?, runID: String?,
+        options: GatewayOptions, providers: [String: any ModelProvider], store: (any GatewayStore)?,
+        runID: String?,
         clock: any GatewayClock = SystemGatewayClock()
     ) {
         self.options = options

@@ -11,7 +11,7 @@ public enum GatewayFactory {
     ///   - redact: applied to transcripts before they are stored (the Workspace redactor).
     ///   - environment: where `api_key_env` variables are read.
     public static func make(
-        config: PilothouseConfig, store: Store?, runID: String?, runBudget: Money? = nil,
+        config: PilothouseConfig, store: (any GatewayStore)?, runID: String?, runBudget: Money? = nil,
         redact: @escaping @Sendable (String) -> String = { $0 },
         environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any GatewayClock = SystemGatewayClock()

@@ -20,6 +20,6 @@ enum ResponseCacheKey {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(canonical)) ?? Data(route.id.utf8)
-        return Store.sha256Hex(data)
+        return SHA256Hex.of(data)
     }
 }

@@ -24,7 +24,7 @@ public actor MergeQueue {
     /// Runs the test command on candidate trees; nil: candidates are not tested.
     let tests: TestRunner?
     /// Where the queue's rows, merge records and test results persist; nil in stage tests.
-    let store: Store?
+    let store: (any MergeQueueStore)?
     /// Tells the operator what could not be recorded.
     let notify: @Sendable (String) async -> Void
 
@@ -61,7 +61,7 @@ public actor MergeQueue {
     public init(
         merger: IntegrationMerger, settings: MergeQueueSection = MergeQueueSection(),
         tests: TestRunner? = nil,
-        store: Store? = nil, notify: @escaping @Sendable (String) async -> Void = { _ in }
+        store: (any MergeQueueStore)? = nil, notify: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.merger = merger
         self.settings = settings

@@ -8,7 +8,7 @@ import PilothouseCore
 /// polls the bead chain's head: every state change appends a bead, so a new bead is the
 /// signal to reread what it touched. An idle store costs one indexed query per interval.
 public actor StoreWatcher {
-    private let store: Store
+    private let store: any PilothouseStore
     private let interval: Duration
     private let hub = EventHub()
     private var lastSeq: Int64 = 0
@@ -18,7 +18,7 @@ public actor StoreWatcher {
     /// The last read failure shown, so a store that stays unreadable is reported once.
     private var readFailure: String?
 
-    public init(store: Store, interval: Duration = .milliseconds(250)) {
+    public init(store: any PilothouseStore, interval: Duration = .milliseconds(250)) {
         self.store = store
         self.interval = interval
     }
@@ -73,13 +73,13 @@ public actor StoreWatcher {
             try publishChanges()
             if readFailure != nil {
                 readFailure = nil
-                hub.publish(.notice("reading \(store.path) again; the view is current"))
+                hub.publish(.notice("reading \(store.location) again; the view is current"))
             }
         } catch {
             let text = String(describing: error)
             guard text != readFailure else { return }
             readFailure = text
-            hub.publish(.notice("cannot read \(store.path): \(text); the view may be stale"))
+            hub.publish(.notice("cannot read \(store.location): \(text); the view may be stale"))
         }
     }
 

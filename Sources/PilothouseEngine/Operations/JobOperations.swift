@@ -12,13 +12,13 @@ import PilothouseCore
 /// running engine can do (stop a stage's task, start a merge, publish events) stays in the
 /// engine, around these calls.
 public struct JobOperations: Sendable {
-    public let store: Store
+    public let store: any PilothouseStore
     /// The pipeline in force: its `approve` stage is the gate an approval is recorded on.
     public let template: PipelineTemplate
     /// `[approval] on_reject`: whether a reason sends the job round again.
     public let onReject: RejectPolicy
 
-    public init(store: Store, template: PipelineTemplate, onReject: RejectPolicy) {
+    public init(store: any PilothouseStore, template: PipelineTemplate, onReject: RejectPolicy) {
         self.store = store
         self.template = template
         self.onReject = onReject
@@ -26,7 +26,7 @@ public struct JobOperations: Sendable {
 
     /// The operations as a repository's configuration sets them, for callers without an
     /// engine (the command line).
-    public init(store: Store, config: PilothouseConfig) {
+    public init(store: any PilothouseStore, config: PilothouseConfig) {
         self.init(store: store, template: config.engine.pipeline, onReject: config.engine.engine.onReject)
     }
 

@@ -16,10 +16,10 @@ import PilothouseCore
 /// worktree is claimed by one `rename` before it is deleted; and refs are deleted only if they
 /// still point where they did when listed.
 public struct GarbageCollector: Sendable {
-    public let store: Store
+    public let store: any RetentionStore
     public let worktrees: WorktreeManager
 
-    public init(store: Store, worktrees: WorktreeManager) {
+    public init(store: any RetentionStore, worktrees: WorktreeManager) {
         self.store = store
         self.worktrees = worktrees
     }
@@ -35,7 +35,7 @@ public struct GarbageCollector: Sendable {
     {
         var report = GarbageReport(dryRun: dryRun, olderThan: age)
         let cutoff = now.addingTimeInterval(-age)
-        let activity: [JobID: Store.JobActivity]
+        let activity: [JobID: JobActivity]
         do {
             activity = try store.jobActivity()
         } catch {
@@ -93,7 +93,7 @@ public struct GarbageCollector: Sendable {
 
     /// A job the store does not know (its worktree or branch outlived a deleted database) is
     /// collected at once: no event of it will ever come.
-    func verdict(_ activity: Store.JobActivity?, cutoff: Date) -> Verdict {
+    func verdict(_ activity: JobActivity?, cutoff: Date) -> Verdict {
         guard let activity else { return .collect }
         guard Self.collectibleStates.contains(activity.state) else { return .active }
         return activity.lastEvent < cutoff ? .collect : .recent
@@ -107,7 +107,7 @@ public struct GarbageCollector: Sendable {
         do {
             return try worktrees.lock.exclusive {
                 () throws(WorkspaceError) -> (removed: Bool, bytes: Int64)? in
-                let fresh: Store.JobActivity?
+                let fresh: JobActivity?
                 do {
                     fresh = try store.jobActivity(of: id)
                 } catch {

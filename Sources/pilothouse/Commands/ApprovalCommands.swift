@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// `approve` and `reject` from the command line, for scripts and for operators without the
 /// console. They record the decision; an engine (running now, or the next `run`) carries it

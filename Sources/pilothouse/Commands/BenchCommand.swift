@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Throughput measurements, run on demand and written to Docs/PERFORMANCE.md by hand:
 /// numbers from a benchmark, never assertions in a unit test.
@@ -38,7 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let store = try Store.openOrCreate(path: directory + "/bench.db")
+        let store = try SQLiteStore.openOrCreate(path: directory + "/bench.db")
         let clock = ContinuousClock()
         let elapsed = try clock.measure {
             for index in 0..<beads {

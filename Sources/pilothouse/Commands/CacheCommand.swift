@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// `pilothouse cache validate|purge`: check and trim the response cache.
 struct CacheCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import PilothouseConsole
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// `pilothouse cost`: spend and tokens from the ledger, exact to the micro-dollar.
 struct CostCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -104,7 +105,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 detail: "not created yet; `pilothouse init` or `pilothouse` creates it")
         }
         do {
-            let store = try Store.open(path: repository.databasePath)
+            let store = try SQLiteStore.open(path: repository.databasePath)
             let integrity = try store.integrityCheck()
             guard integrity == "ok" else {
                 return Check(level: .fail, subject: "database", detail: "integrity check: \(integrity)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// `pilothouse gc [--older-than 14d] [--dry-run] [--json]`: removes what finished jobs left
 /// behind (see `GarbageCollector` for what counts, and why active jobs are safe).

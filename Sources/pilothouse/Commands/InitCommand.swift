@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

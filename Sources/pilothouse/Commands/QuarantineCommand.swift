@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 struct QuarantineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

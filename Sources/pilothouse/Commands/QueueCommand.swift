@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// `pilothouse queue`: the merge queue as the store has it, from any process — what the
 /// console's queue view shows, headless.

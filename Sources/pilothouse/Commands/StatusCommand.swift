@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

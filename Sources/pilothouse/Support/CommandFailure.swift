@@ -2,6 +2,7 @@ import Foundation
 import PilothouseConsole
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// A failure reported as `error: <message>` with an exit code.
 ///

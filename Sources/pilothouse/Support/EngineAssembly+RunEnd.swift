@@ -1,4 +1,5 @@
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 extension EngineAssembly {
     /// Records how the run ended. A failure is said on stderr rather than swallowed: the run's

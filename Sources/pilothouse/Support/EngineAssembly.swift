@@ -1,13 +1,14 @@
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Builds a running engine for a repository: store, configuration, gateway, workspace
 /// stages, run header. `run`, the console and `bench` all start here, so they run the
 /// same pipeline.
 struct EngineAssembly {
     let repository: Repository
-    let store: Store
+    let store: any PilothouseStore
     let config: PilothouseConfig
     let gateway: Gateway
     let engine: Engine

@@ -1,6 +1,7 @@
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Measurements of the gateway alone, for `pilothouse bench --gateway`.
 enum GatewayBenchmarks {

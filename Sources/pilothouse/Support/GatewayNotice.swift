@@ -1,4 +1,5 @@
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Gateway happenings worth a line for the operator.
 enum GatewayNotice {

@@ -1,5 +1,6 @@
 import Foundation
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Runs `[notify] notify_command` for the console: the argv as configured (never a shell), the
 /// notification's JSON on stdin, a scrubbed environment that keeps what desktop notifiers need

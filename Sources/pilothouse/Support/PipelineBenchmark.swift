@@ -1,6 +1,7 @@
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Jobs per second through the full default pipeline, built by `EngineAssembly` exactly as
 /// `run` builds it, so the number includes what a real run pays: SQLite transactions and beads,
@@ -35,7 +36,7 @@ struct PipelineBenchmark {
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: repository.configPath))
 
-        let store = try Store.open(path: repository.databasePath)
+        let store = try SQLiteStore.open(path: repository.databasePath)
         for index in 0..<jobs {
             let file = Self.fileName(index)
             _ = try store.enqueue(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// `--repo PATH`, accepted by every command that works on a repository.
 struct RepositoryOptions: ParsableArguments {
@@ -17,16 +18,16 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The repository's store; a clear refusal when `init` has not been run. The store
     /// redacts with the configuration's patterns, so the configuration must load.
-    func openStore() throws -> (Repository, Store) {
+    func openStore() throws -> (Repository, any PilothouseStore) {
         let repository = try initializedRepository()
         let redactor = try config(for: repository).redactor
-        return (repository, try Store.open(path: repository.databasePath, redactor: redactor))
+        return (repository, try SQLiteStore.open(path: repository.databasePath, redactor: redactor))
     }
 
     /// The store for a command that only reads: a read-only database is read, not refused.
-    func openStoreForReading() throws -> (Repository, Store) {
+    func openStoreForReading() throws -> (Repository, any PilothouseStore) {
         let repository = try initializedRepository()
-        return (repository, try Store.openForReading(path: repository.databasePath))
+        return (repository, try SQLiteStore.openForReading(path: repository.databasePath))
     }
 
     private func initializedRepository() throws -> Repository {

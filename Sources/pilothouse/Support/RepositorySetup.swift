@@ -1,5 +1,6 @@
 import Foundation
 import PilothouseEngine
+import PilothouseSQLiteStore
 
 /// Creates `.pilothouse/` (commented configuration, database, .gitignore) where missing.
 /// `init` calls it explicitly; the console calls it so that `pilothouse` in any repository
@@ -25,7 +26,7 @@ enum RepositorySetup {
         // Validate whatever configuration is there, ours or the operator's.
         _ = try options.config(for: repository)
         if !manager.fileExists(atPath: repository.databasePath) { created.append("pilothouse.db") }
-        _ = try Store.openOrCreate(path: repository.databasePath)
+        _ = try SQLiteStore.openOrCreate(path: repository.databasePath)
         ignoreStateInGit(repository)
         return created
     }

@@ -8,7 +8,9 @@ import Testing
     let directory = TemporaryDirectory()
 
     @Test func eachReasonIsNamed() throws {
-        #expect(throws: BoundedFile.Failure.missing) { try BoundedFile.read(directory.file("none"), limit: 10) }
+        #expect(throws: BoundedFile.Failure.missing) {
+            try BoundedFile.read(directory.file("none"), limit: 10)
+        }
         #expect(throws: BoundedFile.Failure.directory) { try BoundedFile.read(directory.path, limit: 10) }
         let big = directory.file("big")
         _ = FileManager.default.createFile(atPath: big, contents: Data(count: 100_000))

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// The operator's retry, pause and resume of a job and retry, release and drop of a quarantine
 /// record, sent through `engine.send` as the console sends them: what each does to the job and
@@ -11,7 +12,9 @@ import Testing
 @Suite struct EngineCommandTests {
     let directory = TemporaryDirectory()
 
-    private func engine(_ store: Store, stages: [String: any PipelineStage] = EngineFixture.passingStages())
+    private func engine(
+        _ store: SQLiteStore, stages: [String: any PipelineStage] = EngineFixture.passingStages()
+    )
         throws -> Engine
     {
         try Engine(
@@ -25,7 +28,7 @@ import Testing
         var beads: Int
         var quarantine: [JobID]
 
-        init(_ store: Store, _ id: JobID) throws {
+        init(_ store: SQLiteStore, _ id: JobID) throws {
             job = try store.job(id)
             beads = try store.beads().count
             quarantine = try store.quarantineRecords().map(\.id)
@@ -33,15 +36,15 @@ import Testing
     }
 
     /// The `state_changed` beads of a job, as `from>to: message`.
-    private func transitions(_ store: Store, _ id: JobID) throws -> [String] {
+    private func transitions(_ store: SQLiteStore, _ id: JobID) throws -> [String] {
         try store.beads(jobID: id).filter { $0.kind == .stateChanged }.map {
             "\($0.metadata["from"] ?? "?")>\($0.metadata["to"] ?? "?"): \($0.message)"
         }
     }
 
     /// A store holding one job that the check stage quarantined, and its record.
-    private func quarantinedJob(attempts: Int = 3) async throws -> (Store, Job, QuarantineRecord) {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+    private func quarantinedJob(attempts: Int = 3) async throws -> (SQLiteStore, Job, QuarantineRecord) {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: attempts))
         var stages = EngineFixture.passingStages()
         stages["check"] = FailingStage(
@@ -58,7 +61,7 @@ import Testing
     // MARK: pause and resume
 
     @Test func aPausedJobIsNotClaimedAndResumesWhereItsAttemptsWere() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
 
@@ -85,7 +88,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func pausingARunningJobStopsItsStageAndItStaysPaused() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         var stages = EngineFixture.passingStages()
         stages["implement"] = SleepStage(duration: .seconds(30))
@@ -106,7 +109,7 @@ import Testing
     }
 
     @Test func aJobWaitingForApprovalCanBePausedAndResumed() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
         _ = await engine.run(untilIdle: true)
@@ -122,7 +125,7 @@ import Testing
     }
 
     @Test func pauseAndResumeOnAJobInTheWrongStateAreRefusedAndChangeNothing() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let queued = try store.enqueue(Job(title: "q", goal: "g"))
         let engine = try engine(store)
 
@@ -149,7 +152,7 @@ import Testing
     }
 
     @Test func commandsOnAnUnknownJobSayWhichIdWasNotFound() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let engine = try engine(store)
         let ghost = JobID()
         for command in [OperatorCommand.pause(ghost), .resume(ghost), .retry(ghost)] {
@@ -163,7 +166,7 @@ import Testing
     // MARK: retry
 
     @Test func retryingAFailedJobGivesItFreshAttemptsAndItRunsAgain() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         var stages = EngineFixture.passingStages()
         stages["implement"] = FailFirstStage(failure: .fatal("the model wrote nonsense"), times: 1)
@@ -184,7 +187,7 @@ import Testing
     }
 
     @Test func retryingAJobThatIsNotStuckIsRefusedAndChangesNothing() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
         for expectedState in [JobState.queued, .awaitingApproval, .paused] {
@@ -203,7 +206,7 @@ import Testing
     }
 
     @Test func twoRetriesAtOnceQueueTheJobOnce() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
         #expect((await engine.send(.cancel(job.id))).succeeded)

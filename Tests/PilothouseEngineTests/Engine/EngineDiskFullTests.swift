@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A stage that fails because the disk is full (git could not write an object, a test could
 /// not write its output) is an environment fault: the job waits, it is neither quarantined
@@ -11,7 +12,7 @@ import Testing
     let directory = TemporaryDirectory()
 
     @Test func aMergeThatCannotWriteItsObjectsWaitsInsteadOfBeingQuarantined() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         var stages = EngineFixture.passingStages()
         let gitSaid =

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// These tests wait on event streams; the time limit turns a stream that never delivers into a
 /// failure instead of a hung test run.
@@ -11,7 +12,7 @@ import Testing
     let directory = TemporaryDirectory()
 
     @Test func subscribersGetASnapshotFirstThenDeltas() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try Engine(
             store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func commandOutcomesArePublished() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let engine = try Engine(
             store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
             repositoryRoot: directory.path)
@@ -73,7 +74,7 @@ import Testing
     /// A console or a `run --json` writer waiting on the stream of an engine that went away
     /// must see the stream end, not hang for ever (and keep its task alive in memory).
     @Test func aSubscribersStreamEndsWhenTheEngineGoesAway() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         var engine: Engine? = try Engine(
             store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
             configuration: EngineFixture.configuration(), repositoryRoot: directory.path)

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Every way a stage can fail, at every stage of the default pipeline, must end the job in
 /// a legal state that is not `running` or `merging`: a job left there is wedged under a
@@ -38,7 +39,7 @@ import Testing
     }
 
     private func check(stage: StageName, failure: StageFailure, operatorApproves: Bool) async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 2))
         var stages = EngineFixture.passingStages()
         // A model that stays unavailable would be requeued for ever (by design: it costs no

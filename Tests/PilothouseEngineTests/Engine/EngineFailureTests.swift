@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 @Suite struct EngineFailureTests {
     let directory = TemporaryDirectory()
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func hangingStageGetsItsSlowBeadAndIsCancelledAtTheDeadline() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         let other = try store.enqueue(Job(title: "other", goal: "g", maxAttempts: 1))
         var stages = EngineFixture.passingStages()
@@ -42,7 +43,7 @@ import Testing
     }
 
     @Test func cancelledStageLeavesNoOrphanProcess() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         let pidFile = directory.file("child.pid")
         var stages = EngineFixture.passingStages()
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func retryableFailureRetriesTheStageThenTheJob() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 2))
         var stages = EngineFixture.passingStages()
         stages["implement"] = FailingStage(failure: .retryable("model returned nothing"))
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func quarantineFailureKeepsTheRecord() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         var stages = EngineFixture.passingStages()
         stages["check"] = FailingStage(
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func budgetHoldStopsTheRunUntilTheBudgetIsRaised() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         var stages = EngineFixture.passingStages()
         stages["analyze"] = FailingStage(failure: .budgetHold(scope: "run"))
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func unavailableModelsDoNotBurnAttempts() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         var stages = EngineFixture.passingStages()
         stages["plan"] = FailFirstStage(failure: .modelUnavailable("circuit open for every model"), times: 2)
@@ -128,7 +129,7 @@ import Testing
     }
 
     @Test func expiredLeasesAreReclaimedAndCountAttempts() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let fresh = try store.enqueue(Job(title: "fresh", goal: "g", maxAttempts: 3))
         let spent = try store.enqueue(Job(title: "spent", goal: "g", maxAttempts: 1))
         _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
@@ -144,7 +145,7 @@ import Testing
     }
 
     @Test func aJobThatDiedInItsLastMergeGetsOneMoreClaim() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
         _ = try store.recordStageStarted(job.id, stage: .merge, attempt: 1)
@@ -156,7 +157,7 @@ import Testing
     }
 
     @Test func cancelStopsARunningJob() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         var stages = EngineFixture.passingStages()
         stages["implement"] = SleepStage(duration: .seconds(30))

@@ -3,11 +3,14 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 @Suite struct EngineGateTests {
     let directory = TemporaryDirectory()
 
-    private func engine(_ store: Store, stages: [String: any PipelineStage]? = nil, autoApprove: Bool = false)
+    private func engine(
+        _ store: SQLiteStore, stages: [String: any PipelineStage]? = nil, autoApprove: Bool = false
+    )
         throws -> Engine
     {
         try Engine(
@@ -18,7 +21,7 @@ import Testing
     }
 
     @Test func jobWaitsForApprovalThenMergesWhenApproved() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
         let first = await engine.run(untilIdle: true)
@@ -37,7 +40,7 @@ import Testing
     }
 
     @Test func approvalMadeWhileNoEngineRanIsMergedByTheNextRun() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         _ = await (try engine(store)).run(untilIdle: true)
         try store.savePatch(
@@ -56,7 +59,7 @@ import Testing
     }
 
     @Test func approvingTwiceOrAQueuedJobIsRefused() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
         let early = await engine.send(.approve(job.id))
@@ -66,7 +69,7 @@ import Testing
     }
 
     @Test func rejectionWithReasonFeedsBackIntoANewAttempt() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let probe = FeedbackProbe()
         var stages = EngineFixture.passingStages()
@@ -83,7 +86,7 @@ import Testing
     }
 
     @Test func rejectionWithoutReasonEndsTheJob() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try engine(store)
         _ = await engine.run(untilIdle: true)
@@ -112,7 +115,7 @@ import Testing
     }
 
     @Test func lowReviewScoreWaitsEvenWithAutoApprove() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         var stages = EngineFixture.passingStages()
         stages["review"] = SleepStage(output: .review(ReviewScore(overall: 3)))

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Leases name their process, so a dead engine on this host is noticed at once, and
 /// `run --until-idle` never reports "all done" over jobs another engine still holds.
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func aDeadHolderOnThisHostIsReclaimedBeforeItsLeaseExpires() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         for title in ["a", "b", "c"] { _ = try store.enqueue(Job(title: title, goal: "g")) }
         let dead = try #require(
             try store.claimNextJob(owner: "killed", leaseUntil: later, holder: try deadHolder()))
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func untilIdleFinishesTheJobsOfAKilledEngineAtOnce() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         var jobs: [JobID] = []
         for index in 0..<4 {
             let job = try store.enqueue(Job(title: "t\(index)", goal: "g"))
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func untilIdleWaitsForAJobALiveEngineHolds() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         _ = try store.claimNextJob(owner: "other", leaseUntil: later, holder: .current)
         let engine = try Engine(
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func aStoppedRunNamesWhatOthersStillHold() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         _ = try store.claimNextJob(owner: "other", leaseUntil: later, holder: .current)
         let engine = try Engine(

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// What the engine does with pipelines that lack a gate or a merge.
 @Suite struct EnginePipelineShapeTests {
@@ -10,7 +11,7 @@ import Testing
     typealias Spec = PipelineTemplate.StageSpec
 
     @Test func anUngatedMergeIsRefusedUnlessAllowed() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let template = PipelineTemplate(
             name: "fast", stages: [Spec(.implement), Spec(.merge, dependsOn: [.implement])])
         #expect(throws: PipelineError.ungatedMerge(stage: .merge, missing: ["check", "approve"])) {
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func aPipelineWithoutMergeEndsCompletedNeverMerged() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let engine = try Engine(
             store: store, template: PipelineTemplate(name: "look", stages: [Spec(.analyze)]),
@@ -42,7 +43,7 @@ import Testing
 
     /// A job interrupted (SIGINT) on its last attempt is not claimed as "attempt 4/3".
     @Test func anInterruptedLastAttemptIsNotClaimedPastTheCap() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         var stages = EngineFixture.passingStages()
         stages["plan"] = SleepStage(duration: .milliseconds(300), output: .plan("1. do it"))
@@ -50,7 +51,8 @@ import Testing
             store: store, template: .standard, stages: stages, models: NoModels(),
             configuration: EngineFixture.configuration(), repositoryRoot: directory.path)
         let run = Task { await engine.run(untilIdle: true) }
-        try #require(await eventually("the job to reach plan") { (try? store.job(job.id)?.currentStage) == .plan })
+        try #require(
+            await eventually("the job to reach plan") { (try? store.job(job.id)?.currentStage) == .plan })
         await engine.stop(interrupted: true)
         _ = await run.value
         #expect(try store.job(job.id)?.state == .queued)
@@ -73,7 +75,7 @@ import Testing
     /// Even a job queued with its attempts spent (released from quarantine without a reset)
     /// runs under its last attempt.
     @Test func aClaimNeverCountsPastTheCap() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 1))
         _ = try store.claimNextJob(owner: "dead", leaseUntil: Date(timeIntervalSinceNow: -60))
         _ = try store.recordStageStarted(job.id, stage: .merge, attempt: 1)

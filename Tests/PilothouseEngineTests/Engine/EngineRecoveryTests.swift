@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// What a restart or a signal leaves behind: interrupted jobs, merges that landed just before
 /// a crash, leases of dead engines.
@@ -10,7 +11,7 @@ import Testing
     let directory = TemporaryDirectory()
 
     @Test func interruptFinishesTheRunningStageAndQueuesTheJobAgain() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         var stages = EngineFixture.passingStages()
         stages["implement"] = SleepStage(
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func aMergeAnEarlierAttemptLandedIsNotRepeated() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 5))
         // The first attempt's engine died after publishing the merge, before recording it.
         _ = try store.claimNextJob(owner: "dead", leaseUntil: Date().addingTimeInterval(-1))
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func reclaimSparesTheCallersOwnLeases() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let mine = try store.enqueue(Job(title: "mine", goal: "g"))
         let theirs = try store.enqueue(Job(title: "theirs", goal: "g"))
         let past = Date().addingTimeInterval(-1)

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A model client that answers every implementer with one edit and keeps every prompt it got.
 final class PromptRecorder: ModelClient, @unchecked Sendable {
@@ -30,9 +31,9 @@ final class PromptRecorder: ModelClient, @unchecked Sendable {
 @Suite struct EngineReviewTests {
     let directory = TemporaryDirectory()
 
-    private func setUp() throws -> (Store, Engine, PromptRecorder, GitSandbox, Job) {
+    private func setUp() throws -> (SQLiteStore, Engine, PromptRecorder, GitSandbox, Job) {
         let sandbox = try GitSandbox(files: ["app.py": Array("def f():\n    return OLD\n".utf8)])
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "fix", goal: "Fix: replace `OLD` with `NEW` in app.py"))
         let models = PromptRecorder(
             answer: "app.py\n<<<<<<< SEARCH\n    return OLD\n=======\n    return NEW\n>>>>>>> REPLACE\n")

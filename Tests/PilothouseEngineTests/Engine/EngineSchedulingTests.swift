@@ -3,13 +3,14 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Proves from the bead chain itself that the DAG and the caps are honoured.
 @Suite struct EngineSchedulingTests {
     let directory = TemporaryDirectory()
 
     @Test func fiftyJobsRespectDependenciesOverlapAndCaps() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         for index in 0..<50 {
             try store.enqueue(Job(title: "job \(index)", goal: "g", priority: Priority(rawValue: index % 4)!))
         }
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func higherPriorityJobsAreClaimedFirst() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let low = try store.enqueue(Job(title: "low", goal: "g", priority: .p3))
         let high = try store.enqueue(Job(title: "high", goal: "g", priority: .p0))
         let engine = try Engine(
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func templateCyclesAndUnknownKindsAreRefused() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let cyclic = PipelineTemplate(
             name: "bad", stages: [.init("a", dependsOn: ["b"]), .init("b", dependsOn: ["a"])])
         #expect(throws: PipelineError.cycle(["a", "b"])) {

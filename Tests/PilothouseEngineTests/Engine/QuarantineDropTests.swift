@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Dropping a quarantined record from the console (through the engine) and from the command
 /// line (`quarantine rm`, through `JobOperations`) must leave the same state behind.
@@ -10,8 +11,8 @@ import Testing
     let directory = TemporaryDirectory()
 
     /// A fresh store holding one job quarantined by one record.
-    private func quarantinedJob(_ name: String) throws -> (Store, Job, QuarantineRecord) {
-        let store = try Store.openOrCreate(path: directory.file("\(name).db"))
+    private func quarantinedJob(_ name: String) throws -> (SQLiteStore, Job, QuarantineRecord) {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("\(name).db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         try store.transition(job.id, to: .running, stage: .implement)
         let record = QuarantineRecord(
@@ -21,7 +22,7 @@ import Testing
     }
 
     /// What an operator sees afterwards: job state, records left, and the job's bead kinds.
-    private func outcome(_ store: Store, _ job: Job) throws -> (JobState?, Int, [BeadKind]) {
+    private func outcome(_ store: SQLiteStore, _ job: Job) throws -> (JobState?, Int, [BeadKind]) {
         (
             try store.job(job.id)?.state, try store.quarantineRecords().count,
             try store.beads(jobID: job.id).map(\.kind)

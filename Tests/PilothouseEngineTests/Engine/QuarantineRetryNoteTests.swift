@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Answers the implementer with `answers` in turn (the last one from then on) and keeps every
 /// implementer prompt.
@@ -34,9 +35,10 @@ final class ScriptedImplementer: ModelClient, @unchecked Sendable {
     let directory = TemporaryDirectory()
     static let note = "Edit app.py only, with a SEARCH/REPLACE block; \"NEW\" is `new_value()` — a call."
 
-    private func quarantinedJob() async throws -> (Store, Engine, ScriptedImplementer, GitSandbox, Job) {
+    private func quarantinedJob() async throws -> (SQLiteStore, Engine, ScriptedImplementer, GitSandbox, Job)
+    {
         let sandbox = try GitSandbox(files: ["app.py": Array("def f():\n    return OLD\n".utf8)])
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "fix", goal: "Fix: replace `OLD` with `NEW` in app.py"))
         let models = ScriptedImplementer(answers: [
             "I would rather not edit anything.",

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Budgets reserved and settled in the store, under concurrency and across processes.
 @Suite("Gateway budgets and costs")
@@ -44,7 +45,7 @@ struct GatewayBudgetTests {
     }
 
     @Test func eightConcurrentTasksNeverOvershootAnEnforcedBudget() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(
             Self.pricedConfig(runUSD: Money(dollars: "1.00")!), store: store)
         var denied = 0
@@ -63,8 +64,8 @@ struct GatewayBudgetTests {
 
     @Test func twoStoresOnOneFileNeverOvershootAnEnforcedBudget() async throws {
         let path = directory.file("shared.db")
-        let first = try Store.openOrCreate(path: path)
-        let second = try Store.open(path: path)
+        let first = try SQLiteStore.openOrCreate(path: path)
+        let second = try SQLiteStore.open(path: path)
         let config = Self.pricedConfig(runUSD: Money(dollars: "1.00")!)
         let gatewayA = try GatewayFixture.gateway(config, store: first, runID: "shared-run")
         let gatewayB = try GatewayFixture.gateway(config, store: second, runID: "shared-run")
@@ -84,7 +85,7 @@ struct GatewayBudgetTests {
     /// budget holds it: spending must reach 90% before that, and never pass the limit.
     @Test func twoEnginesSpendNinetyPercentBeforeAnyHold() async throws {
         let path = directory.file("spend.db")
-        let stores = [try Store.openOrCreate(path: path), try Store.open(path: path)]
+        let stores = [try SQLiteStore.openOrCreate(path: path), try SQLiteStore.open(path: path)]
         var config = GatewayFixture.config()
         config.gateway.pricing["simulated"] = ModelPrice("300", "1500")
         config.gateway.budget.dayUSD = Money(dollars: "12")!
@@ -131,7 +132,7 @@ struct GatewayBudgetTests {
     }
 
     @Test func warnModeLetsCallsThroughAndSignals() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(
             Self.pricedConfig(runUSD: Money(micros: 1), mode: .warn), store: store)
         let log = GatewayFixture.EventLog(gateway)
@@ -144,7 +145,7 @@ struct GatewayBudgetTests {
     }
 
     @Test func deniedCallsSurfaceBudgetExceededAndRaisingTheLimitResumes() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(Self.pricedConfig(runUSD: Money(micros: 1)), store: store)
         await #expect(throws: ModelClientError.self) {
             _ = try await gateway.complete(GatewayFixture.request(model: "simulated:sim-1"))
@@ -155,7 +156,7 @@ struct GatewayBudgetTests {
     }
 
     @Test func costReportSumsExactlyToTheMicroDollar() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let day = Date(timeIntervalSince1970: 1_700_000_000)
         var expected: Int64 = 0
         for index in 0..<250 {

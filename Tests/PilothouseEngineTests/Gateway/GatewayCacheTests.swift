@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// The response cache, transcripts and redaction.
 @Suite("Gateway cache and transcripts")
@@ -10,7 +11,7 @@ struct GatewayCacheTests {
     let directory = TemporaryDirectory()
 
     @Test func hitMissAndCorruptEntryPurge() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         var config = GatewayFixture.config()
         config.gateway.cache.enabled = true
         config.gateway.cache.stages = ["plan"]
@@ -39,7 +40,7 @@ struct GatewayCacheTests {
     }
 
     @Test func responsesHoldingSecretsAreNotCached() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         var config = GatewayFixture.config()
         config.gateway.cache.enabled = true
         config.gateway.cache.stages = ["plan"]
@@ -56,7 +57,7 @@ struct GatewayCacheTests {
     }
 
     @Test func validateAndPurgeCountAccurately() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let old = Date(timeIntervalSince1970: 1_700_000_000)
         for index in 0..<5 {
             try store.cacheStore(
@@ -85,7 +86,7 @@ struct GatewayCacheTests {
     }
 
     @Test func entriesExpireAfterTheirTTLAndTheSizeCapEvictsLeastRecentlyUsed() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         try store.cacheStore(
             key: "a", stage: nil, model: "m", payload: Data(count: 100), maxBytes: 250, now: start)
@@ -102,7 +103,7 @@ struct GatewayCacheTests {
     }
 
     @Test func transcriptsAreStoredOnlyWhenEnabledAndAlwaysRedacted() async throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         var config = GatewayFixture.config()
         let quiet = try GatewayFactory.make(
             config: config, store: store, runID: nil,

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Providers over real HTTP against a scripted local server.
 @Suite("Gateway HTTP providers", .serialized)
@@ -16,7 +17,7 @@ struct GatewayHTTPProviderTests {
             .json(
                 GatewayFixture.openAIBody(text: "plan: fix it", prompt: 100, completion: 20, cached: 40),
                 headers: [("x-request-id", "req_abc")]))
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(GatewayFixture.config(server: server), store: store)
         let response = try await gateway.complete(GatewayFixture.request(model: "openai:gpt-4o-mini"))
         #expect(response.text == "plan: fix it")
@@ -82,7 +83,7 @@ struct GatewayHTTPProviderTests {
         defer { Task { await server.shutdown() } }
         server.enqueue(
             .json(#"{"error":{"message":"boom"}}"#, status: 500), .json(GatewayFixture.openAIBody()))
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(GatewayFixture.config(server: server), store: store)
         _ = try await gateway.complete(GatewayFixture.request(model: "openai:gpt-4o-mini"))
         #expect(server.received.count == 2)
@@ -164,7 +165,7 @@ struct GatewayHTTPProviderTests {
         var primary = GatewayConfig.Model()
         primary.fallbacks = ["openai:gpt-4o-mini"]
         config.gateway.models["openai:gpt-4o"] = primary
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(config, store: store)
         let log = GatewayFixture.EventLog(gateway)
         let response = try await gateway.complete(GatewayFixture.request(model: "openai:gpt-4o"))

@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A refusal for rate or load is a wait, never a failure: against a real local HTTP server
 /// answering with the header dialects real providers and LiteLLM use.
@@ -22,7 +23,7 @@ struct GatewayRateLimitTests {
         server.enqueue(Self.litellm429, Self.litellm429, .json(GatewayFixture.openAIBody(text: "served")))
         var config = GatewayFixture.config(server: server)
         config.gateway.gateway.maxAttempts = 1
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(config, store: store)
         let log = GatewayFixture.EventLog(gateway)
         let response = try await gateway.complete(GatewayFixture.request(model: "openai:gpt-4o-mini"))

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Streamed answers over real HTTP: OpenAI's and Anthropic's documented event sequences, byte
 /// for byte, replayed by a local server; cuts, stalls and error events mid-stream.
@@ -43,7 +44,7 @@ struct GatewayStreamingTests {
         let server = try await ScriptedHTTPServer()
         defer { Task { await server.shutdown() } }
         server.enqueue(.events(Self.openAIEvents, headers: [("x-request-id", "req_s1")]))
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(Self.config(server), store: store)
         let response = try await gateway.complete(GatewayFixture.request(model: "openai:gpt-4o-mini"))
         #expect(response.text == "Hello world")
@@ -81,7 +82,7 @@ struct GatewayStreamingTests {
         defer { Task { await server.shutdown() } }
         server.enqueue(
             .events(Array(Self.openAIEvents.prefix(2)), cut: true), .events(Self.openAIEvents))
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let gateway = try GatewayFixture.gateway(Self.config(server), store: store)
         let response = try await gateway.complete(GatewayFixture.request(model: "openai:gpt-4o-mini"))
         #expect(response.text == "Hello world")

@@ -2,6 +2,7 @@ import Foundation
 import PilothouseCore
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Builders shared by the gateway suites.
 enum GatewayFixture {
@@ -37,7 +38,8 @@ enum GatewayFixture {
         "PILOTHOUSE_TEST_OPENAI_KEY": "sk-test", "PILOTHOUSE_TEST_ANTHROPIC_KEY": "ak-test",
     ]
 
-    static func gateway(_ config: PilothouseConfig, store: Store? = nil, runID: String? = "run-test") throws
+    static func gateway(_ config: PilothouseConfig, store: SQLiteStore? = nil, runID: String? = "run-test")
+        throws
         -> Gateway
     {
         try GatewayFactory.make(config: config, store: store, runID: runID, environment: environment)

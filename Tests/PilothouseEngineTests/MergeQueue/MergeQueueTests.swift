@@ -3,13 +3,14 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A repository with an `integration` branch, a store and a test script, for driving the merge
 /// queue with real git, real SQLite and real test processes.
 final class QueueFixture: @unchecked Sendable {
     let sandbox: GitSandbox
     let directory = TemporaryDirectory()
-    let store: Store
+    let store: SQLiteStore
     let merger: IntegrationMerger
     let recorder = StageRecorder()
     /// Every run of the test script appends a line here (outside the repository).
@@ -25,7 +26,7 @@ final class QueueFixture: @unchecked Sendable {
             "calls.sh": Array("true\n".utf8),
             "notes.txt": Array((1...30).map { "note \($0)\n" }.joined().utf8),
         ])
-        store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         merger = IntegrationMerger(worktrees: sandbox.worktrees, integrationBranch: "integration")
         let script = """
             #!/bin/sh
@@ -336,7 +337,7 @@ final class QueueFixture: @unchecked Sendable {
 @Suite struct MergeQueueStoreTests {
     @Test func aSentBackJobIsQueuedWithFeedbackUntilItRunsOutOfAttempts() throws {
         let directory = TemporaryDirectory()
-        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         var job = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 2))
         for attempt in 1...2 {
             job = try #require(try store.claimNextJob(owner: "e", leaseUntil: Date().addingTimeInterval(60)))

@@ -4,6 +4,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// The watcher's stream is awaited: the time limit turns a stream that never delivers into a
 /// failure instead of a hung test run.
@@ -12,9 +13,9 @@ import Testing
 
     @Test func anotherWritersChangesBecomeEvents() async throws {
         let path = directory.file("p.db")
-        let writer = try Store.openOrCreate(path: path)
+        let writer = try SQLiteStore.openOrCreate(path: path)
         let existing = try writer.enqueue(Job(title: "existing", goal: "g"))
-        let watcher = StoreWatcher(store: try Store.open(path: path), interval: .milliseconds(20))
+        let watcher = StoreWatcher(store: try SQLiteStore.open(path: path), interval: .milliseconds(20))
         let stream = try await watcher.events()
         var iterator = stream.makeAsyncIterator()
         let first = await iterator.next()
@@ -37,9 +38,9 @@ import Testing
 
     @Test func aStoreThatCannotBeReadIsShownOnceAndItsRecoveryToo() async throws {
         let path = directory.file("p.db")
-        let writer = try Store.openOrCreate(path: path)
+        let writer = try SQLiteStore.openOrCreate(path: path)
         _ = try writer.enqueue(Job(title: "existing", goal: "g"))
-        let watcher = StoreWatcher(store: try Store.open(path: path), interval: .milliseconds(20))
+        let watcher = StoreWatcher(store: try SQLiteStore.open(path: path), interval: .milliseconds(20))
         var iterator = try await watcher.events().makeAsyncIterator()
         _ = await iterator.next()
 

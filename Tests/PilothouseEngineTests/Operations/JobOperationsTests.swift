@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// The operations layer called the two ways it is called: as the console calls it (through
 /// `engine.send`) and as the command line calls it (`JobOperations` built from the
@@ -14,11 +15,11 @@ import Testing
     // MARK: fixtures
 
     /// The operations exactly as `pilothouse approve`, `reject`, `quarantine …` build them.
-    private func commandLine(_ store: Store) -> JobOperations {
+    private func commandLine(_ store: SQLiteStore) -> JobOperations {
         JobOperations(store: store, config: PilothouseConfig())
     }
 
-    private func engine(_ store: Store) throws -> Engine {
+    private func engine(_ store: SQLiteStore) throws -> Engine {
         try Engine(
             store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
             configuration: EngineFixture.configuration(autoApprove: false), repositoryRoot: directory.path)
@@ -30,8 +31,8 @@ import Testing
     }
 
     /// A fresh store holding one job in the `start` situation (a quarantined one with its record).
-    private func fixture(_ name: String, _ start: Start) throws -> (Store, JobID) {
-        let store = try Store.openOrCreate(path: directory.file("\(name).db"))
+    private func fixture(_ name: String, _ start: Start) throws -> (SQLiteStore, JobID) {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("\(name).db"))
         let id = try store.enqueue(Job(title: "t", goal: "g", maxAttempts: 3)).id
         switch start {
         case .queued: break
@@ -67,7 +68,7 @@ import Testing
         /// Kind and message of each of the job's beads, timestamps and ids left out.
         var beads: [String]
 
-        init(_ store: Store, _ id: JobID) throws {
+        init(_ store: SQLiteStore, _ id: JobID) throws {
             let job = try store.job(id)
             state = job?.state
             attempts = job?.attempts
@@ -259,7 +260,7 @@ import Testing
     /// reuse the old attempt's stage results. Every retry forgets it now.
     @Test(arguments: [Command.retryQuarantinedJob, .retryRecord, .retryFailed])
     func everyRetryForgetsTheAttemptToResume(_ command: Command) async throws {
-        let store = try Store.openOrCreate(path: directory.file("resume.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("resume.db"))
         let id = try store.enqueue(Job(title: "t", goal: "g")).id
         try store.transition(id, to: .running, stage: .implement)
         try store.requeueRefundingAttempt(id, message: "engine interrupted")
@@ -311,7 +312,7 @@ import Testing
     // MARK: enqueue and import
 
     @Test func aPatchThatAddsASecretIsRefusedAndNothingIsStored() throws {
-        let store = try Store.openOrCreate(path: directory.file("secret.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("secret.db"))
         let config = PilothouseConfig()
         let leaky = Data(
             """
@@ -340,7 +341,7 @@ import Testing
         ("diff --git a/../x b/../x\n--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-a\n+b\n", "fix.diff: "),
     ])
     func aBrokenPatchIsRefusedAsInputToFix(_ text: String, _ prefix: String) throws {
-        let store = try Store.openOrCreate(path: directory.file("broken.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("broken.db"))
         let refusal = #expect(throws: OperationRefusal.self) {
             try commandLine(store).enqueue(
                 Job(title: "t", goal: "g"), operatorPatch: Data(text.utf8), patchName: "fix.diff",
@@ -352,7 +353,7 @@ import Testing
     }
 
     @Test func aCleanPatchIsQueuedWithItsJob() throws {
-        let store = try Store.openOrCreate(path: directory.file("clean.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("clean.db"))
         let queued = try commandLine(store).enqueue(
             Job(title: "t", goal: "g"), operatorPatch: Data(ApprovalDecisionTests.twoHunks.utf8),
             patchName: "fix.diff",
@@ -362,7 +363,7 @@ import Testing
     }
 
     @Test func aPlanOverTheItemLimitIsRefusedAndAPlanImportsOnce() throws {
-        let store = try Store.openOrCreate(path: directory.file("plan.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("plan.db"))
         let plan = """
             # Fix plan
 

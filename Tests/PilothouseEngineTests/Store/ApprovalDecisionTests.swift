@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// The operator's decisions on a waiting patch, as the console (through the engine) and the
 /// command line both make them through the store. Approving some hunks is checked against
@@ -32,8 +33,8 @@ import Testing
         """
 
     /// A job waiting at the gate with `diff` as its patch.
-    private func waitingJob(diff: String) throws -> (Store, Job) {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+    private func waitingJob(diff: String) throws -> (SQLiteStore, Job) {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         try store.transition(job.id, to: .running, stage: .implement)
         try store.savePatch(Patch(jobID: job.id, attempt: 0, baseCommit: "base", diff: Data(diff.utf8)))
@@ -41,7 +42,7 @@ import Testing
         return (store, try #require(try store.job(job.id)))
     }
 
-    private func approve(_ store: Store, _ job: Job, _ hunks: [Int]?) throws {
+    private func approve(_ store: SQLiteStore, _ job: Job, _ hunks: [Int]?) throws {
         try store.approve(job.id, stage: .approve, attempt: job.attempts, by: "operator", hunks: hunks)
     }
 

@@ -4,6 +4,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Edits the database behind the store's back, as someone with the sqlite3 CLI could, and
 /// checks that `verifyBeads` names the bead and what happened to it.
@@ -11,8 +12,8 @@ import Testing
     let directory = TemporaryDirectory()
     var path: String { directory.file("pilothouse.db") }
 
-    private func makeChain(_ count: Int) throws -> Store {
-        let store = try Store.openOrCreate(path: path)
+    private func makeChain(_ count: Int) throws -> SQLiteStore {
+        let store = try SQLiteStore.openOrCreate(path: path)
         for index in 1...count { try store.enqueue(Job(title: "job \(index)", goal: "g")) }
         return store
     }
@@ -22,7 +23,7 @@ import Testing
         try queue.write { try $0.execute(sql: sql) }
     }
 
-    private func brokenAt(_ store: Store) throws -> BeadChainBreak? {
+    private func brokenAt(_ store: SQLiteStore) throws -> BeadChainBreak? {
         if case .broken(let problem) = try store.verifyBeads() { return problem }
         return nil
     }

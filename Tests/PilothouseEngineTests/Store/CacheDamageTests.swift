@@ -4,6 +4,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A response-cache entry damaged by hand (`sqlite3` edits, another tool) is a corrupt entry:
 /// a lookup misses and deletes it, validate and purge count and delete it. Never a crash, since
@@ -20,8 +21,8 @@ import Testing
         "UPDATE response_cache SET payload = X'DEADBEEF' WHERE key = 'k'",
     ]
 
-    private func store(damage: String) throws -> Store {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+    private func store(damage: String) throws -> SQLiteStore {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         for key in ["k", "good"] {
             try store.cacheStore(
                 key: key, stage: .analyze, model: "simulated:sim-1", payload: Data("{\"text\":\"hi\"}".utf8),

@@ -3,13 +3,14 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
-/// `Store.jobDetail`: what the console's job view and quarantine record view get on request.
+/// `SQLiteStore.jobDetail`: what the console's job view and quarantine record view get on request.
 @Suite struct JobDetailStoreTests {
     let directory = TemporaryDirectory()
 
     @Test func holdsTheJobsTranscriptsAgentRunsPatchAndFailuresAndNothingOfOtherJobs() throws {
-        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         let job = try store.enqueue(Job(title: "fix", goal: "g"))
         let other = try store.enqueue(Job(title: "other", goal: "g"))
         let start = Date(timeIntervalSince1970: 1_750_000_000)
@@ -56,7 +57,7 @@ import Testing
     /// With transcripts kept, a CLI agent's whole output is stored beside the model calls and
     /// shown instead of the 2,000-character tail its `agent_ran` bead carries.
     @Test func aCLIAgentsFullTranscriptReplacesItsBeadsTail() throws {
-        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         let job = try store.enqueue(Job(title: "fix", goal: "g"))
         let output = (1...400).map { "line \($0) of the agent's work" }.joined(separator: "\n")
         try store.appendBead(
@@ -75,7 +76,7 @@ import Testing
     /// A job the merge queue stopped in needs_rebase carries its conflict (redacted); a job in
     /// any other state carries none, whatever its feedback says.
     @Test func aNeedsRebaseJobCarriesItsConflict() throws {
-        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         let job = try store.enqueue(Job(title: "fix", goal: "g", maxAttempts: 1))
         let secret = SecretSamples.all[0]
         let conflict = "<<<<<<< pilothouse/integration\nx = 1\n=======\nx = \(secret.text)\n>>>>>>> job\n"
@@ -92,7 +93,7 @@ import Testing
     /// A patch that is not UTF-8 (a Latin-1 file) keeps its bytes where they are not text and
     /// is still redacted where they are.
     @Test func aLatin1PatchKeepsItsBytesAndLosesItsSecrets() throws {
-        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         let job = try store.enqueue(Job(title: "fix", goal: "g"))
         let secret = SecretSamples.all[0]
         var diff = Data("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-caf".utf8)

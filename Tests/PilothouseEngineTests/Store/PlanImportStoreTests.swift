@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 @Suite struct PlanImportStoreTests {
     let directory = TemporaryDirectory()
@@ -23,7 +24,7 @@ import Testing
         """
 
     @Test func importingTwiceAddsNothing() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let items = PlanParser.parse(plan)
         #expect(items.count == 2)
         let first = try store.importPlan(items, plan: "PLAN.md", maxAttempts: 3)
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func changedItemUpdatesItsQueuedJobOnly() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         _ = try store.importPlan(PlanParser.parse(plan), plan: "PLAN.md", maxAttempts: 3)
         let slow = try #require(try store.jobs().first { $0.title.contains("Slow") })
         let crash = try #require(try store.jobs().first { $0.title.contains("Parser") })
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func samePlanNameElsewhereIsADifferentPlan() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         _ = try store.importPlan(PlanParser.parse(plan), plan: "a/PLAN.md", maxAttempts: 3)
         let other = try store.importPlan(PlanParser.parse(plan), plan: "b/PLAN.md", maxAttempts: 3)
         #expect(other.added.count == 2)

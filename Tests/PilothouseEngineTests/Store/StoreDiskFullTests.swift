@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A full disk delays writes, it never loses them. The database is made "full" for real with
 /// SQLite's `max_page_count`, which fails page allocation with `SQLITE_FULL` exactly as a full
@@ -14,14 +15,14 @@ import Testing
     var path: String { directory.file("pilothouse.db") }
 
     /// Caps the database at its current size, so the next write that needs a page fails.
-    private func fill(_ store: Store) throws {
+    private func fill(_ store: SQLiteStore) throws {
         try store.pool.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
             try db.execute(sql: "PRAGMA max_page_count = \(pages)")
         }
     }
 
-    private func free(_ store: Store) throws {
+    private func free(_ store: SQLiteStore) throws {
         try store.pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA max_page_count = 1073741823")
         }
@@ -31,7 +32,7 @@ import Testing
     private func bigJob() -> Job { Job(title: "big", goal: String(repeating: "x", count: 64 * 1024)) }
 
     @Test func withoutPatienceAFullDiskFailsAtOnceWithAnActionableMessage() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         try fill(store)
         #expect {
             _ = try store.enqueue(bigJob())
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func aWriteIsRetriedUntilSpaceIsFreedAndThenLandsOnce() async throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         store.setWritePatience(StoreWritePatience(maxWait: .seconds(30), firstDelay: .milliseconds(10)))
         let seen = Mutex<[StoreWriteHealth]>([])
         let token = store.observeWriteHealth { health in seen.withLock { $0.append(health) } }
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func aWriteThatOutlastsThePatienceGivesUpAndSaysSo() async throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         store.setWritePatience(StoreWritePatience(maxWait: .milliseconds(300), firstDelay: .milliseconds(20)))
         try fill(store)
         let started = ContinuousClock.now

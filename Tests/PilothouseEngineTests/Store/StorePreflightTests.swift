@@ -4,6 +4,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// Files the store must refuse without writing a single byte to them.
 @Suite struct StorePreflightTests {
@@ -13,7 +14,7 @@ import Testing
     private func contents() -> Data? { FileManager.default.contents(atPath: path) }
 
     @Test func missingFileIsReported() {
-        #expect(throws: StoreError.missing(path: path)) { try Store.open(path: path) }
+        #expect(throws: StoreError.missing(path: path)) { try SQLiteStore.open(path: path) }
     }
 
     @Test func garbageIsRefusedAndLeftAlone() throws {
@@ -21,7 +22,7 @@ import Testing
         let garbage = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
         _ = FileManager.default.createFile(atPath: path, contents: garbage)
         #expect {
-            try Store.open(path: path)
+            try SQLiteStore.open(path: path)
         } throws: { error in
             guard case StoreError.notADatabase = error else { return false }
             return true
@@ -32,18 +33,18 @@ import Testing
     @Test func emptyFileIsRefused() throws {
         _ = FileManager.default.createFile(atPath: path, contents: Data())
         #expect(throws: StoreError.notADatabase(path: path, detail: "the file is empty")) {
-            try Store.open(path: path)
+            try SQLiteStore.open(path: path)
         }
         #expect(contents() == Data())
     }
 
     @Test func readOnlyFileIsRefusedAndLeftAlone() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         try store.enqueue(Job(title: "t", goal: "g"))
         let before = try #require(contents())
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
-        #expect(throws: StoreError.readOnly(path: path)) { try Store.open(path: path) }
+        #expect(throws: StoreError.readOnly(path: path)) { try SQLiteStore.open(path: path) }
         #expect(contents() == before)
     }
 
@@ -54,14 +55,14 @@ import Testing
 
     @Test func readOnlyFileCanStillBeReadButNotWritten() throws {
         do {
-            let store = try Store.openOrCreate(path: path)
+            let store = try SQLiteStore.openOrCreate(path: path)
             try store.enqueue(Job(title: "t", goal: "g"))
         }
         let before = try #require(contents())
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
         do {
-            let store = try Store.openForReading(path: path)
+            let store = try SQLiteStore.openForReading(path: path)
             #expect(try store.jobs().map(\.title) == ["t"])
             #expect(try store.verifyBeads() == .ok(count: 1))
             #expect(throws: StoreError.readOnly(path: path)) { try store.enqueue(Job(title: "u", goal: "g")) }
@@ -71,17 +72,19 @@ import Testing
     }
 
     @Test func unreadableFileSaysSoNotReadOnly() throws {
-        do { _ = try Store.openOrCreate(path: path) }
+        do { _ = try SQLiteStore.openOrCreate(path: path) }
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
-        #expect(throws: StoreError.unreadable(path: path, mode: 0)) { try Store.open(path: path) }
-        #expect(throws: StoreError.unreadable(path: path, mode: 0)) { try Store.openForReading(path: path) }
+        #expect(throws: StoreError.unreadable(path: path, mode: 0)) { try SQLiteStore.open(path: path) }
+        #expect(throws: StoreError.unreadable(path: path, mode: 0)) {
+            try SQLiteStore.openForReading(path: path)
+        }
         #expect(StoreError.unreadable(path: "x", mode: 0).description.contains("permissions are 000"))
     }
 
     @Test func truncatedFileIsRefusedWithoutLeavingSidecars() throws {
         do {
-            let store = try Store.openOrCreate(path: path)
+            let store = try SQLiteStore.openOrCreate(path: path)
             for index in 0..<50 {
                 try store.enqueue(Job(title: "job \(index)", goal: String(repeating: "g", count: 500)))
             }
@@ -90,7 +93,7 @@ import Testing
         let cut = full.prefix(8192)
         _ = FileManager.default.createFile(atPath: path, contents: cut)
         #expect {
-            try Store.open(path: path)
+            try SQLiteStore.open(path: path)
         } throws: { error in
             guard case StoreError.notADatabase(_, let detail) = error else { return false }
             return detail == "it is truncated: 8192 bytes of the \(full.count) its header records"
@@ -116,23 +119,23 @@ import Testing
         truncated: Bool
     ) throws {
         do {
-            let store = try Store.openOrCreate(path: path)
+            let store = try SQLiteStore.openOrCreate(path: path)
             for index in 0..<50 {
                 try store.enqueue(Job(title: "job \(index)", goal: String(repeating: "g", count: 500)))
             }
         }
         let header = try #require(contents()).prefix(100)
-        let first = StorePreflight.Look(sidecars: sidecarsFirst, size: 8192, header: Data(header))
+        let first = SQLiteStorePreflight.Look(sidecars: sidecarsFirst, size: 8192, header: Data(header))
         var changed = Data(header)
         if headerChanged { changed[27] &+= 1 }  // the change counter moved on
-        let second = StorePreflight.Look(sidecars: sidecarsSecond, size: 8192 + grew, header: changed)
+        let second = SQLiteStorePreflight.Look(sidecars: sidecarsSecond, size: 8192 + grew, header: changed)
         #expect(first.shortOf != nil, "the sample must be short of its header's size")
-        #expect(StorePreflight.Look.isTruncated(first, second) == truncated, "\(name)")
-        #expect(!StorePreflight.Look.isTruncated(first, nil), "a second look that failed is no verdict")
+        #expect(SQLiteStorePreflight.Look.isTruncated(first, second) == truncated, "\(name)")
+        #expect(!SQLiteStorePreflight.Look.isTruncated(first, nil), "a second look that failed is no verdict")
     }
 
     @Test func newerSchemaIsRefusedAndLeftAlone() throws {
-        _ = try Store.openOrCreate(path: path)
+        _ = try SQLiteStore.openOrCreate(path: path)
         let queue = try DatabaseQueue(path: path)
         try queue.write {
             try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99_from_the_future')")
@@ -141,7 +144,7 @@ import Testing
         try queue.close()
         let before = try #require(contents())
         #expect(throws: StoreError.newerSchema(path: path, unknown: ["v99_from_the_future"])) {
-            try Store.open(path: path)
+            try SQLiteStore.open(path: path)
         }
         #expect(contents() == before)
     }
@@ -152,7 +155,7 @@ import Testing
         try queue.close()
         let before = try #require(contents())
         #expect {
-            try Store.open(path: path)
+            try SQLiteStore.open(path: path)
         } throws: { error in
             (error as? StoreError)?.description.contains("another program") == true
         }

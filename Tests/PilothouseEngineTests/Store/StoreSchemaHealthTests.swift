@@ -4,6 +4,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// A store whose schema was damaged behind Pilothouse's back (sqlite3 CLI, a bad restore) is
 /// refused at open with every problem named, and the file is left byte-for-byte unchanged.
@@ -17,7 +18,7 @@ import Testing
     /// back so the file alone holds everything.
     private func damagedStore(_ sql: String) throws -> Data {
         do {
-            let store = try Store.openOrCreate(path: path)
+            let store = try SQLiteStore.openOrCreate(path: path)
             try store.enqueue(Job(title: "t", goal: "g"))
         }
         let queue = try DatabaseQueue(path: path)
@@ -27,12 +28,12 @@ import Testing
         return try #require(contents())
     }
 
-    /// The problems `Store.open` names, checking that it refused and wrote nothing.
+    /// The problems `SQLiteStore.open` names, checking that it refused and wrote nothing.
     private func refusal(after sql: String) throws -> [String] {
         let before = try damagedStore(sql)
         var problems: [String] = []
         #expect {
-            try Store.open(path: path)
+            try SQLiteStore.open(path: path)
         } throws: { error in
             guard case StoreError.damagedSchema(_, let named) = error else { return false }
             problems = named
@@ -88,15 +89,15 @@ import Testing
     }
 
     @Test func aHealthyStoreAndAnOlderOneOpen() throws {
-        do { _ = try Store.openOrCreate(path: path) }
-        #expect(throws: Never.self) { try Store.open(path: path) }
+        do { _ = try SQLiteStore.openOrCreate(path: path) }
+        #expect(throws: Never.self) { try SQLiteStore.open(path: path) }
 
         // A store from before the engine and gateway migrations is upgraded, not refused.
         let older = directory.file("older.db")
         let queue = try DatabaseQueue(path: older)
-        try StoreSchema.migrator.migrate(queue, upTo: "v1_foundation")
+        try SQLiteStoreSchema.migrator.migrate(queue, upTo: "v1_foundation")
         try queue.close()
-        let store = try Store.open(path: older)
+        let store = try SQLiteStore.open(path: older)
         #expect(try store.enqueue(Job(title: "t", goal: "g")).title == "t")
     }
 

@@ -4,16 +4,17 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 @Suite struct StoreTests {
     let directory = TemporaryDirectory()
     var path: String { directory.file("pilothouse.db") }
 
     @Test func enqueuePersistsTheJobAndItsBead() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let job = try store.enqueue(
             Job(title: "Fix", goal: "Fix the parser", priority: .p1, filesHint: ["a.swift"]))
-        let reopened = try Store.open(path: path)
+        let reopened = try SQLiteStore.open(path: path)
         let stored = try #require(try reopened.job(job.id))
         #expect(stored.title == "Fix")
         #expect(stored.filesHint == ["a.swift"])
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func jobsComeBackInSchedulingOrder() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let low = try store.enqueue(Job(title: "low", goal: "g", priority: .p3))
         let urgent = try store.enqueue(Job(title: "urgent", goal: "g", priority: .p0))
         let older = try store.enqueue(
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func transitionWritesStateAndBeadTogether() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         let running = try store.transition(job.id, to: .running, stage: .analyze)
         #expect(running.state == .running)
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func illegalTransitionChangesNothing() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         #expect(throws: StoreError.self) { try store.transition(job.id, to: .merged) }
         #expect(try store.job(job.id)?.state == .queued)
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func resolvesJobsByUnambiguousParts() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         #expect(try store.resolveJob(job.id.short.lowercased()).id == job.id)
         #expect(try store.resolveJob(job.id.rawValue).id == job.id)
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func quarantineMovesTheJobAndDropLeavesABead() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let job = try store.enqueue(Job(title: "t", goal: "g"))
         _ = try store.transition(job.id, to: .running, stage: .implement)
         let record = try store.quarantine(
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func runHeaderIsRecorded() throws {
-        let store = try Store.openOrCreate(path: path)
+        let store = try SQLiteStore.openOrCreate(path: path)
         let header = RunHeader(pilothouseVersion: "0.1.0", repoHead: "abc", configHash: "f00", seed: 42)
         try store.beginRun(header)
         try store.endRun(header.id, exitCode: 0)
@@ -91,11 +92,11 @@ import Testing
     }
 
     @Test func concurrentWritersProduceOneValidChain() async throws {
-        _ = try Store.openOrCreate(path: path)
+        _ = try SQLiteStore.openOrCreate(path: path)
         // Two independent stores on one file behave like two processes: separate
         // connections, serialized only by SQLite's lock.
-        let first = try Store.open(path: path)
-        let second = try Store.open(path: path)
+        let first = try SQLiteStore.open(path: path)
+        let second = try SQLiteStore.open(path: path)
         await withThrowingTaskGroup(of: Void.self) { group in
             for store in [first, second] {
                 group.addTask {

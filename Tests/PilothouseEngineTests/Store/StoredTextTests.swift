@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// One sample of every built-in secret pattern: the text an input carries, and the part that
 /// must never be found in `.pilothouse/`.
@@ -78,7 +79,7 @@ enum SecretSamples {
     /// test output, a CLI agent's output, a model's answer, a rejection reason) unredacted, as
     /// a careless caller would hand it over; none may reach the database or its WAL.
     @Test func noSeededSecretReachesTheStoreFiles() throws {
-        let store = try Store.openOrCreate(path: directory.file("pilothouse.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
         for sample in SecretSamples.all {
             let text = sample.text
             let job = try store.enqueue(
@@ -117,7 +118,7 @@ enum SecretSamples {
 
     /// `printf '## P1\n- second \x00 item\n' > m.md; pilothouse import m.md; beads verify`.
     @Test func aNULInAPlanItemKeepsTheChainValidAndTheTitleWhole() throws {
-        let store = try Store.openOrCreate(path: directory.file("p.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
         let items = PlanParser.parse("## P1\n- second \u{0} item\n")
         try #require(items.count == 1)
         _ = try store.importPlan(items, plan: "m.md", maxAttempts: 3)
@@ -134,7 +135,7 @@ enum SecretSamples {
     /// Any byte string, decoded as the CLI decodes files and process output, through every
     /// text input: the chain verifies and each text comes back as `StoredText` made it.
     @Test func randomBytesInEveryInputLeaveAChainThatVerifies() throws {
-        let store = try Store.openOrCreate(path: directory.file("fuzz.db"))
+        let store = try SQLiteStore.openOrCreate(path: directory.file("fuzz.db"))
         var random = SplitMix64(seed: 0x5EED_0010)
         let interesting: [UInt8] = [
             0x00, 0x1B, 0x07, 0x0A, 0x0D, 0x7F, 0x80, 0x9B, 0xC0, 0xE2, 0xED, 0xF0, 0xFF,

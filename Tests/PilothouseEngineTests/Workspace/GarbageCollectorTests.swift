@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 /// `pilothouse gc`: what finished jobs leave behind goes once their last event is old enough;
 /// nothing of an active or held job ever goes, and two collectors at once do no harm.
@@ -11,14 +12,14 @@ import Testing
 
     struct Fixture {
         let sandbox: GitSandbox
-        let store: Store
+        let store: SQLiteStore
         let collector: GarbageCollector
 
         init() throws {
             sandbox = try GitSandbox()
             try FileManager.default.createDirectory(
                 atPath: sandbox.repository.homeDirectory, withIntermediateDirectories: true)
-            store = try Store.openOrCreate(path: sandbox.repository.databasePath)
+            store = try SQLiteStore.openOrCreate(path: sandbox.repository.databasePath)
             collector = GarbageCollector(store: store, worktrees: sandbox.worktrees)
         }
 
@@ -156,7 +157,7 @@ import Testing
         let jobs = try (0..<6).map { _ in try fixture.job(.failed) }
         let later = Date().addingTimeInterval(30 * Self.day)
         let second = GarbageCollector(
-            store: try Store.open(path: fixture.sandbox.repository.databasePath),
+            store: try SQLiteStore.open(path: fixture.sandbox.repository.databasePath),
             worktrees: WorktreeManager(repository: fixture.sandbox.repository))
         let reports = try await onOwnThreads(2) { index in
             try (index == 0 ? fixture.collector : second).collect(

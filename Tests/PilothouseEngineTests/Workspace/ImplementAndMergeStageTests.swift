@@ -3,6 +3,7 @@ import PilothouseCore
 import Testing
 
 @testable import PilothouseEngine
+@testable import PilothouseSQLiteStore
 
 @Suite struct ImplementStageTests {
     @Test func appliesScriptedEditsAndStoresTheCanonicalPatch() async throws {
@@ -20,7 +21,7 @@ import Testing
         #expect(patch.baseCommit == (try sandbox.git("rev-parse", "main")))
         #expect(String(decoding: patch.diff, as: UTF8.self).contains("-    return OLD\n+    return NEW\n"))
         // The model call is recorded (with its cost, for the console); patch_produced is the
-        // store's bead, written with the patch (Store.savePatch).
+        // store's bead, written with the patch (SQLiteStore.savePatch).
         #expect(await recorder.beads.map(\.0) == [.modelCalled])
     }
 

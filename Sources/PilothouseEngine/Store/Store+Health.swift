@@ -1,8 +1,0 @@
-import GRDB
-
-extension Store {
-    /// SQLite's own check of the file: "ok", or the first problems it found.
-    public func integrityCheck() throws -> String {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").joined(separator: "; ") }
-    }
-}
