@@ -12,6 +12,23 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
+    public func moveJob(
+        _ id: JobID, from allowed: Set<JobState>, to next: JobState, message: String, resetAttempts: Bool
+    ) throws -> Job {
+        let message = stored(message)
+        return try write { db in
+            let current = try SQLiteStore.requireJob(id, in: db)
+            guard allowed.contains(current.state) else {
+                throw StoreError.stateChanged(job: id.short, now: current.state)
+            }
+            try SQLiteStore.transition(db, id, to: next, message: message)
+            try SQLiteStore.clearLease(id, in: db)
+            if resetAttempts { try SQLiteStore.resetAttempts(id, in: db) }
+            return try SQLiteStore.requireJob(id, in: db)
+        }
+    }
+
     /// Ends a job's run in `state` (releasing its lease) with a bead saying why.
     public func finishRun(_ id: JobID, to state: JobState, message: String) throws {
         let message = stored(message)

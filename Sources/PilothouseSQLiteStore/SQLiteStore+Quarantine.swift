@@ -147,6 +147,10 @@ extension SQLiteStore {
     /// would count as a second retry). Returns the records settled.
     public func retryQuarantinedJob(_ id: JobID) throws -> [QuarantineRecord] {
         try write { db in
+            let current = try SQLiteStore.requireJob(id, in: db)
+            guard current.state == .quarantined else {
+                throw StoreError.stateChanged(job: id.short, now: current.state)
+            }
             let records = try Row.fetchAll(
                 db, sql: "SELECT * FROM quarantine WHERE job_id = ? ORDER BY id", arguments: [id.rawValue]
             ).compactMap(SQLiteStore.quarantineRecord(from:))

@@ -92,47 +92,80 @@ public struct JobOperations: Sendable {
 
     /// Queues a stuck job again with fresh attempts; a quarantined one also has every record
     /// it holds settled. Returns the records settled.
+    ///
+    /// Every command here checks the state it reads first (to refuse with a clear message, and
+    /// before `stopping` runs), and the store checks it again inside its write: another engine
+    /// may have claimed or ended the job in between.
     @discardableResult
     public func retry(_ id: JobID) throws -> [QuarantineRecord] {
-        let job = try requireJob(id)
-        guard Self.retryable.contains(job.state) else {
-            throw OperationRefusal(
-                "\(id.short) is \(job.state); only failed, rejected, cancelled, quarantined or held jobs can be retried"
+        let refusal = { (state: JobState) in
+            OperationRefusal(
+                "\(id.short) is \(state); only failed, rejected, cancelled, quarantined or held jobs can be retried"
             )
         }
-        if job.state == .quarantined { return try store.retryQuarantinedJob(id) }
-        try store.requeue(id, resetAttempts: true, message: "retried by operator")
-        return []
+        let job = try requireJob(id)
+        guard Self.retryable.contains(job.state) else { throw refusal(job.state) }
+        return try refusing(refusal) {
+            if job.state == .quarantined { return try store.retryQuarantinedJob(id) }
+            try store.moveJob(
+                id, from: Self.retryable.subtracting([.quarantined]), to: .queued,
+                message: "retried by operator",
+                resetAttempts: true)
+            return []
+        }
     }
 
     /// Cancels a job that has not ended. `stopping` runs once the command is known to apply and
     /// before the state changes: an engine stops the job's running stage there.
     public func cancel(_ id: JobID, stopping: () -> Void = {}) throws {
+        let refusal = { (state: JobState) in OperationRefusal("\(id.short) is already \(state)") }
         let job = try requireJob(id)
-        guard !job.state.isTerminal else { throw OperationRefusal("\(id.short) is already \(job.state)") }
+        guard !job.state.isTerminal else { throw refusal(job.state) }
         stopping()
-        try store.finishRun(id, to: .cancelled, message: "cancelled by operator")
+        try refusing(refusal) {
+            try store.moveJob(
+                id, from: Set(JobState.allCases.filter { !$0.isTerminal }), to: .cancelled,
+                message: "cancelled by operator", resetAttempts: false)
+        }
     }
 
     /// Pauses a queued, running or waiting job; `stopping` as for `cancel`.
     public func pause(_ id: JobID, stopping: () -> Void = {}) throws {
-        let job = try requireJob(id)
-        guard Self.pausable.contains(job.state) else {
-            throw OperationRefusal(
-                "\(id.short) is \(job.state); only queued, running or waiting jobs can be paused")
+        let refusal = { (state: JobState) in
+            OperationRefusal("\(id.short) is \(state); only queued, running or waiting jobs can be paused")
         }
+        let job = try requireJob(id)
+        guard Self.pausable.contains(job.state) else { throw refusal(job.state) }
         stopping()
-        try store.finishRun(id, to: .paused, message: "paused by operator")
+        try refusing(refusal) {
+            try store.moveJob(
+                id, from: Self.pausable, to: .paused, message: "paused by operator", resetAttempts: false)
+        }
     }
 
     /// Queues a paused job again, keeping the attempts it has used.
     public func resume(_ id: JobID) throws {
+        let refusal = { (state: JobState) in OperationRefusal("\(id.short) is \(state), not paused") }
         let job = try requireJob(id)
-        guard job.state == .paused else { throw OperationRefusal("\(id.short) is \(job.state), not paused") }
-        try store.requeue(id, resetAttempts: false, message: "resumed by operator")
+        guard job.state == .paused else { throw refusal(job.state) }
+        try refusing(refusal) {
+            try store.moveJob(
+                id, from: [.paused], to: .queued, message: "resumed by operator", resetAttempts: false)
+        }
     }
 
     // MARK: helpers
+
+    /// Runs a store write whose own state check may find the job moved on since it was read,
+    /// and turns that into the same refusal the first check gives.
+    @discardableResult
+    private func refusing<T>(_ refusal: (JobState) -> OperationRefusal, _ write: () throws -> T) throws -> T {
+        do {
+            return try write()
+        } catch StoreError.stateChanged(_, let now) {
+            throw refusal(now)
+        }
+    }
 
     func requireJob(_ id: JobID) throws -> Job {
         guard let job = try store.job(id) else { throw StoreError.unknownJob(id.rawValue) }

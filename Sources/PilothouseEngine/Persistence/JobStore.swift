@@ -27,6 +27,17 @@ public protocol JobStore: Sendable {
     /// The operator's rejection reason waiting for the job's next `implement`.
     func feedback(_ id: JobID) throws -> String?
 
+    /// Moves a job to `next` only if, inside the transaction, it is in one of `allowed`:
+    /// releases its lease, resets its attempts when asked, and appends the bead. An operator's
+    /// command checks the state it saw when it started; between that read and this write
+    /// another engine may have claimed, approved or ended the job, and the state machine alone
+    /// would let a running job be queued twice. Throws `StoreError.stateChanged` then, and
+    /// changes nothing.
+    @discardableResult
+    func moveJob(
+        _ id: JobID, from allowed: Set<JobState>, to next: JobState, message: String, resetAttempts: Bool
+    ) throws -> Job
+
     /// Ends a job's run in `state` (releasing its lease) with a bead saying why.
     func finishRun(_ id: JobID, to state: JobState, message: String) throws
 

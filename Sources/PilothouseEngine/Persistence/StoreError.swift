@@ -14,6 +14,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case ambiguousJob(String, matches: Int)
     case unknownQuarantineRecord(String)
     case illegalTransition(job: JobIDText, JobStateErrorText)
+    /// A conditional move (`JobStore.moveJob`) found the job in a state it does not apply to:
+    /// another process changed it after the caller looked.
+    case stateChanged(job: JobIDText, now: JobState)
     case database(path: String, detail: String)
     /// The disk (or filesystem) under the store refused a write, even after `waited` of retries.
     case storageFull(path: String, detail: String, waited: Duration)
@@ -46,6 +49,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             "no quarantine record matches '\(text)'; list them with `pilothouse quarantine ls`"
         case .illegalTransition(let job, let detail):
             "job \(job): \(detail)"
+        case .stateChanged(let job, let now):
+            "job \(job) is \(now) now: it changed while the command ran; look at it again"
         case .database(let path, let detail):
             "database error in \(path): \(detail)"
         case .storageFull(let path, let detail, let waited):

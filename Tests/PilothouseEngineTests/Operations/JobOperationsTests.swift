@@ -309,6 +309,40 @@ import Testing
         #expect(try store.operatorPatch(id) == nil)
     }
 
+    /// A pause decided on a waiting job, while another process approved it (the engine was
+    /// stopping the job's stage): the merging job is not paused, and the operator hears why,
+    /// in the words of the first check.
+    @Test func aPauseThatLostARaceWithAnApprovalIsRefusedAndChangesNothing() throws {
+        let (store, id) = try fixture("pause-race", .waiting)
+        let other = try SQLiteStore.open(path: directory.file("pause-race.db"))
+        var before: Outcome?
+        let refusal = #expect(throws: OperationRefusal.self) {
+            try commandLine(store).pause(id) {
+                _ = try? commandLine(other).approve(id, hunks: nil, by: "operator (other terminal)")
+                before = try? Outcome(store, id)
+            }
+        }
+        #expect(
+            refusal?.description
+                == "\(id.short) is merging; only queued, running or waiting jobs can be paused")
+        #expect(before?.state == .merging)
+        #expect(try Outcome(store, id) == before)
+    }
+
+    /// The same for a cancel that lost to a rejection: the job stays rejected.
+    @Test func aCancelThatLostARaceWithARejectionIsRefused() throws {
+        let (store, id) = try fixture("cancel-race", .waiting)
+        let other = try SQLiteStore.open(path: directory.file("cancel-race.db"))
+        let refusal = #expect(throws: OperationRefusal.self) {
+            try commandLine(store).cancel(id) {
+                _ = try? JobOperations(store: other, template: .standard, onReject: .end).reject(
+                    id, reason: "no")
+            }
+        }
+        #expect(refusal?.description == "\(id.short) is already rejected")
+        #expect(try store.job(id)?.state == .rejected)
+    }
+
     // MARK: enqueue and import
 
     @Test func aPatchThatAddsASecretIsRefusedAndNothingIsStored() throws {

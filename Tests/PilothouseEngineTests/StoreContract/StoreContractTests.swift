@@ -282,4 +282,31 @@ import Testing
         #expect(!stored.goal.contains(secret))
         #expect(try store.beads().allSatisfy { !$0.message.contains(secret) })
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aConditionalMoveOfAJobThatMovedOnChangesNothing(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore().store
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        try store.moveJob(job.id, from: [.queued], to: .paused, message: "paused", resetAttempts: false)
+        // Another engine resumed and claimed it; a stale "resume" must not queue it again.
+        try store.moveJob(job.id, from: [.paused], to: .queued, message: "resumed", resetAttempts: false)
+        let running = try #require(try store.claimNextJob(owner: "engine", leaseUntil: .distantFuture))
+        let beads = try store.beads().count
+        #expect(throws: StoreError.stateChanged(job: job.id.short, now: .running)) {
+            try store.moveJob(job.id, from: [.paused], to: .queued, message: "resumed", resetAttempts: false)
+        }
+        #expect(try store.job(job.id)?.state == .running)
+        #expect(try store.job(job.id)?.attempts == running.attempts)
+        #expect(try store.jobsHeld(notBy: "other").map(\.owner) == ["engine"])
+        #expect(try store.beads().count == beads)
+        // A move that applies resets attempts when asked and releases the lease.
+        let cancelled = try store.moveJob(
+            job.id, from: [.running], to: .cancelled, message: "cancelled", resetAttempts: false)
+        #expect(cancelled.state == .cancelled)
+        #expect(cancelled.attempts == 1)
+        let retried = try store.moveJob(
+            job.id, from: [.cancelled], to: .queued, message: "retried", resetAttempts: true)
+        #expect(retried.attempts == 0)
+        #expect(try store.jobsHeld(notBy: "other").isEmpty)
+    }
 }
