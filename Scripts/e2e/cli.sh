@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The operator's CLI commands end to end against the binary, success and refusal paths, each
-# with its exit code: status, reject, rollback, cost, cache (validate with damaged entries), beads export.
+# with its exit code: status, reject, rollback, pause/resume/cancel/retry, cost, cache (validate with
+# damaged entries), beads export.
 set -euo pipefail
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 work="$(mktemp -d)"
@@ -149,4 +150,27 @@ assert all(isinstance(b, dict) for b in beads)
 PY
 expect 0 "$P" beads verify
 echo "ok: beads export --jsonl holds all $total beads; the chain verifies"
+# pause, resume, cancel, retry: the console's job commands from the shell, with refusals.
+job=$("$P" enqueue "Fix: a job to steer by hand" --json | json 'd["id"]')
+expect 0 "$P" pause "$job"
+[[ "$out" == *" paused" ]] || fail "pause said: $out"
+expect 1 "$P" pause "$job"
+[[ "$out" == *"only queued, running or waiting jobs can be paused"* ]] || fail "second pause: $out"
+expect 0 "$P" resume "$job"
+[[ "$out" == *" queued again" ]] || fail "resume said: $out"
+expect 1 "$P" resume "$job"
+[[ "$out" == *"is queued, not paused"* ]] || fail "resume of a queued job: $out"
+expect 1 "$P" retry "$job"
+[[ "$out" == *"can be retried"* ]] || fail "retry of a queued job: $out"
+expect 0 "$P" cancel "$job"
+expect 1 "$P" cancel "$job"
+[[ "$out" == *"is already cancelled"* ]] || fail "second cancel: $out"
+expect 0 "$P" retry "$job"
+[ "$("$P" jobs ls --json | json "[j['state'] for j in d if j['id'] == '$job'][0]")" = queued ] \
+    || fail "a retried job is not queued"
+expect 2 "$P" cancel ZZZZZZZZ
+expect 0 "$P" cancel --help
+[[ "$out" == *"Cancel a job"* ]] || fail "cancel --help: $out"
+expect 0 "$P" beads verify
+echo "ok: pause, resume, cancel and retry apply once and refuse a second time (exit 1)"
 echo "cli e2e: OK"

@@ -54,14 +54,24 @@ extension SQLiteStore {
     }
 
     /// Extends the leases of the jobs `owner` is working on.
-    public func renewLeases(owner: String, jobs: [JobID], until: Date) throws {
-        guard !jobs.isEmpty else { return }
-        try write { db in
+    @discardableResult
+    public func renewLeases(owner: String, jobs: [JobID], until: Date) throws -> [JobID] {
+        guard !jobs.isEmpty else { return [] }
+        return try write { db in
+            var lost: [JobID] = []
             for id in jobs {
                 try db.execute(
                     sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?",
                     arguments: [SQLiteStore.millis(until), id.rawValue, owner])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT state, lease_owner FROM jobs WHERE id = ?", arguments: [id.rawValue])
+                let state = (row?["state"] as String?).flatMap(JobState.init(rawValue:))
+                let holder = row?["lease_owner"] as String?
+                if state == .cancelled || state == .paused || (holder != nil && holder != owner) {
+                    lost.append(id)
+                }
             }
+            return lost
         }
     }
 

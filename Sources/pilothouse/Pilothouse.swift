@@ -17,6 +17,8 @@ struct Pilothouse: AsyncParsableCommand {
             ConsoleCommand.self, InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self,
             BeadsCommand.self,
             QuarantineCommand.self, RunCommand.self, ApproveCommand.self, RejectCommand.self,
+            RetryCommand.self,
+            CancelCommand.self, PauseCommand.self, ResumeCommand.self,
             StatusCommand.self, QueueCommand.self, RollbackCommand.self,
             CostCommand.self,
             CacheCommand.self, GcCommand.self, DoctorCommand.self, BenchCommand.self, DemoCommand.self,

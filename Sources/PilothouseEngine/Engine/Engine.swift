@@ -304,8 +304,19 @@ public actor Engine {
 
     private func renewLeases() {
         let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        maintaining("renew this engine's leases") {
-            try store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
+        let lost =
+            maintaining("renew this engine's leases") {
+                try store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
+            } ?? []
+        // Cancelled or paused from another process, or taken over by another engine: the
+        // stage stops here as it would after the same command in this engine's console.
+        for id in lost where active[id] != nil {
+            active[id]?.cancel()
+            publish(
+                .notice(
+                    "\(id.short) was stopped elsewhere (another process changed it); its stage here is stopped"
+                ))
+            publishJob(id)
         }
     }
 

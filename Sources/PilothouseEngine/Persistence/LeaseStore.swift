@@ -15,8 +15,12 @@ public protocol LeaseStore: Sendable {
     /// Whether any queued job other than `excluding` exists (a cheap read before a claim).
     func hasQueuedJobs(excluding: Set<JobID>) throws -> Bool
 
-    /// Extends the leases of the jobs `owner` is working on.
-    func renewLeases(owner: String, jobs: [JobID], until: Date) throws
+    /// Extends the leases of the jobs `owner` is working on, and returns those of them it must
+    /// stop: cancelled or paused by an operator in another process (a CLI command, another
+    /// engine's console), or claimed by another engine after this one's lease lapsed. An
+    /// engine hears of such changes only here, so a heartbeat is also the stop signal.
+    @discardableResult
+    func renewLeases(owner: String, jobs: [JobID], until: Date) throws -> [JobID]
 
     /// Gives up this engine's claim on a job without changing its state (an approved merge
     /// the next engine takes over), with a bead saying why.

@@ -173,6 +173,47 @@ import Testing
         _ = await run.value
         #expect(try store.job(job.id)?.state == .cancelled)
     }
+
+    /// A cancel or pause from another process (`pilothouse cancel`, a second console) reaches
+    /// the engine running the job through its next lease heartbeat: the stage stops there, the
+    /// job stays as the operator left it, and the run ends instead of waiting 30 s.
+    @Test(arguments: [JobState.cancelled, .paused])
+    func aJobStoppedFromAnotherProcessStopsHere(_ end: JobState) async throws {
+        let path = directory.file("elsewhere-\(end).db")
+        let store = try SQLiteStore.openOrCreate(path: path)
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        var stages = EngineFixture.passingStages()
+        stages["implement"] = SleepStage(duration: .seconds(30))
+        var configuration = EngineFixture.configuration()
+        configuration.leaseDuration = .milliseconds(600)
+        let engine = try Engine(
+            store: store, template: .standard, stages: stages, models: NoModels(),
+            configuration: configuration, repositoryRoot: directory.path)
+        let events = await engine.events()
+        let run = Task { await engine.run(untilIdle: true) }
+        try #require(
+            await eventually("the job to reach implement") {
+                try store.job(job.id)?.currentStage == .implement
+            })
+        let commandLine = JobOperations(store: try SQLiteStore.open(path: path), config: PilothouseConfig())
+        if end == .cancelled { try commandLine.cancel(job.id) } else { try commandLine.pause(job.id) }
+        let started = ContinuousClock.now
+        _ = await run.value
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(try store.job(job.id)?.state == end)
+        let notice =
+            "\(job.id.short) was stopped elsewhere (another process changed it); its stage here is stopped"
+        let heard = Task {
+            for await event in events { if case .notice(notice) = event { return true } }
+            return false
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(10))
+            heard.cancel()
+        }
+        #expect(await heard.value)
+        timeout.cancel()
+    }
 }
 
 /// Fails the first `times` runs, then succeeds.
