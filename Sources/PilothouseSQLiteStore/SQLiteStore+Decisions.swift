@@ -101,9 +101,8 @@ extension SQLiteStore {
         }
         return try write { db in
             let job = try SQLiteStore.requireWaiting(id, in: db, otherwise: "nothing was rejected")
-            let retry =
-                policy == .retryWithFeedback && !(trimmed.isEmpty && comments.isEmpty)
-                && job.attempts < job.maxAttempts
+            let retry = AttemptPolicy.retriesAfterRejection(
+                job, policy: policy, hasFeedback: !(trimmed.isEmpty && comments.isEmpty))
             try SQLiteStore.reject(
                 db, id, reason: trimmed.isEmpty ? "rejected by operator" : trimmed, retry: retry,
                 comments: comments)

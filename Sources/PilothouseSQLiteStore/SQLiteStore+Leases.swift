@@ -21,10 +21,8 @@ extension SQLiteStore {
                 return nil
             }
             try job.transition(to: .running)
-            // Never past the cap: a job queued with its attempts spent (the extra claim of a
-            // job that may have merged, a released quarantine record) runs under its last one.
-            let again = job.attempts >= job.maxAttempts && job.maxAttempts > 0
-            if !again { job.attempts += 1 }
+            let (attempts, again) = AttemptPolicy.claim(job)
+            job.attempts = attempts
             job.currentStage = nil
             try db.execute(
                 sql: """
@@ -170,15 +168,9 @@ extension SQLiteStore {
                         db,
                         sql: "SELECT COUNT(*) FROM beads WHERE job_id = ? AND kind = ? AND stage = 'merge'",
                         arguments: [job.id.rawValue, BeadKind.leaseReclaimed.rawValue]) ?? 0
-                if takeovers >= job.maxAttempts {
+                if let record = AttemptPolicy.orphanedMerge(job, takeovers: takeovers, now: now) {
                     try SQLiteStore.clearLease(job.id, in: db)
-                    try SQLiteStore.quarantine(
-                        QuarantineRecord(
-                            jobID: job.id, reason: .maxAttempts,
-                            message:
-                                "its merge was interrupted \(takeovers) times; check the integration branch",
-                            payload: "last state: merging", createdAt: now),
-                        in: db)
+                    try SQLiteStore.quarantine(record, in: db)
                     continue
                 }
                 try db.execute(
@@ -244,22 +236,11 @@ extension SQLiteStore {
                     ?? "lease expired"
                 let previous = job.state
                 try SQLiteStore.clearLease(job.id, in: db)
-                // A job that died in its merge on its last attempt may well be merged already:
-                // it gets one more claim, whose first step asks git (`finishedByEarlierAttempt`)
-                // instead of redoing the work. Beyond that, it is out of attempts.
                 let takeovers = try SQLiteStore.mergeTakeovers(db, job.id, attempt: job.attempts)
-                let mayBeMerged =
-                    job.attempts == job.maxAttempts && job.currentStage == .merge && takeovers == 0
-                if job.attempts >= job.maxAttempts && !mayBeMerged {
-                    try SQLiteStore.quarantine(
-                        QuarantineRecord(
-                            jobID: job.id, reason: .maxAttempts,
-                            message:
-                                "out of attempts (\(job.attempts)/\(job.maxAttempts)) after its engine stopped during \(job.currentStage?.rawValue ?? previous.rawValue)",
-                            payload:
-                                "last state: \(previous.rawValue)\nlast stage: \(job.currentStage?.rawValue ?? "-")",
-                            createdAt: now),
-                        in: db)
+                if case .quarantine(let record) = AttemptPolicy.reclaim(
+                    job, mergeTakeovers: takeovers, now: now)
+                {
+                    try SQLiteStore.quarantine(record, in: db)
                     job.state = .quarantined
                     quarantined.append(job)
                 } else {

@@ -157,7 +157,7 @@ extension SQLiteStore {
         return try write { db in
             let job = try SQLiteStore.requireJob(id, in: db)
             try db.execute(sql: "DELETE FROM merge_queue WHERE job_id = ?", arguments: [id.rawValue])
-            let retry = job.attempts < job.maxAttempts
+            let retry = AttemptPolicy.hasAttemptLeft(job)
             if job.state == .running {
                 try SQLiteStore.transition(db, id, to: .merging, message: "merging")
             }
