@@ -122,6 +122,7 @@ enum SQLiteStoreSchema {
         registerEngineMigration(&migrator)
         registerGateway(&migrator)
         registerMergeQueue(&migrator)
+        registerEngines(&migrator)
         return migrator
     }
 }

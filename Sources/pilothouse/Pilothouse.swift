@@ -16,7 +16,8 @@ struct Pilothouse: AsyncParsableCommand {
         subcommands: [
             ConsoleCommand.self, InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self,
             BeadsCommand.self,
-            QuarantineCommand.self, RunCommand.self, ApproveCommand.self, RejectCommand.self,
+            QuarantineCommand.self, RunCommand.self, EngineCommand.self, EnginesCommand.self,
+            ApproveCommand.self, RejectCommand.self,
             RetryCommand.self,
             CancelCommand.self, PauseCommand.self, ResumeCommand.self,
             StatusCommand.self, QueueCommand.self, RollbackCommand.self,

@@ -7,6 +7,7 @@ enum GaugesPane {
     static func preferredHeight(_ model: ConsoleModel, width: Int) -> Int {
         let perModel = width - 2 >= 60 ? 1 : 2
         return 2 + 3 + 3 + (model.gauges.models.isEmpty ? 1 : 1 + perModel * model.gauges.models.count)
+            + EnginesView.lines(model).count
     }
 
     static func render(
@@ -38,6 +39,7 @@ enum GaugesPane {
                 canvas.put(Format.bytes(disk), x: x, y: row.y, style: theme[.normal], clip: row)
             }
         }
+        lines += EnginesView.lines(model).map { line in { canvas, row in line(&canvas, row, theme) } }
         for series in ActivitySeries.allCases {
             lines.append { canvas, row in
                 ActivityLine.draw(&canvas, row: row, series: series, model: model, theme: theme)

@@ -127,12 +127,16 @@ public struct Gauges: Sendable, Hashable, Codable {
     /// Bytes on disk under `.pilothouse/` (database, worktrees, pool), measured every half
     /// minute by a running engine; nil until measured or where nobody measures (read-only attach).
     public var diskUsedBytes: Int64?
+    /// The engines working on the store (this one and any others sharing it).
+    public var engines: [EngineRecord]
 
     public init(
         runSpend: Money = .zero, runBudget: Money? = nil, daySpend: Money = .zero, dayBudget: Money? = nil,
         queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = [],
-        mergeQueue: MergeQueueStatus = MergeQueueStatus(), diskUsedBytes: Int64? = nil
+        mergeQueue: MergeQueueStatus = MergeQueueStatus(), diskUsedBytes: Int64? = nil,
+        engines: [EngineRecord] = []
     ) {
+        self.engines = engines
         self.mergeQueue = mergeQueue
         self.diskUsedBytes = diskUsedBytes
         self.runSpend = runSpend

@@ -13,6 +13,7 @@ extension Engine {
         var gauges = await gaugeSource?() ?? Gauges()
         gauges.queueDepth = jobs.filter { $0.state == .queued }.count
         gauges.inFlight = active.count
+        gauges.engines = try store.engines()
         return EngineSnapshot(
             jobs: jobs, quarantine: try store.quarantineRecords(), approvals: approvals,
             recentBeads: try store.recentBeads(limit: configuration.recentBeadLimit), gauges: gauges,

@@ -148,6 +148,7 @@ public actor Engine {
         }
         defer { store.removeWriteHealthObserver(healthToken) }
         setState(.running)
+        registerInFleet()
         reclaimExpiredLeases()
         approveWaitingJobsByRule()
         var lastHeartbeat = ContinuousClock.now
@@ -197,7 +198,21 @@ public actor Engine {
         setState(summary.budgetStopped ? .budgetStopped : .idle)
         summary.heldElsewhere = heldElsewhere()
         summary.awaitingApproval = Set(((try? store.jobs(state: .awaitingApproval)) ?? []).map(\.id))
+        maintaining("retire this engine from the fleet list") { try store.retireEngine(owner: owner) }
         return summary
+    }
+
+    /// Puts this engine on the store's engine list, which every console and `pilothouse engines`
+    /// read; engines silent for a day are forgotten then.
+    private func registerInFleet() {
+        let holder = LeaseHolder.current
+        let now = Date()
+        let record = EngineRecord(
+            owner: owner, host: holder.host, pid: holder.pid, version: configuration.version, startedAt: now,
+            heartbeatAt: now, leaseSeconds: max(1, Int(configuration.leaseDuration.seconds.rounded(.up))))
+        maintaining("add this engine to the fleet list") {
+            try store.registerEngine(record, forgetAfter: 86_400)
+        }
     }
 
     /// Stops claiming and lets the run return once running stages are done (SIGINT/SIGTERM).
@@ -304,6 +319,7 @@ public actor Engine {
 
     private func renewLeases() {
         let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+        maintaining("beat this engine's heartbeat") { try store.engineHeartbeat(owner: owner, at: Date()) }
         let lost =
             maintaining("renew this engine's leases") {
                 try store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
@@ -369,6 +385,7 @@ public actor Engine {
     private func publishGauges() async {
         var gauges = await gaugeSource?() ?? Gauges()
         gauges.queueDepth = ((try? store.jobCounts()) ?? [:])[.queued] ?? 0
+        gauges.engines = maintaining("read the fleet's engine list") { try store.engines() } ?? []
         gauges.inFlight = active.count
         guard gauges != lastGauges else { return }
         lastGauges = gauges

@@ -26,6 +26,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Whether CLI agents' prompts and full output are stored as transcripts (set from
     /// `[gateway] transcripts`; the gateway stores model calls' transcripts itself).
     public var recordTranscripts = false
+    /// The Pilothouse version this engine shows in the fleet's engine list.
+    public var version = "unknown"
 
     public init() {}
 

@@ -17,6 +17,11 @@ public actor StoreWatcher {
     private var task: Task<Void, Never>?
     /// The last read failure shown, so a store that stays unreadable is reported once.
     private var readFailure: String?
+    /// The gauges last published, refreshed every `gaugeEvery` polls: heartbeats and spend
+    /// append no bead, so the fleet's engine list would otherwise go stale.
+    private var gauges = Gauges()
+    private var polls = 0
+    private static let gaugeEvery = 4
 
     public init(store: any PilothouseStore, interval: Duration = .milliseconds(250)) {
         self.store = store
@@ -53,12 +58,7 @@ public actor StoreWatcher {
         lastSeq = try store.lastBeadSeq()
         quarantineIDs = Set(quarantine.map(\.id))
         approvalIDs = Set(approvals.map(\.jobID))
-        var gauges = Gauges()
-        gauges.queueDepth = jobs.filter { $0.state == .queued }.count
-        gauges.inFlight = jobs.filter { $0.state == .running || $0.state == .merging }.count
-        let spend = try store.spendSummary()
-        gauges.daySpend = spend.today
-        gauges.runSpend = spend.total
+        gauges = try readGauges()
         return EngineSnapshot(
             jobs: jobs, quarantine: quarantine, approvals: approvals,
             recentBeads: try store.recentBeads(limit: 500),
@@ -71,6 +71,14 @@ public actor StoreWatcher {
     func poll() {
         do {
             try publishChanges()
+            polls += 1
+            if polls % Self.gaugeEvery == 0 {
+                let current = try readGauges()
+                if current != gauges {
+                    gauges = current
+                    hub.publish(.gauges(current))
+                }
+            }
             if readFailure != nil {
                 readFailure = nil
                 hub.publish(.notice("reading \(store.location) again; the view is current"))
@@ -81,6 +89,20 @@ public actor StoreWatcher {
             readFailure = text
             hub.publish(.notice("cannot read \(store.location): \(text); the view may be stale"))
         }
+    }
+
+    /// Load, spend and the fleet, as a read-only view can know them (no model rates: those live
+    /// in each engine's gateway).
+    private func readGauges() throws -> Gauges {
+        var gauges = Gauges()
+        let counts = try store.jobCounts()
+        gauges.queueDepth = counts[.queued] ?? 0
+        gauges.inFlight = (counts[.running] ?? 0) + (counts[.merging] ?? 0)
+        let spend = try store.spendSummary()
+        gauges.daySpend = spend.today
+        gauges.runSpend = spend.total
+        gauges.engines = try store.engines()
+        return gauges
     }
 
     private func publishChanges() throws {

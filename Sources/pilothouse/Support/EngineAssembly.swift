@@ -42,6 +42,7 @@ struct EngineAssembly {
         if let value = overrides.swarmSize { engineConfiguration.swarmSize = value }
         if let value = overrides.leaseSeconds { engineConfiguration.leaseDuration = .seconds(value) }
         engineConfiguration.recordTranscripts = config.gateway.gateway.transcripts
+        engineConfiguration.version = PilothouseVersion.current
 
         let runID = JobID()
         let redactor = config.redactor

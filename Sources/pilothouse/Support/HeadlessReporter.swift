@@ -148,6 +148,7 @@ struct HeadlessReporter {
             object["queue_depth"] = gauges.queueDepth
             object["in_flight"] = gauges.inFlight
             object["merge_queue"] = gauges.mergeQueue.entries.count
+            object["engines"] = gauges.engines.count
             object["merge_testing"] = gauges.mergeQueue.batch.count
         case .quarantineAdded(let record):
             object["event"] = "quarantine_added"

@@ -174,6 +174,34 @@ import Testing
         #expect(try store.job(job.id)?.state == .cancelled)
     }
 
+    /// A running engine is on the store's engine list with the jobs it holds, and leaves it
+    /// when its run ends.
+    @Test func aRunningEngineIsOnTheFleetListUntilItStops() async throws {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("fleet.db"))
+        let job = try store.enqueue(Job(title: "t", goal: "g"))
+        var stages = EngineFixture.passingStages()
+        stages["implement"] = SleepStage(duration: .seconds(30))
+        var configuration = EngineFixture.configuration()
+        configuration.version = "9.9.9"
+        let engine = try Engine(
+            store: store, template: .standard, stages: stages, models: NoModels(),
+            configuration: configuration, repositoryRoot: directory.path)
+        let run = Task { await engine.run(untilIdle: true) }
+        try #require(
+            await eventually("the job to reach implement") {
+                try store.job(job.id)?.currentStage == .implement
+            })
+        let listed = try #require(try store.engines().first)
+        #expect(try store.engines().count == 1)
+        #expect(listed.jobsHeld == 1)
+        #expect(listed.version == "9.9.9")
+        #expect(listed.pid == ProcessInfo.processInfo.processIdentifier)
+        #expect(listed.leaseSeconds == 30)
+        #expect((await engine.send(.cancel(job.id))).succeeded)
+        _ = await run.value
+        #expect(try store.engines().isEmpty)
+    }
+
     /// A cancel or pause from another process (`pilothouse cancel`, a second console) reaches
     /// the engine running the job through its next lease heartbeat: the stage stops there, the
     /// job stays as the operator left it, and the run ends instead of waiting 30 s.

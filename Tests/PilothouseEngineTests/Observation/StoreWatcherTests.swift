@@ -36,6 +36,30 @@ import Testing
         await watcher.stop()
     }
 
+    /// An engine joining or going silent appends no bead; a read-only console still sees the
+    /// fleet change, through the gauges the watcher rereads.
+    @Test func anEngineJoiningTheStoreReachesAReadOnlyConsole() async throws {
+        let path = directory.file("fleet.db")
+        let writer = try SQLiteStore.openOrCreate(path: path)
+        let watcher = StoreWatcher(store: try SQLiteStore.open(path: path), interval: .milliseconds(20))
+        let stream = try await watcher.events()
+        var iterator = stream.makeAsyncIterator()
+        _ = await iterator.next()
+        let now = Date()
+        try writer.registerEngine(
+            EngineRecord(
+                owner: "build-7:31", host: "build-7", pid: 31, version: "1.0", startedAt: now,
+                heartbeatAt: now,
+                leaseSeconds: 30),
+            forgetAfter: 86_400)
+        var engines: [EngineRecord] = []
+        while engines.isEmpty, let event = await iterator.next() {
+            if case .gauges(let gauges) = event { engines = gauges.engines }
+        }
+        #expect(engines.map(\.host) == ["build-7"])
+        await watcher.stop()
+    }
+
     @Test func aStoreThatCannotBeReadIsShownOnceAndItsRecoveryToo() async throws {
         let path = directory.file("p.db")
         let writer = try SQLiteStore.openOrCreate(path: path)

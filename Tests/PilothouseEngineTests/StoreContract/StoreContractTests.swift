@@ -309,4 +309,36 @@ import Testing
         #expect(retried.attempts == 0)
         #expect(try store.jobsHeld(notBy: "other").isEmpty)
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func theEngineListShowsWhoHoldsWhatAndForgetsOnlyTheLongSilent(_ backend: StoreBackend) throws {
+        let underTest = try backend.makeStore()
+        let store = underTest.store
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func engine(_ owner: String, at date: Date) -> EngineRecord {
+            EngineRecord(
+                owner: owner, host: "host-\(owner)", pid: 42, version: "1.0", startedAt: date,
+                heartbeatAt: date,
+                leaseSeconds: 30)
+        }
+        try store.registerEngine(engine("old", at: start), forgetAfter: 3_600)
+        try store.registerEngine(engine("a", at: start.addingTimeInterval(7_000)), forgetAfter: 3_600)
+        // Registering forgot `old` (silent for more than an hour) and keeps `a`.
+        try store.registerEngine(engine("b", at: start.addingTimeInterval(7_300)), forgetAfter: 3_600)
+        #expect(try store.engines().map(\.owner) == ["a", "b"])
+
+        try store.enqueue(Job(title: "t", goal: "g"))
+        _ = try store.claimNextJob(owner: "b", leaseUntil: .distantFuture)
+        try store.engineHeartbeat(owner: "b", at: start.addingTimeInterval(7_310))
+        let other = try underTest.anotherHandle()
+        let seen = try other.engines()
+        #expect(seen.map(\.jobsHeld) == [0, 1])
+        #expect(seen.last?.heartbeatAt == start.addingTimeInterval(7_310))
+        #expect(seen.last?.host == "host-b")
+        #expect(seen.first?.isLost(at: start.addingTimeInterval(7_031)) == true)
+        #expect(seen.last?.isLost(at: start.addingTimeInterval(7_331)) == false)
+
+        try other.retireEngine(owner: "a")
+        #expect(try store.engines().map(\.owner) == ["b"])
+    }
 }
