@@ -2,18 +2,6 @@ import Foundation
 import PilothouseCore
 
 extension Engine {
-    /// How a job's pipeline run ended, decided once and then written in one place.
-    enum PipelineOutcome: Sendable {
-        case awaitingApproval
-        case merged
-        /// Every stage finished and the pipeline has no merge stage.
-        case completed
-        case failure(StageName, StageFailure)
-        case cancelled
-        /// The engine was told to stop (SIGINT/SIGTERM) before the job's next stage began.
-        case interrupted(next: [StageName])
-    }
-
     /// Runs the job's stages as a DAG: every stage whose dependencies are done starts, up
     /// to the per-stage caps; the approval gate stops the run until an operator decides.
     func runPipeline(_ job: Job, resuming: Bool, approvedHunks: [Int]?) async {
@@ -174,100 +162,35 @@ extension Engine {
 
     // MARK: Outcome
 
-    /// Writes where the job goes after its run, in one transaction with its bead.
+    /// Writes where the job goes after its run (through `JobOperations.settle`, in one
+    /// transaction with its bead), then counts and announces it.
     func settle(_ job: Job, _ outcome: PipelineOutcome) {
         let id = job.id
         do {
-            switch outcome {
+            switch try operations.settle(job, outcome) {
             case .awaitingApproval:
-                try store.finishRun(id, to: .awaitingApproval, message: "patch waiting for approval")
                 publishJob(id)
                 if let job = try store.job(id), let request = try store.approvalRequest(for: job) {
                     publish(.approvalRequested(request))
                 }
-            case .merged:
-                try store.finishMerged(id)
-                summary.merged.insert(id)
-            case .completed:
-                try store.finishRun(
-                    id, to: .completed, message: "all stages finished; the pipeline has no merge stage")
-                summary.completed.insert(id)
-            case .cancelled:
-                // Cancellation comes from an operator command or shutdown, which already
-                // wrote the job's next state; a shutdown leaves the lease to expire.
-                break
-            case .interrupted(let next):
-                let names = next.map(\.rawValue).joined(separator: ", ")
-                try settleInterrupted(id, message: "run interrupted before \(names)")
-            case .failure(let stage, let failure):
-                try settleFailure(job, stage: stage, failure: failure)
+            case .merged: summary.merged.insert(id)
+            case .completed: summary.completed.insert(id)
+            case .failed: summary.failed.insert(id)
+            case .quarantined(let record):
+                summary.quarantined.insert(id)
+                publish(.quarantineAdded(record))
+            case .budgetHold(let scope):
+                if scope == "run" || scope == "day" {
+                    summary.budgetStopped = true
+                    setState(.budgetStopped)
+                }
+            case .storageFull(let message): pauseClaimsForStorage(message)
+            case .retrying, .needsRebase, .waitingForModel, .interrupted, .untouched: break
             }
         } catch {
             publish(.notice("could not record the outcome of \(id.short): \(error)"))
         }
         publishJob(id)
-    }
-
-    private func settleFailure(_ job: Job, stage: StageName, failure: StageFailure) throws {
-        let id = job.id
-        switch failure {
-        case .quarantine(let reason, let message, let payload):
-            let record = QuarantineRecord(
-                jobID: id, reason: reason, message: "\(stage): \(message)", payload: payload)
-            let stored = try store.quarantine(record, clearingLease: true)
-            summary.quarantined.insert(id)
-            publish(.quarantineAdded(stored))
-        case .budgetHold(let scope, _):
-            try store.finishRun(id, to: .budgetHold, message: failure.description)
-            if scope == "run" || scope == "day" {
-                summary.budgetStopped = true
-                setState(.budgetStopped)
-            }
-        case .needsRebase(let message):
-            try store.finishMerge(id, to: .needsRebase, message: message)
-        case .sentBack(let back):
-            // Out of attempts, a conflict waits for the operator in `needs_rebase`; a patch
-            // that keeps failing on the candidate tree fails.
-            let retried = try store.sendBackFromMergeQueue(
-                id, feedback: back.feedback, message: "merge queue: \(back.message)",
-                finalState: back.reason == .conflict ? .needsRebase : .failed)
-            if !retried, back.reason == .testsFailed { summary.failed.insert(id) }
-        case .modelUnavailable(let message):
-            try store.requeueRefundingAttempt(id, message: "\(stage) waits for a model: \(message)")
-        case .storageFull(let message):
-            try store.requeueRefundingAttempt(
-                id,
-                message:
-                    "\(stage) could not write to disk (\(message)); queued again without spending an attempt")
-            pauseClaimsForStorage(message)
-        case .cancelled:
-            // An operator's cancel or pause cancels the task, which never gets here; a stage
-            // that gave up on its own (its model call was cancelled) is an ordinary failure
-            // worth another attempt, never a job left `running`.
-            try settleFailure(job, stage: stage, failure: .retryable("\(stage) was cancelled"))
-        case .retryable(let message), .fatal(let message):
-            if job.attempts < job.maxAttempts, case .retryable = failure {
-                try store.finishRun(id, to: .queued, message: "\(stage) failed (\(message)); trying again")
-            } else {
-                try store.finishRun(id, to: .failed, message: "\(stage) failed: \(message)")
-                summary.failed.insert(id)
-            }
-        }
-    }
-
-    /// A run that stopped without the job being at fault (SIGINT/SIGTERM) gives
-    /// the job back at once rather than leaving it to its lease, and refunds the attempt its
-    /// claim counted, so an interrupted last attempt is not claimed as "attempt 4/3". An
-    /// approved job stays `merging` for the next engine to take over: the approval stands.
-    private func settleInterrupted(_ id: JobID, message: String) throws {
-        switch try store.job(id)?.state {
-        case .running:
-            try store.requeueRefundingAttempt(id, message: "\(message); queued again")
-        case .merging:
-            try store.releaseLease(id, message: "\(message); the approved merge waits for an engine")
-        default:
-            break
-        }
     }
 
     // MARK: Approval gate

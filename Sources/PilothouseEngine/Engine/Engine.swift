@@ -284,7 +284,7 @@ public actor Engine {
                 let claimed = maintaining(
                     "claim a job",
                     {
-                        try store.claimNextJob(
+                        try operations.claimNext(
                             owner: owner, leaseUntil: leaseUntil, excluding: Set(active.keys))
                     }),
                 let job = claimed
@@ -341,7 +341,7 @@ public actor Engine {
         if !stopping,
             let merges = maintaining(
                 "take over interrupted merges",
-                { try store.claimOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
+                { try operations.takeOverOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
         {
             for job in merges where active[job.id] == nil {
                 publishJob(job.id)
@@ -350,7 +350,7 @@ public actor Engine {
         }
         guard
             let (requeued, quarantined) = maintaining(
-                "reclaim expired leases", { try store.reclaimExpiredLeases(sparing: owner) })
+                "reclaim expired leases", { try operations.reclaimExpired(sparing: owner) })
         else { return }
         for job in quarantined {
             summary.quarantined.insert(job.id)

@@ -8,7 +8,7 @@ import Testing
 /// Every way a stage can fail, at every stage of the default pipeline, must end the job in
 /// a legal state that is not `running` or `merging`: a job left there is wedged under a
 /// lease nobody renews, and each rerun spends an attempt on it.
-@Suite struct EngineFailurePathTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineFailurePathTests {
     let directory = TemporaryDirectory()
 
     /// The kinds of `StageFailure` a stage can throw (budget holds in both scopes: a run

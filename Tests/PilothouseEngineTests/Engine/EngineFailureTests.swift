@@ -5,7 +5,7 @@ import Testing
 @testable import PilothouseEngine
 @testable import PilothouseSQLiteStore
 
-@Suite struct EngineFailureTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineFailureTests {
     let directory = TemporaryDirectory()
 
     private func template(implementTimeout: Int = 600, retries: Int = 0) -> PipelineTemplate {

@@ -5,7 +5,7 @@ import Testing
 @testable import PilothouseEngine
 @testable import PilothouseSQLiteStore
 
-@Suite struct EngineGateTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineGateTests {
     let directory = TemporaryDirectory()
 
     private func engine(

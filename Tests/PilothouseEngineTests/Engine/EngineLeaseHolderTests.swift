@@ -7,7 +7,7 @@ import Testing
 
 /// Leases name their process, so a dead engine on this host is noticed at once, and
 /// `run --until-idle` never reports "all done" over jobs another engine still holds.
-@Suite struct EngineLeaseHolderTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineLeaseHolderTests {
     let directory = TemporaryDirectory()
     let later = Date(timeIntervalSinceNow: 3600)
 

@@ -6,7 +6,7 @@ import Testing
 @testable import PilothouseSQLiteStore
 
 /// What the engine does with pipelines that lack a gate or a merge.
-@Suite struct EnginePipelineShapeTests {
+@Suite(.timeLimit(.minutes(3))) struct EnginePipelineShapeTests {
     let directory = TemporaryDirectory()
     typealias Spec = PipelineTemplate.StageSpec
 

@@ -7,7 +7,7 @@ import Testing
 
 /// What a restart or a signal leaves behind: interrupted jobs, merges that landed just before
 /// a crash, leases of dead engines.
-@Suite struct EngineRecoveryTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineRecoveryTests {
     let directory = TemporaryDirectory()
 
     @Test func interruptFinishesTheRunningStageAndQueuesTheJobAgain() async throws {

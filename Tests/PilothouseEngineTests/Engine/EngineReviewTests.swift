@@ -28,7 +28,7 @@ final class PromptRecorder: ModelClient, @unchecked Sendable {
 
 /// Operator review from the diff viewer: line comments sent with a rejection, and edits of a
 /// waiting patch, against the real implement stage in a real git repository.
-@Suite struct EngineReviewTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineReviewTests {
     let directory = TemporaryDirectory()
 
     private func setUp() throws -> (SQLiteStore, Engine, PromptRecorder, GitSandbox, Job) {

@@ -6,7 +6,7 @@ import Testing
 @testable import PilothouseSQLiteStore
 
 /// Proves from the bead chain itself that the DAG and the caps are honoured.
-@Suite struct EngineSchedulingTests {
+@Suite(.timeLimit(.minutes(3))) struct EngineSchedulingTests {
     let directory = TemporaryDirectory()
 
     @Test func fiftyJobsRespectDependenciesOverlapAndCaps() async throws {

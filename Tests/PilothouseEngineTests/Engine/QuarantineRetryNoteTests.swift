@@ -31,7 +31,7 @@ final class ScriptedImplementer: ModelClient, @unchecked Sendable {
 /// `R` on a quarantine record with a note (issue #13 point 8): the note reaches the model in
 /// the next attempt's prompt, verbatim, like a reject reason; through the engine's command
 /// (the console) and through the store operation `quarantine retry --note` runs.
-@Suite struct QuarantineRetryNoteTests {
+@Suite(.timeLimit(.minutes(3))) struct QuarantineRetryNoteTests {
     let directory = TemporaryDirectory()
     static let note = "Edit app.py only, with a SEARCH/REPLACE block; \"NEW\" is `new_value()` — a call."
 

@@ -9,7 +9,7 @@ import Testing
 /// `engine.send`) and as the command line calls it (`JobOperations` built from the
 /// repository's configuration). Each command leaves the same state and beads either way, and
 /// a command that does not apply is refused with the same reason and changes nothing.
-@Suite struct JobOperationsTests {
+@Suite(.timeLimit(.minutes(3))) struct JobOperationsTests {
     let directory = TemporaryDirectory()
 
     // MARK: fixtures

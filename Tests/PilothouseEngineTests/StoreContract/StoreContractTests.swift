@@ -6,7 +6,7 @@ import Testing
 /// What the engine relies on from any store, run against every backend (`StoreBackend`):
 /// written against the persistence protocols only, so a backend passes by behaving, not by
 /// sharing code with another.
-@Suite struct StoreContractTests {
+@Suite(.timeLimit(.minutes(3))) struct StoreContractTests {
     /// A job that ran and now waits at the approval gate with a one-hunk patch.
     private func waitingJob(in store: any PilothouseStore) throws -> Job {
         let job = try store.enqueue(Job(title: "t", goal: "g"))
