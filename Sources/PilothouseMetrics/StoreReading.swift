@@ -36,7 +36,7 @@ struct StoreReading: Sendable, Equatable {
             registry.makeCounter(
                 descriptor: MetricCatalog.llmRequests,
                 labels: [("model", total.model), ("outcome", total.outcome)]
-            ).increment(by: Int64(total.calls))
+            ).increment(by: Self.count(total.calls))
             tokens[total.model, default: .zero] = tokens[total.model, default: .zero] + total.tokens
             spend[total.model, default: .zero] = spend[total.model, default: .zero] + total.cost
         }
@@ -47,12 +47,12 @@ struct StoreReading: Sendable, Equatable {
                 registry.makeCounter(
                     descriptor: MetricCatalog.llmTokens, labels: [("model", model), ("kind", kind)]
                 )
-                .increment(by: Int64(value))
+                .increment(by: Self.count(value))
             }
         }
         for (model, money) in spend {
             registry.makeCounter(descriptor: MetricCatalog.llmSpend, labels: [("model", model)])
-                .increment(by: Double(money.micros) / 1_000_000)
+                .increment(by: Double(max(0, money.micros)) / 1_000_000)
         }
         for reason in QuarantineReason.allCases {
             registry.makeGauge(
@@ -60,8 +60,15 @@ struct StoreReading: Sendable, Equatable {
             )
             .set(Double(quarantine[reason] ?? 0))
         }
-        registry.makeCounter(descriptor: MetricCatalog.beads).increment(by: beads)
+        registry.makeCounter(descriptor: MetricCatalog.beads).increment(by: max(0, beads))
     }
+}
+
+extension StoreReading {
+    /// A counter only grows, and the library traps on a negative step: a provider that
+    /// reported negative usage (stored as it came) must not bring the engine down at the next
+    /// scrape, so such a sum counts as zero.
+    fileprivate static func count(_ value: Int) -> Int64 { Int64(max(0, value)) }
 }
 
 /// The parts of the store the metrics read.

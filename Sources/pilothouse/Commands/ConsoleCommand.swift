@@ -38,6 +38,13 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var options: RepositoryOptions
 
+    func validate() throws {
+        if readOnly && metrics != nil {
+            throw ValidationError(
+                "--metrics needs an engine and --read-only runs none; scrape an engine on this store instead")
+        }
+    }
+
     func run() async throws {
         // Before the engine starts or the store opens: a dumb terminal or a background process
         // group is refused with a message, not discovered as garbage on screen or a hung console.

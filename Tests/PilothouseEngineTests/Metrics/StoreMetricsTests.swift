@@ -93,4 +93,17 @@ struct StoreMetricsTests {
             Exposition(bytes).value(
                 "pilothouse_llm_requests_total", ["model": "openai:" + hostile, "outcome": "ok"]) == 1)
     }
+
+    /// A provider that reported negative usage (or a negative price) is stored as it came; a
+    /// counter cannot go down, and the library traps on a negative step, so the scrape reports
+    /// zero instead of taking the engine down.
+    @Test func negativeUsageInTheLedgerCountsAsZero() async throws {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("p.db"))
+        try store.recordCall(call("odd", "m", "ok", cost: -7, tokens: .init(input: -5, output: 3)))
+        let text = Exposition(
+            try await MetricsExposition(store: store, events: EngineEventMetrics()).render())
+        #expect(text.value("pilothouse_llm_tokens_total", ["model": "odd:m", "kind": "input"]) == 0)
+        #expect(text.value("pilothouse_llm_tokens_total", ["model": "odd:m", "kind": "output"]) == 3)
+        #expect(text.value("pilothouse_llm_spend_usd_total", ["model": "odd:m"]) == 0)
+    }
 }
