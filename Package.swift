@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // No `pkgConfig:` on purpose: ncursesw's pkg-config only adds -D_XOPEN_SOURCE flags that
@@ -42,6 +43,18 @@ let package = Package(
                 "PilothouseCore", "PilothouseEngine", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // `--metrics`: the Prometheus exposition of the store and the engine's events, served over
+        // HTTP/1 by SwiftNIO.
+        .target(
+            name: "PilothouseMetrics",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "PilothouseConsole",
             dependencies: ["PilothouseCore", "CNcurses"]
@@ -53,6 +66,7 @@ let package = Package(
                 "PilothouseEngine",
                 "PilothouseSQLiteStore",
                 "PilothouseConsole",
+                "PilothouseMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,8 +78,9 @@ let package = Package(
         .testTarget(
             name: "PilothouseEngineTests",
             dependencies: [
-                "PilothouseEngine", "PilothouseSQLiteStore", "PilothouseCore",
+                "PilothouseEngine", "PilothouseSQLiteStore", "PilothouseCore", "PilothouseMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

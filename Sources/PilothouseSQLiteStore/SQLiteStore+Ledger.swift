@@ -92,4 +92,24 @@ extension SQLiteStore {
             return CostReport(grouping: grouping, rows: grouping == nil ? [] : rows, total: total)
         }
     }
+
+    /// The ledger summed per `provider:model` and outcome, in one grouped query.
+    public func ledgerTotals() throws -> [LedgerTotal] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider || ':' || model AS m, outcome, COUNT(*) AS calls, SUM(tokens_in) AS tin,
+                        SUM(tokens_out) AS tout, SUM(tokens_cached) AS tcached, SUM(cost_micros) AS cost
+                    FROM llm_calls GROUP BY provider, model, outcome ORDER BY m, outcome
+                    """
+            ).map { row in
+                LedgerTotal(
+                    model: row["m"], outcome: row["outcome"], calls: row["calls"],
+                    tokens: TokenCounts(
+                        input: row["tin"] ?? 0, output: row["tout"] ?? 0, cachedInput: row["tcached"] ?? 0),
+                    cost: Money(micros: row["cost"] ?? 0))
+            }
+        }
+    }
 }

@@ -13,6 +13,10 @@ public protocol LedgerStore: Sendable {
     /// Sums the ledger, exactly (integer micro-dollars), grouped as asked.
     func costReport(by grouping: CostReport.Grouping?) throws -> CostReport
 
+    /// The ledger summed per `provider:model` and outcome, for the metrics endpoint. A backend
+    /// without a grouped query of its own gets the default, which sums `ledgerEntries()`.
+    func ledgerTotals() throws -> [LedgerTotal]
+
     /// Total spend and today's (UTC), from the ledger.
     func spendSummary(now: Date) throws -> (total: Money, today: Money)
 
@@ -52,6 +56,10 @@ public protocol LedgerStore: Sendable {
 /// The requirements with their usual arguments filled in (a protocol requirement has no
 /// default arguments).
 extension LedgerStore {
+    public func ledgerTotals() throws -> [LedgerTotal] {
+        LedgerTotal.summing(try ledgerEntries(jobID: nil))
+    }
+
     public func ledgerEntries() throws -> [LedgerEntry] {
         try ledgerEntries(jobID: nil)
     }

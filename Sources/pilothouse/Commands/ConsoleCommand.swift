@@ -3,6 +3,7 @@ import Foundation
 import PilothouseConsole
 import PilothouseCore
 import PilothouseEngine
+import PilothouseMetrics
 import PilothouseSQLiteStore
 
 struct ConsoleCommand: AsyncParsableCommand {
@@ -28,7 +29,21 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulated provider, for reproducible runs.")
     var seed: UInt64?
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464), as `run --metrics`.",
+            valueName: "address"),
+        transform: { try MetricsAddress(parsing: $0) })
+    var metrics: MetricsAddress?
+
     @OptionGroup var options: RepositoryOptions
+
+    func validate() throws {
+        if readOnly && metrics != nil {
+            throw ValidationError(
+                "--metrics needs an engine and --read-only runs none; scrape an engine on this store instead")
+        }
+    }
 
     func run() async throws {
         // Before the engine starts or the store opens: a dumb terminal or a background process
@@ -52,6 +67,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         consoleOptions.ungatedMerge = assembly.config.engine.engine.allowUngatedMerge
         consoleOptions.requestJobDetail = { try await engine.jobDetail($0) }
         let events = await engine.events()
+        let metricsEndpoint: MetricsEndpoint?
+        do {
+            metricsEndpoint = try await MetricsStartup.start(metrics, store: assembly.store, engine: engine)
+        } catch {
+            assembly.recordRunEnd(exitCode: 2)
+            throw error
+        }
+        if let metricsEndpoint { await engine.notify("metrics at \(metricsEndpoint.url)") }
         let running = Task { await engine.run(untilIdle: false) }
         let forwarder = assembly.forwardGatewayNotices()
         let maintenance = assembly.maintainWorkspace()
@@ -61,10 +84,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         } catch {
             await shutDown(engine, running: running, assembly: assembly, code: 1)
             forwarder.cancel()
+            await metricsEndpoint?.stop()
             throw error
         }
         forwarder.cancel()
         await shutDown(engine, running: running, assembly: assembly, code: 0)
+        await metricsEndpoint?.stop()
     }
 
     /// Stops claiming, gives running stages a moment to finish, and leaves the rest to lease

@@ -41,6 +41,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulated provider (written to a new demo's configuration; default 4).")
     var seed: UInt64?
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics, as `run --metrics`.", valueName: "address"))
+    var metrics: String?
+
     @Option(
         help: ArgumentHelp(
             "dark, light, high-contrast, monochrome, or a theme file (.toml).", valueName: "name|path"))
@@ -74,6 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
             if untilIdle { arguments.append("--until-idle") }
             if autoApprove { arguments.append("--auto-approve") }
             if let seed { arguments += ["--seed", String(seed)] }
+            if let metrics { arguments += ["--metrics", metrics] }
             let command = try RunCommand.parse(arguments)
             do {
                 try await command.run()
@@ -87,6 +91,7 @@ struct DemoCommand: AsyncParsableCommand {
             if autoApprove { arguments.append("--auto-approve") }
             if let seed { arguments += ["--seed", String(seed)] }
             if let theme { arguments += ["--theme", theme] }
+            if let metrics { arguments += ["--metrics", metrics] }
             let command = try ConsoleCommand.parse(arguments)
             try await command.run()
             say(DemoSetup.afterword(root: root))

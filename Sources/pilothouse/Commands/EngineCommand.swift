@@ -28,7 +28,7 @@ struct EngineCommand: AsyncParsableCommand {
     func run() async throws {
         try await HeadlessRun(
             options: options, overrides: engineOptions.overrides, json: engineOptions.json, untilIdle: false,
-            stopBySignalSucceeds: true
+            stopBySignalSucceeds: true, metrics: engineOptions.metrics
         ).run()
     }
 }

@@ -32,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
         try await HeadlessRun(
             options: options, overrides: engineOptions.overrides, json: engineOptions.json,
             untilIdle: untilIdle,
-            stopBySignalSucceeds: false
+            stopBySignalSucceeds: false, metrics: engineOptions.metrics
         ).run()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PilothouseCore
+import PilothouseMetrics
 
 /// The options an engine is started with, shared by `run` and `engine`.
 struct EngineRunOptions: ParsableArguments {
@@ -29,6 +30,14 @@ struct EngineRunOptions: ParsableArguments {
         help: ArgumentHelp(
             "Lease length in seconds (how soon a crashed run's jobs come back).", valueName: "seconds"))
     var leaseSeconds: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://ADDRESS/metrics: 127.0.0.1:9464 for this machine only, "
+                + "0.0.0.0:9464 for every interface, port 0 for a free port.",
+            valueName: "address"),
+        transform: { try MetricsAddress(parsing: $0) })
+    var metrics: MetricsAddress?
 
     func validate() throws {
         if let budget, Money(dollars: budget) == nil {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothouseMetrics
 
 /// An engine without the console, as `run` and `engine` start it: events printed as one JSON
 /// object per line (or a live summary line on a terminal), signals stopping it gently, and
@@ -14,6 +15,8 @@ struct HeadlessRun {
     /// `engine`: a worker stopped by SIGINT/SIGTERM ended as asked (exit 0), and its jobs'
     /// failures are the fleet's business, not its exit code. `run`: an interrupt is exit 130.
     let stopBySignalSucceeds: Bool
+    /// `--metrics`: where to serve Prometheus metrics while the engine runs.
+    var metrics: MetricsAddress? = nil
 
     func run() async throws {
         let assembly = try EngineAssembly.make(options: options, overrides: overrides)
@@ -29,6 +32,16 @@ struct HeadlessRun {
                 await engine.stop(interrupted: true)
             }
             return reporter
+        }
+        let metricsEndpoint: MetricsEndpoint?
+        do {
+            metricsEndpoint = try await MetricsStartup.start(metrics, store: assembly.store, engine: engine)
+        } catch {
+            assembly.recordRunEnd(exitCode: 2)
+            throw error
+        }
+        if let metricsEndpoint {
+            FileHandle.standardError.write(Data("pilothouse: metrics at \(metricsEndpoint.url)\n".utf8))
         }
         let forwarder = assembly.forwardGatewayNotices()
         let maintenance = assembly.maintainWorkspace()
@@ -49,6 +62,7 @@ struct HeadlessRun {
         let code = exitCode(summary)
         assembly.recordRunEnd(exitCode: code)
         await engine.closeEvents()
+        await metricsEndpoint?.stop()
         let reporter = await printer.value
         reporter.finish(
             exitCode: code,
