@@ -77,7 +77,7 @@ extension PilothouseTools {
             return category
         }
         return JobRequest(
-            goal: try arguments.string("goal") ?? "", title: try arguments.string("title"), category: category,
+            goal: patch == nil ? try arguments.requiredString("goal") : try arguments.string("goal") ?? "", title: try arguments.string("title"), category: category,
             priority: priority, files: try arguments.strings("files") ?? [], patch: patch)
     }
 }
