@@ -32,18 +32,27 @@ public struct JobRequest: Sendable, Equatable {
     /// is given), blank file names dropped, defaults from `[jobs]`. An empty goal without a
     /// patch is refused: there would be nothing to do.
     public func job(defaults: PilothouseConfig.JobsSection) throws(OperationRefusal) -> Job {
-        var goal = goal.trimmingCharacters(in: .whitespacesAndNewlines)
+        var goal = Self.trimmed(goal)
         if goal.isEmpty {
             guard let patch else {
                 throw OperationRefusal("the goal is empty; say what the job should achieve", kind: .invalidInput)
             }
             goal = "Apply \(patch)."
         }
-        let title = title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let title = title.map(Self.trimmed) ?? ""
         return Job(
             title: title.isEmpty ? JobTitle.from(goal: goal) : title, goal: goal,
             category: category ?? defaults.defaultCategory, priority: priority ?? defaults.defaultPriority,
-            filesHint: files.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            filesHint: files.map(Self.trimmed).filter { !$0.isEmpty },
             maxAttempts: defaults.maxAttempts)
+    }
+
+    /// `text` without leading and trailing white space; only its ends are looked at, so a
+    /// goal of many megabytes (refused by the limit right after) costs no full scan here.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+            let last = text.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(text[first...last])
     }
 }

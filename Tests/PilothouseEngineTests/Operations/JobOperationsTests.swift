@@ -412,6 +412,8 @@ import Testing
         #expect(job.goal == "Fix the parser\nIt traps.")
         #expect(job.priority == .p1)
         #expect(job.filesHint == ["a.swift"])
+        let long = try JobRequest(goal: String(repeating: "word ", count: 100)).job(defaults: defaults)
+        #expect(long.title == Array(repeating: "word", count: 14).joined(separator: " ") + "…")
         #expect(try JobRequest(goal: "", patch: "the patch x.diff").job(defaults: defaults).goal == "Apply the patch x.diff.")
         #expect(throws: OperationRefusal("the goal is empty; say what the job should achieve", kind: .invalidInput)) {
             try JobRequest(goal: "  ").job(defaults: defaults)
