@@ -52,7 +52,8 @@ public actor BoundedStdioTransport: Transport {
                     case .message(let data):
                         continuation.yield(data)
                     case .oversized(let size, let head, let tail):
-                        let answer = OversizedMessage.answer(count: size, head: head, tail: tail, limit: limit)
+                        let answer = OversizedMessage.answer(
+                            count: size, head: head, tail: tail, limit: limit)
                         let transport = self
                         Task { try? await transport?.send(answer) }
                     }

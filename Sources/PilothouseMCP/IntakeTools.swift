@@ -14,7 +14,8 @@ extension PilothouseTools {
         let diff = Data(try arguments.requiredString("diff").utf8)
         guard diff.count <= config.limits.patchBytes else {
             throw InputLimitExceeded(
-                subject: "submit_patch: diff", key: "patch_bytes", limit: config.limits.patchBytes, unit: "bytes")
+                subject: "submit_patch: diff", key: "patch_bytes", limit: config.limits.patchBytes,
+                unit: "bytes")
         }
         let job = try jobRequest(arguments, patch: "the patch submitted over MCP").job(defaults: config.jobs)
         return try .of(
@@ -39,7 +40,8 @@ extension PilothouseTools {
         }
         guard bytes.count <= config.limits.planBytes else {
             throw InputLimitExceeded(
-                subject: "import_plan: \(path)", key: "plan_bytes", limit: config.limits.planBytes, unit: "bytes")
+                subject: "import_plan: \(path)", key: "plan_bytes", limit: config.limits.planBytes,
+                unit: "bytes")
         }
         let items = try operations.planItems(
             String(decoding: bytes, as: UTF8.self), subject: path, limit: config.limits.planItems)
@@ -61,23 +63,11 @@ extension PilothouseTools {
         return String(standardized.dropFirst(root.count))
     }
 
-    private func jobRequest(_ arguments: ToolArguments, patch: String?) throws -> JobRequest {
-        let priority = try arguments.string("priority").map { label in
-            guard let priority = Priority(label: label) else {
-                throw ToolFailure("\(arguments.tool): unknown priority '\(label)'; use P0, P1, P2 or P3")
-            }
-            return priority
-        }
-        let category = try arguments.string("category").map { label in
-            guard let category = JobCategory(label: label) else {
-                throw ToolFailure(
-                    "\(arguments.tool): unknown category '\(label)'; use one of \(JobCategory.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return category
-        }
+    private func jobRequest(_ arguments: ToolArguments, patch: String?) throws(ToolFailure) -> JobRequest {
         return JobRequest(
-            goal: patch == nil ? try arguments.requiredString("goal") : try arguments.string("goal") ?? "", title: try arguments.string("title"), category: category,
-            priority: priority, files: try arguments.strings("files") ?? [], patch: patch)
+            goal: patch == nil ? try arguments.requiredString("goal") : try arguments.string("goal") ?? "",
+            title: try arguments.string("title"),
+            category: try arguments.category(), priority: try arguments.priority(),
+            files: try arguments.strings("files") ?? [], patch: patch)
     }
 }

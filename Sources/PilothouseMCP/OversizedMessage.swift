@@ -8,7 +8,8 @@ import Foundation
 /// answer carries `"id": null`, as JSON-RPC prescribes for a request whose id cannot be read.
 enum OversizedMessage {
     static func answer(count: Int, head: Data, tail: Data, limit: Int) -> Data {
-        let id = requestID(head: String(decoding: head, as: UTF8.self), tail: String(decoding: tail, as: UTF8.self))
+        let id = requestID(
+            head: String(decoding: head, as: UTF8.self), tail: String(decoding: tail, as: UTF8.self))
         let message =
             "the request is \(count) bytes, more than the \(limit) bytes pilothouse mcp reads in one message (set by [limits] patch_bytes, plan_bytes and goal_bytes); send less"
         let error: [String: Any] = ["code": -32600, "message": message]
@@ -31,7 +32,8 @@ enum OversizedMessage {
             else { continue }
             let found = String(text[range])
             if let number = Int(found) { return number }
-            return (try? JSONSerialization.jsonObject(with: Data(found.utf8), options: [.fragmentsAllowed])) as? String
+            return (try? JSONSerialization.jsonObject(with: Data(found.utf8), options: [.fragmentsAllowed]))
+                as? String
         }
         return nil
     }

@@ -21,7 +21,8 @@ public enum PilothouseMCPServer {
                 import_plan; follow it with list_jobs, get_job, get_diff and events_since. Nothing merges \
                 without the operator's approval unless they allowed decisions over MCP.
                 """,
-            capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+            capabilities: .init(
+                resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
         let resources = PlanResources(tools: tools)
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools.catalogue) }
         await server.withMethodHandler(CallTool.self) { params in

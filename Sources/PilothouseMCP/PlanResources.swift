@@ -15,13 +15,15 @@ struct PlanResources: Sendable {
         ListResources.Result(
             resources: try plans().map { path in
                 Resource(
-                    name: path, uri: Self.scheme + path, description: "The plan \(path), as imported into the queue",
+                    name: path, uri: Self.scheme + path,
+                    description: "The plan \(path), as imported into the queue",
                     mimeType: "text/markdown")
             })
     }
 
     func read(_ uri: String) throws -> ReadResource.Result {
-        guard uri.hasPrefix(Self.scheme), try plans().contains(String(uri.dropFirst(Self.scheme.count))) else {
+        guard uri.hasPrefix(Self.scheme), try plans().contains(String(uri.dropFirst(Self.scheme.count)))
+        else {
             throw MCPError.invalidParams(
                 "no resource \(uri.debugDescription); resources/list names the plans this server offers")
         }
@@ -35,7 +37,11 @@ struct PlanResources: Sendable {
                 InputLimitExceeded(subject: path, key: "plan_bytes", limit: limit, unit: "bytes").description)
         }
         return ReadResource.Result(
-            contents: [.text(tools.store.stored(String(decoding: bytes, as: UTF8.self)), uri: uri, mimeType: "text/markdown")])
+            contents: [
+                .text(
+                    tools.store.stored(String(decoding: bytes, as: UTF8.self)), uri: uri,
+                    mimeType: "text/markdown")
+            ])
     }
 
     /// The plans jobs name that lie inside the repository (a plan imported by absolute path

@@ -16,44 +16,29 @@ extension PilothouseTools {
     /// Pages are offsets into the scheduler's order; a job that changes state between two
     /// pages may be seen twice or not at all, as with any listing of a live queue.
     func listJobs(_ arguments: ToolArguments) throws -> ToolOutput {
-        let state = try arguments.string("state").map { text in
-            guard let state = JobState(rawValue: text) else {
-                throw ToolFailure(
-                    "list_jobs: unknown state '\(text)'; use one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return state
-        }
-        let priority = try arguments.string("priority").map { label in
-            guard let priority = Priority(label: label) else {
-                throw ToolFailure("list_jobs: unknown priority '\(label)'; use P0, P1, P2 or P3")
-            }
-            return priority
-        }
-        let category = try arguments.string("category").map { label in
-            guard let category = JobCategory(label: label) else {
-                throw ToolFailure(
-                    "list_jobs: unknown category '\(label)'; use one of \(JobCategory.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return category
-        }
+        let state = try arguments.label(
+            "state", JobState.init(rawValue:),
+            expected: "one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+        let priority = try arguments.priority()
+        let category = try arguments.category()
         let limit = try arguments.int("limit", in: 1...QueryLimits.maxPage) ?? QueryLimits.defaultPage
-        let offset = try arguments.string("cursor").map { cursor in
-            guard let offset = Int(cursor), offset >= 0 else {
-                throw ToolFailure(
-                    "list_jobs: cursor '\(cursor)' is not one this server gave; pass next_cursor from the previous answer, or leave it out for the first page"
-                )
-            }
-            return offset
-        } ?? 0
+        let offset =
+            try arguments.string("cursor").map { cursor in
+                guard let offset = Int(cursor), offset >= 0 else {
+                    throw ToolFailure(
+                        "list_jobs: cursor '\(cursor)' is not one this server gave; pass next_cursor from the previous answer, or leave it out for the first page"
+                    )
+                }
+                return offset
+            } ?? 0
         let matching = try store.jobs(state: state).filter {
             (priority == nil || $0.priority == priority) && (category == nil || $0.category == category)
         }
         let page = Array(matching.dropFirst(offset).prefix(limit))
         let next = offset + page.count
         return try .of(
-            JobPage(jobs: page, total: matching.count, nextCursor: next < matching.count ? String(next) : nil))
+            JobPage(jobs: page, total: matching.count, nextCursor: next < matching.count ? String(next) : nil)
+        )
     }
 
     struct JobWithBeads: Encodable {
@@ -80,7 +65,8 @@ extension PilothouseTools {
                 "get_diff: \(job.id.short) has no patch yet (it is \(job.state)); its implement stage makes one once an engine runs it (`pilothouse run`)"
             )
         }
-        return try .of(JobDiff(jobId: job.id.rawValue, state: job.state, diff: String(decoding: patch, as: UTF8.self)))
+        return try .of(
+            JobDiff(jobId: job.id.rawValue, state: job.state, diff: String(decoding: patch, as: UTF8.self)))
     }
 
     func status() throws -> ToolOutput {
@@ -88,14 +74,9 @@ extension PilothouseTools {
     }
 
     func cost(_ arguments: ToolArguments) throws -> ToolOutput {
-        let grouping = try arguments.string("by").map { key in
-            guard let grouping = CostReport.Grouping(rawValue: key) else {
-                throw ToolFailure(
-                    "cost: cannot group by '\(key)'; use one of \(CostReport.Grouping.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return grouping
-        }
+        let grouping = try arguments.label(
+            "by", noun: "grouping", CostReport.Grouping.init(rawValue:),
+            expected: "one of \(CostReport.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
         return try .of(store.costReport(by: grouping).document)
     }
 
@@ -121,7 +102,9 @@ extension PilothouseTools {
         let limit = try arguments.int("limit", in: 1...QueryLimits.maxEvents) ?? QueryLimits.defaultEvents
         let head = try store.lastBeadSeq()
         let beads = try store.beads(after: cursor, limit: limit)
-        return try .of(Events(beads: beads, nextCursor: beads.last?.seq ?? cursor, head: max(head, beads.last?.seq ?? 0)))
+        return try .of(
+            Events(beads: beads, nextCursor: beads.last?.seq ?? cursor, head: max(head, beads.last?.seq ?? 0))
+        )
     }
 
     struct ChainVerdict: Encodable {
@@ -148,7 +131,8 @@ extension PilothouseTools {
                 ChainVerdict(
                     ok: true, count: count,
                     message: "\(count) bead\(count == 1 ? "" : "s") verified"
-                        + (checkpoint.map { "; extends checkpoint \($0.length):\($0.hash.prefix(8))…" } ?? "")))
+                        + (checkpoint.map { "; extends checkpoint \($0.length):\($0.hash.prefix(8))…" } ?? "")
+                ))
         case .broken(let problem):
             return try .of(
                 ChainVerdict(

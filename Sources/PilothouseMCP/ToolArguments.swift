@@ -1,4 +1,5 @@
 import MCP
+import PilothouseCore
 
 /// The arguments of one tool call, read with the types its schema promises.
 ///
@@ -65,6 +66,28 @@ struct ToolArguments {
             }
             return number
         }
+    }
+
+    /// A label such as a priority or a state, read by `parse`; an unknown one is refused with
+    /// the labels that work (`expected`), calling the argument `noun` (default: its name).
+    func label<T>(_ key: String, noun: String? = nil, _ parse: (String) -> T?, expected: String)
+        throws(ToolFailure) -> T?
+    {
+        guard let text = try string(key) else { return nil }
+        guard let value = parse(text) else {
+            throw ToolFailure("\(tool): unknown \(noun ?? key) '\(text)'; use \(expected)")
+        }
+        return value
+    }
+
+    func priority() throws(ToolFailure) -> Priority? {
+        try label("priority", Priority.init(label:), expected: "P0, P1, P2 or P3")
+    }
+
+    func category() throws(ToolFailure) -> JobCategory? {
+        try label(
+            "category", JobCategory.init(label:),
+            expected: "one of \(JobCategory.allCases.map(\.rawValue).joined(separator: ", "))")
     }
 
     private func mistyped(_ key: String, _ expected: String) -> ToolFailure {

@@ -25,7 +25,8 @@ enum ToolCatalogue {
             name: "enqueue",
             description:
                 "Queue one job: a goal in plain words for the swarm to implement. The job goes through the whole pipeline (analyze … test) and waits for the operator's approval before it merges.",
-            inputSchema: schema(jobFields.merging(["goal": text("What the job should achieve.")]) { $1 }, required: ["goal"]),
+            inputSchema: schema(
+                jobFields.merging(["goal": text("What the job should achieve.")]) { $1 }, required: ["goal"]),
             annotations: .init(readOnlyHint: false, destructiveHint: false, openWorldHint: false)),
         Tool(
             name: "submit_patch",
@@ -34,7 +35,8 @@ enum ToolCatalogue {
             inputSchema: schema(
                 jobFields.merging([
                     "diff": text("The unified diff (git diff format)."),
-                    "goal": text("What the patch achieves (default: \"Apply the patch submitted over MCP.\")."),
+                    "goal": text(
+                        "What the patch achieves (default: \"Apply the patch submitted over MCP.\")."),
                 ]) { $1 }, required: ["diff"]),
             annotations: .init(readOnlyHint: false, destructiveHint: false, openWorldHint: false)),
         Tool(
@@ -44,7 +46,8 @@ enum ToolCatalogue {
             inputSchema: schema(
                 ["path": text("The plan's path, relative to the repository root (or absolute, inside it).")],
                 required: ["path"]),
-            annotations: .init(readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false)
+            annotations: .init(
+                readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false)
         ),
         Tool(
             name: "list_jobs",
@@ -55,7 +58,8 @@ enum ToolCatalogue {
                     "state": choice(JobState.allCases.map(\.rawValue), "Only jobs in this state."),
                     "priority": text("Only jobs of this priority: P0 (first) … P3."),
                     "category": choice(JobCategory.allCases.map(\.rawValue), "Only jobs of this category."),
-                    "limit": integer("Jobs per page (default \(QueryLimits.defaultPage)).", 1...QueryLimits.maxPage),
+                    "limit": integer(
+                        "Jobs per page (default \(QueryLimits.defaultPage)).", 1...QueryLimits.maxPage),
                     "cursor": text("next_cursor from the previous page; leave out for the first page."),
                 ], required: []),
             annotations: readOnly),
@@ -75,7 +79,8 @@ enum ToolCatalogue {
             inputSchema: schema([:], required: []), annotations: readOnly),
         Tool(
             name: "cost",
-            description: "Model spend and tokens from the ledger, exact to the micro-dollar, optionally grouped.",
+            description:
+                "Model spend and tokens from the ledger, exact to the micro-dollar, optionally grouped.",
             inputSchema: schema(
                 ["by": choice(CostReport.Grouping.allCases.map(\.rawValue), "Group the rows by this key.")],
                 required: []),
@@ -91,8 +96,10 @@ enum ToolCatalogue {
                 "Beads appended after a cursor, in chain order, for agents that poll: start at 0, then pass next_cursor back.",
             inputSchema: schema(
                 [
-                    "cursor": integer("The seq of the last bead already seen (0: from the start).", 0...Int(Int64.max)),
-                    "limit": integer("Beads at most (default \(QueryLimits.defaultEvents)).", 1...QueryLimits.maxEvents),
+                    "cursor": integer(
+                        "The seq of the last bead already seen (0: from the start).", 0...Int(Int64.max)),
+                    "limit": integer(
+                        "Beads at most (default \(QueryLimits.defaultEvents)).", 1...QueryLimits.maxEvents),
                 ], required: []),
             annotations: readOnly),
         Tool(
@@ -100,7 +107,8 @@ enum ToolCatalogue {
             description:
                 "Check every bead's hash and link, as `pilothouse beads verify` does; with a checkpoint, also that the chain still extends it.",
             inputSchema: schema(
-                ["checkpoint": text("LENGTH:HASH, as `pilothouse beads checkpoint` printed it.")], required: []),
+                ["checkpoint": text("LENGTH:HASH, as `pilothouse beads checkpoint` printed it.")],
+                required: []),
             annotations: readOnly),
         Tool(
             name: "approve",
@@ -119,7 +127,8 @@ enum ToolCatalogue {
             name: "reject",
             description:
                 "Reject a patch waiting for the operator; with a reason (and [approval] on_reject = \"retry\") the job tries again with it as feedback. Offered only with [mcp] allow_decisions = true.",
-            inputSchema: schema(["id": jobID, "reason": text("Why: fed back to implement.")], required: ["id"]),
+            inputSchema: schema(
+                ["id": jobID, "reason": text("Why: fed back to implement.")], required: ["id"]),
             annotations: .init(readOnlyHint: false, destructiveHint: true, openWorldHint: false)),
         Tool(
             name: "drop_quarantine",
@@ -147,7 +156,8 @@ enum ToolCatalogue {
             "description": "Files the job is about, relative to the repository root (a hint, not a limit).",
         ]),
         "priority": text("P0 (first) … P3 (default: [jobs] default_priority)."),
-        "category": choice(JobCategory.allCases.map(\.rawValue), "The kind of change (default: [jobs] default_category)."),
+        "category": choice(
+            JobCategory.allCases.map(\.rawValue), "The kind of change (default: [jobs] default_category)."),
     ]
 
     private static func schema(_ properties: [String: Value], required: [String]) -> Value {
@@ -162,7 +172,9 @@ enum ToolCatalogue {
     }
 
     private static func choice(_ values: [String], _ description: String) -> Value {
-        .object(["type": "string", "enum": .array(values.map { .string($0) }), "description": .string(description)])
+        .object([
+            "type": "string", "enum": .array(values.map { .string($0) }), "description": .string(description),
+        ])
     }
 
     private static func integer(_ description: String, _ range: ClosedRange<Int>) -> Value {

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct CatalogueTests {
     static let everyday = [
-        "cost", "enqueue", "events_since", "get_diff", "get_job", "import_plan", "list_jobs", "list_quarantine",
+        "cost", "enqueue", "events_since", "get_diff", "get_job", "import_plan", "list_jobs",
+        "list_quarantine",
         "status", "submit_patch", "verify_chain",
     ]
 
@@ -31,7 +32,9 @@ import Testing
                 #expect(properties[required.stringValue ?? ""] != nil, "\(tool.name): \(required)")
             }
             for (name, property) in properties {
-                #expect(property.objectValue?["description"]?.stringValue?.isEmpty == false, "\(tool.name).\(name)")
+                #expect(
+                    property.objectValue?["description"]?.stringValue?.isEmpty == false,
+                    "\(tool.name).\(name)")
             }
             #expect(tool.description?.isEmpty == false)
         }
@@ -44,7 +47,9 @@ import Testing
         #expect(unknown.text.hasPrefix("no tool named 'drop_database'; tools/list names the 11 tools"))
         let argument = fixture.call("enqueue", ["goal": "g", "owner": "me"])
         #expect(argument.isError == true)
-        #expect(argument.text == "enqueue: unknown argument 'owner'; it takes category, files, goal, priority, title")
+        #expect(
+            argument.text
+                == "enqueue: unknown argument 'owner'; it takes category, files, goal, priority, title")
         let type = fixture.call("enqueue", ["goal": 42])
         #expect(type.text == "enqueue: 'goal' must be a string")
         let list = fixture.call("enqueue", ["goal": "g", "files": ["a.swift", 3]])

@@ -13,8 +13,11 @@ import Testing
         let fixture = try MCPFixture()
         let job = try fixture.object(
             "enqueue",
-            ["goal": "  Replace the bubble sort in Sort.swift\nwith the standard library's sort  ", "priority": "P1",
-             "category": "performance", "files": ["Sources/Sort.swift", " "]])
+            [
+                "goal": "  Replace the bubble sort in Sort.swift\nwith the standard library's sort  ",
+                "priority": "P1",
+                "category": "performance", "files": ["Sources/Sort.swift", " "],
+            ])
         #expect(job["title"] == "Replace the bubble sort in Sort.swift")
         #expect(job["priority"] == "P1")
         #expect(job["category"] == "performance")
@@ -37,9 +40,12 @@ import Testing
         let fixture = try MCPFixture()
         let result = fixture.call("enqueue", ["goal": .string(String(repeating: "x", count: 20 << 20))])
         #expect(result.isError == true)
-        #expect(result.text.hasPrefix("the goal: more than 262144 bytes, the limit [limits] goal_bytes; raise it"))
+        #expect(
+            result.text.hasPrefix("the goal: more than 262144 bytes, the limit [limits] goal_bytes; raise it")
+        )
         #expect(try fixture.store.jobs().isEmpty)
-        let title = fixture.call("enqueue", ["goal": "g", "title": .string(String(repeating: "t", count: 300_000))])
+        let title = fixture.call(
+            "enqueue", ["goal": "g", "title": .string(String(repeating: "t", count: 300_000))])
         #expect(title.text.hasPrefix("the title: more than 262144 bytes"))
     }
 
@@ -49,19 +55,25 @@ import Testing
         let result = fixture.call("enqueue", ["goal": "g", "files": [.string(path)]])
         #expect(result.isError == true)
         #expect(result.text.hasPrefix("files: path "), "\(result.text)")
-        #expect(result.text.hasSuffix("name files by their path inside the repository, such as Sources/App/main.swift"))
+        #expect(
+            result.text.hasSuffix(
+                "name files by their path inside the repository, such as Sources/App/main.swift"))
         #expect(try fixture.store.jobs().isEmpty)
         #expect(try fixture.store.beads().isEmpty)
     }
 
     @Test func anEmptyGoalOrAWrongLabelIsRefused() throws {
         let fixture = try MCPFixture()
-        #expect(fixture.call("enqueue", ["goal": " \n "]).text == "the goal is empty; say what the job should achieve")
+        #expect(
+            fixture.call("enqueue", ["goal": " \n "]).text
+                == "the goal is empty; say what the job should achieve")
         #expect(fixture.call("enqueue", [:]).text == "enqueue: 'goal' is required")
         #expect(
             fixture.call("enqueue", ["goal": "g", "priority": "someday"]).text
                 == "enqueue: unknown priority 'someday'; use P0, P1, P2 or P3")
-        #expect(fixture.call("enqueue", ["goal": "g", "category": "vibes"]).text.hasPrefix("enqueue: unknown category 'vibes'"))
+        #expect(
+            fixture.call("enqueue", ["goal": "g", "category": "vibes"]).text.hasPrefix(
+                "enqueue: unknown category 'vibes'"))
         #expect(try fixture.store.jobs().isEmpty)
     }
 
@@ -89,13 +101,19 @@ import Testing
         #expect(leaked.text.hasPrefix("submit_patch: diff: the patch adds what looks like a secret (aws"))
         #expect(!leaked.text.contains("AKIAIOSFODNN7EXAMPLE"))
         let escape = "diff --git a/../x b/../x\n--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-a\n+b\n"
-        #expect(fixture.call("submit_patch", ["diff": .string(escape)]).text.contains("uses '..' to leave its directory"))
-        #expect(fixture.call("submit_patch", ["diff": "hello"]).text.hasPrefix("submit_patch: diff: not a unified diff"))
+        #expect(
+            fixture.call("submit_patch", ["diff": .string(escape)]).text.contains(
+                "uses '..' to leave its directory"))
+        #expect(
+            fixture.call("submit_patch", ["diff": "hello"]).text.hasPrefix(
+                "submit_patch: diff: not a unified diff"))
         var small = PilothouseConfig()
         small.limits.patchBytes = 1024
         fixture.config = small
-        let large = fixture.call("submit_patch", ["diff": .string(MCPFixture.twoHunks + String(repeating: " ", count: 2000))])
-        #expect(large.text.hasPrefix("submit_patch: diff: more than 1024 bytes, the limit [limits] patch_bytes"))
+        let large = fixture.call(
+            "submit_patch", ["diff": .string(MCPFixture.twoHunks + String(repeating: " ", count: 2000))])
+        #expect(
+            large.text.hasPrefix("submit_patch: diff: more than 1024 bytes, the limit [limits] patch_bytes"))
         #expect(try fixture.store.jobs().isEmpty)
     }
 
@@ -125,7 +143,9 @@ import Testing
         #expect(resources.map(\.uri) == ["pilothouse-plan:///docs/PLAN.md"])
         let read = try PlanResources(tools: fixture.tools).read("pilothouse-plan:///docs/PLAN.md")
         #expect(read.contents.first?.text == Self.plan)
-        #expect(throws: MCPError.self) { try PlanResources(tools: fixture.tools).read("pilothouse-plan:///etc/passwd") }
+        #expect(throws: MCPError.self) {
+            try PlanResources(tools: fixture.tools).read("pilothouse-plan:///etc/passwd")
+        }
     }
 
     @Test func importPlanReadsNothingOutsideTheRepository() throws {
@@ -133,7 +153,8 @@ import Testing
         let outside = NSTemporaryDirectory() + "pilothouse-mcp-outside-" + UUID().uuidString + ".md"
         try Data(Self.plan.utf8).write(to: URL(fileURLWithPath: outside))
         defer { try? FileManager.default.removeItem(atPath: outside) }
-        try FileManager.default.createSymbolicLink(atPath: fixture.root + "/linked.md", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: fixture.root + "/linked.md", withDestinationPath: outside)
         for (path, words) in [
             (outside, "is outside the repository"),
             (fixture.root + "/../x.md", "is outside the repository"),

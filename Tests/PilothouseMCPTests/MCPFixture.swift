@@ -14,8 +14,10 @@ final class MCPFixture {
 
     init(_ config: PilothouseConfig = PilothouseConfig()) throws {
         root = NSTemporaryDirectory() + "pilothouse-mcp-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root + "/.pilothouse", withIntermediateDirectories: true)
-        store = try SQLiteStore.openOrCreate(path: root + "/.pilothouse/pilothouse.db", redactor: config.redactor)
+        try FileManager.default.createDirectory(
+            atPath: root + "/.pilothouse", withIntermediateDirectories: true)
+        store = try SQLiteStore.openOrCreate(
+            path: root + "/.pilothouse/pilothouse.db", redactor: config.redactor)
         self.config = config
     }
 
@@ -30,7 +32,9 @@ final class MCPFixture {
     }
 
     /// The answer's object, failing the test when the call was refused.
-    func object(_ name: String, _ arguments: [String: Value] = [:], sourceLocation: SourceLocation = #_sourceLocation)
+    func object(
+        _ name: String, _ arguments: [String: Value] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws -> [String: Value]
     {
         let result = call(name, arguments)

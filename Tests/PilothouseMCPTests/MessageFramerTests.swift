@@ -9,9 +9,10 @@ import Testing
     @Test func linesSplitAcrossReadsComeOutWhole() {
         var framer = MessageFramer(limit: 100)
         #expect(framer.feed(Array(#"{"a":"#.utf8)).isEmpty)
-        #expect(framer.feed(Array("1}\n\r\n\n{\"b\":2}\r\n{\"c\"".utf8)) == [
-            .message(Data(#"{"a":1}"#.utf8)), .message(Data(#"{"b":2}"#.utf8)),
-        ])
+        #expect(
+            framer.feed(Array("1}\n\r\n\n{\"b\":2}\r\n{\"c\"".utf8)) == [
+                .message(Data(#"{"a":1}"#.utf8)), .message(Data(#"{"b":2}"#.utf8)),
+            ])
         #expect(framer.feed(Array(":3}\n".utf8)) == [.message(Data(#"{"c":3}"#.utf8))])
     }
 
@@ -32,16 +33,24 @@ import Testing
 
     @Test(arguments: [
         (#"{"jsonrpc":"2.0","id":7,"method":"x""#, #"xxx"}}"#, "7"),
-        (#"{"method":"tools/call","params":{"arguments":{"id":"job"#, #"xx"}},"jsonrpc":"2.0","id":"r-9"}"#, "r-9"),
+        (
+            #"{"method":"tools/call","params":{"arguments":{"id":"job"#,
+            #"xx"}},"jsonrpc":"2.0","id":"r-9"}"#, "r-9"
+        ),
         (#"{"method":"tools/call","params":{"id":3"#, #"xxxx"}}}"#, "nil"),
     ])
-    func theErrorAnswerCarriesTheRequestsIdWhenAnEndShowsIt(_ head: String, _ tail: String, _ expected: String) throws {
-        let answer = OversizedMessage.answer(count: 9_000, head: Data(head.utf8), tail: Data(tail.utf8), limit: 10)
+    func theErrorAnswerCarriesTheRequestsIdWhenAnEndShowsIt(
+        _ head: String, _ tail: String, _ expected: String
+    ) throws {
+        let answer = OversizedMessage.answer(
+            count: 9_000, head: Data(head.utf8), tail: Data(tail.utf8), limit: 10)
         let object = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
         let id = object["id"]
         #expect((id is NSNull ? "nil" : "\(id!)") == expected)
         let error = try #require(object["error"] as? [String: Any])
         #expect(error["code"] as? Int == -32600)
-        #expect((error["message"] as? String)?.hasPrefix("the request is 9000 bytes, more than the 10 bytes") == true)
+        #expect(
+            (error["message"] as? String)?.hasPrefix("the request is 9000 bytes, more than the 10 bytes")
+                == true)
     }
 }

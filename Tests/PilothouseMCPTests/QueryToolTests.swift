@@ -28,9 +28,12 @@ import Testing
         let urgent = try fixture.object("list_jobs", ["priority": "P0"])
         #expect(urgent["total"] == 1)
         #expect(try fixture.object("list_jobs", ["state": "merged"])["total"] == 0)
-        #expect(fixture.call("list_jobs", ["cursor": "abc"]).text.hasPrefix("list_jobs: cursor 'abc' is not one this server gave"))
+        #expect(
+            fixture.call("list_jobs", ["cursor": "abc"]).text.hasPrefix(
+                "list_jobs: cursor 'abc' is not one this server gave"))
         #expect(fixture.call("list_jobs", ["limit": 0]).text == "list_jobs: 'limit' is 0; use 1…500")
-        #expect(fixture.call("list_jobs", ["state": "done"]).text.hasPrefix("list_jobs: unknown state 'done'"))
+        #expect(
+            fixture.call("list_jobs", ["state": "done"]).text.hasPrefix("list_jobs: unknown state 'done'"))
     }
 
     @Test func eventsSinceHandsOutEachBeadOnceThroughItsCursor() throws {
@@ -59,20 +62,25 @@ import Testing
         let none = fixture.call("get_diff", ["id": .string(queued.rawValue)])
         #expect(none.isError == true)
         #expect(none.text.hasPrefix("get_diff: \(queued.short) has no patch yet (it is queued)"))
-        let leaky = MCPFixture.twoHunks + "diff --git a/k b/k\n--- a/k\n+++ b/k\n@@ -1 +1 @@\n-x\n+AKIAIOSFODNN7EXAMPLE\n"
+        let leaky =
+            MCPFixture.twoHunks
+            + "diff --git a/k b/k\n--- a/k\n+++ b/k\n@@ -1 +1 @@\n-x\n+AKIAIOSFODNN7EXAMPLE\n"
         let waiting = try fixture.waitingJob(diff: leaky)
         let diff = try fixture.object("get_diff", ["id": .string(waiting.rawValue)])
         #expect(diff["state"] == "awaiting_approval")
         let text = try #require(diff["diff"]?.stringValue)
         #expect(text.hasPrefix("diff --git a/a.txt b/a.txt"))
         #expect(!text.contains("AKIAIOSFODNN7EXAMPLE"))
-        #expect(fixture.call("get_diff", ["id": "nope"]).text == "no job matches 'nope'; list jobs with `pilothouse jobs ls`")
+        #expect(
+            fixture.call("get_diff", ["id": "nope"]).text
+                == "no job matches 'nope'; list jobs with `pilothouse jobs ls`")
     }
 
     @Test func statusCostAndQuarantineReadTheStore() throws {
         let fixture = try MCPFixture()
         let waiting = try fixture.waitingJob()
-        try fixture.store.quarantine(QuarantineRecord(jobID: nil, reason: .malformedOutput, message: "bad", payload: "x"))
+        try fixture.store.quarantine(
+            QuarantineRecord(jobID: nil, reason: .malformedOutput, message: "bad", payload: "x"))
         let status = try fixture.object("status")
         #expect(status["total_jobs"] == 1)
         #expect(status["quarantined"] == 1)
@@ -80,7 +88,9 @@ import Testing
         let cost = try fixture.object("cost", ["by": "model"])
         #expect(cost["by"] == "model")
         #expect(cost["total_micros"] == 0)
-        #expect(fixture.call("cost", ["by": "planet"]).text.hasPrefix("cost: cannot group by 'planet'"))
+        #expect(
+            fixture.call("cost", ["by": "planet"]).text.hasPrefix(
+                "cost: unknown grouping 'planet'; use one of model, job, stage, day"))
         let records = try fixture.object("list_quarantine")["records"]?.arrayValue
         #expect(records?.first?.objectValue?["message"] == "bad")
     }
@@ -94,7 +104,8 @@ import Testing
         let checkpoint = try fixture.store.beadCheckpoint()
         let extended = try fixture.object("verify_chain", ["checkpoint": .string(checkpoint.description)])
         #expect(extended["ok"] == true)
-        let forged = try fixture.object("verify_chain", ["checkpoint": .string("1:" + String(repeating: "0", count: 64))])
+        let forged = try fixture.object(
+            "verify_chain", ["checkpoint": .string("1:" + String(repeating: "0", count: 64))])
         #expect(forged["ok"] == false)
         #expect(forged["problem"] == "rewritten")
         #expect(fixture.call("verify_chain", ["checkpoint": "soon"]).text.hasPrefix("verify_chain: "))

@@ -32,7 +32,8 @@ extension CostReport {
             rows: rows.map {
                 Document.Row(
                     key: $0.key, calls: $0.calls, tokens_in: $0.tokens.input, tokens_out: $0.tokens.output,
-                    tokens_cached: $0.tokens.cachedInput, cost_usd: dollars($0.cost), cost_micros: $0.cost.micros)
+                    tokens_cached: $0.tokens.cachedInput, cost_usd: dollars($0.cost),
+                    cost_micros: $0.cost.micros)
             },
             calls: total.calls, tokens_in: total.tokens.input, tokens_out: total.tokens.output,
             tokens_cached: total.tokens.cachedInput, total_usd: dollars(total.cost),

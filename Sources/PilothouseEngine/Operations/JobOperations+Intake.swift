@@ -37,8 +37,10 @@ extension JobOperations {
         for (subject, text) in [("the goal", job.goal), ("the title", job.title)]
         where text.utf8.count > limits.goalBytes {
             throw OperationRefusal(
-                InputLimitExceeded(subject: subject, key: "goal_bytes", limit: limits.goalBytes, unit: "bytes")
-                    .description,
+                InputLimitExceeded(
+                    subject: subject, key: "goal_bytes", limit: limits.goalBytes, unit: "bytes"
+                )
+                .description,
                 kind: .invalidInput)
         }
         for path in job.filesHint {

@@ -35,7 +35,8 @@ public struct JobRequest: Sendable, Equatable {
         var goal = Self.trimmed(goal)
         if goal.isEmpty {
             guard let patch else {
-                throw OperationRefusal("the goal is empty; say what the job should achieve", kind: .invalidInput)
+                throw OperationRefusal(
+                    "the goal is empty; say what the job should achieve", kind: .invalidInput)
             }
             goal = "Apply \(patch)."
         }

@@ -24,7 +24,8 @@ struct McpCommand: AsyncParsableCommand {
         let tools = PilothouseTools(store: store, config: config, repositoryRoot: repository.root)
         let server = await PilothouseMCPServer.make(tools: tools, version: PilothouseVersion.current)
         try await server.start(
-            transport: BoundedStdioTransport(maxMessageBytes: PilothouseMCPServer.messageLimit(config.limits)))
+            transport: BoundedStdioTransport(maxMessageBytes: PilothouseMCPServer.messageLimit(config.limits))
+        )
         await server.waitUntilCompleted()
     }
 }

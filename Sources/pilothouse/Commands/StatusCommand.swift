@@ -41,8 +41,9 @@ struct StatusCommand: ParsableCommand {
             .quarantined,
             .failed, .rejected, .cancelled,
         ]
-        let line = order.compactMap { state in report.jobs[state.rawValue].map { "\($0) \(state.rawValue)" } }.joined(
-            separator: " · ")
+        let line = order.compactMap { state in report.jobs[state.rawValue].map { "\($0) \(state.rawValue)" } }
+            .joined(
+                separator: " · ")
         print("jobs:       \(report.totalJobs == 0 ? "none" : line)")
         print("quarantine: \(report.quarantined) record\(report.quarantined == 1 ? "" : "s")")
         print("spend:      \(spend.total) total, \(spend.today) today (UTC)")

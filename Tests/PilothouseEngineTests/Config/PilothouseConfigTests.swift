@@ -63,7 +63,8 @@ import Testing
 
     @Test func mcpDecisionsAreOffUnlessAllowedAndTyposNameTheLine() throws {
         #expect(try PilothouseConfig.parse("", path: "p.toml").mcp.allowDecisions == false)
-        #expect(try PilothouseConfig.parse("[mcp]\nallow_decisions = true\n", path: "p.toml").mcp.allowDecisions)
+        #expect(
+            try PilothouseConfig.parse("[mcp]\nallow_decisions = true\n", path: "p.toml").mcp.allowDecisions)
         #expect {
             try PilothouseConfig.parse("[mcp]\n\nallow_decision = true\n", path: "p.toml")
         } throws: { error in
@@ -75,7 +76,9 @@ import Testing
         } throws: { error in
             (error as? ConfigError)?.description.hasPrefix("p.toml:2: ") == true
         }
-        #expect(try PilothouseConfig.parse("[limits]\ngoal_bytes = 4096\n", path: "p.toml").limits.goalBytes == 4096)
+        #expect(
+            try PilothouseConfig.parse("[limits]\ngoal_bytes = 4096\n", path: "p.toml").limits.goalBytes
+                == 4096)
     }
 
     @Test func typoIsAnError() {
