@@ -8,7 +8,8 @@ import PilothouseEngine
 /// uses, so an MCP client is refused what an operator at the shell would be, in the same words.
 ///
 /// A call never throws: any refusal becomes an answer with `isError` set, its message passed
-/// through the configuration's redactor (a refusal may quote what the client sent).
+/// through the configuration's redactor and with terminal controls replaced (a refusal may
+/// quote what the client sent, and clients show refusals to people).
 public struct PilothouseTools: Sendable {
     public let store: any PilothouseStore
     public let config: PilothouseConfig
@@ -33,7 +34,7 @@ public struct PilothouseTools: Sendable {
                 tool: name, values: arguments, accepted: ToolCatalogue.argumentNames(of: tool))
             return try run(name, arguments).result()
         } catch {
-            return ToolOutput.failure(store.stored("\(error)"))
+            return ToolOutput.failure(TerminalText.neutralised(store.stored("\(error)")))
         }
     }
 

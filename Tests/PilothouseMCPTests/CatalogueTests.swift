@@ -54,6 +54,8 @@ import Testing
         #expect(type.text == "enqueue: 'goal' must be a string")
         let list = fixture.call("enqueue", ["goal": "g", "files": ["a.swift", 3]])
         #expect(list.text == "enqueue: 'files' must be a list of strings")
+        let escape = fixture.call("enqueue", ["goal": "g", "\u{1B}]0;owned\u{7}": "x"])
+        #expect(escape.text.hasPrefix("enqueue: unknown argument '\u{FFFD}]0;owned\u{FFFD}'"))
         #expect(try fixture.store.jobs().isEmpty)
     }
 }
