@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // Already in the graph (the MCP SDK's and AsyncHTTPClient's); named for the transport's `Logger`.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // No `pkgConfig:` on purpose: ncursesw's pkg-config only adds -D_XOPEN_SOURCE flags that
@@ -55,6 +58,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // `pilothouse mcp`: the MCP server's tools over the operations layer and the store
+        // protocols; the executable picks the store and the transport.
+        .target(
+            name: "PilothouseMCP",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "PilothouseConsole",
             dependencies: ["PilothouseCore", "CNcurses"]
@@ -67,6 +79,8 @@ let package = Package(
                 "PilothouseSQLiteStore",
                 "PilothouseConsole",
                 "PilothouseMetrics",
+                "PilothouseMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +98,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PilothouseMCPTests",
+            dependencies: [
+                "PilothouseMCP", "PilothouseEngine", "PilothouseSQLiteStore", "PilothouseCore",
+                .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
         // Snapshots/ holds recorded pane snapshots that the tests read by path, not bundle resources.

@@ -21,7 +21,7 @@ struct Pilothouse: AsyncParsableCommand {
             RetryCommand.self,
             CancelCommand.self, PauseCommand.self, ResumeCommand.self,
             StatusCommand.self, QueueCommand.self, RollbackCommand.self,
-            CostCommand.self,
+            CostCommand.self, McpCommand.self,
             CacheCommand.self, GcCommand.self, DoctorCommand.self, BenchCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self

@@ -10,6 +10,9 @@ public struct InputLimits: Sendable, Equatable {
 
     /// Bytes of a patch given to `enqueue --patch`.
     public var patchBytes = 4 << 20
+    /// Bytes of a job's goal, and of its title, given to `enqueue` (or the MCP `enqueue` tool):
+    /// every prompt of the job repeats the goal.
+    public var goalBytes = 256 << 10
     /// Bytes of a plan given to `import`.
     public var planBytes = 4 << 20
     /// Items one plan may hold.
@@ -25,6 +28,7 @@ public struct InputLimits: Sendable, Equatable {
             if let value = try section.int("patch_bytes", range: 1024...(1 << 30)) {
                 limits.patchBytes = value
             }
+            if let value = try section.int("goal_bytes", range: 1024...(1 << 30)) { limits.goalBytes = value }
             if let value = try section.int("plan_bytes", range: 1024...(1 << 30)) { limits.planBytes = value }
             if let value = try section.int("plan_items", range: 1...1_000_000) { limits.planItems = value }
             if let value = try section.int("redaction_patterns", range: 0...100_000) {

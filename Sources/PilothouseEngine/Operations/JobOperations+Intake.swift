@@ -4,7 +4,10 @@ import PilothouseCore
 /// Enqueue and import: how new work enters the queue, with the checks that keep what must
 /// never be stored (a secret, a path outside the repository) out of it.
 extension JobOperations {
-    /// Queues one job. An operator's ready patch (`operatorPatch`, named `patchName` in
+    /// Queues one job. Its goal and title must fit `[limits] goal_bytes` (every prompt of the
+    /// job repeats them), and the files it names must be paths inside the repository: a hint
+    /// such as `../../.ssh/id_rsa` is refused now rather than quarantined once a stage tries to
+    /// show it to a model. An operator's ready patch (`operatorPatch`, named `patchName` in
     /// refusals) must be a unified diff with changes, touch only paths inside the repository,
     /// and add nothing `secrets` blocks: a secret must never reach the store, not even inside a
     /// job waiting to be checked.
@@ -14,6 +17,7 @@ extension JobOperations {
     )
         throws -> Job
     {
+        try checkIntake(job)
         if let operatorPatch {
             let diff = try Self.validatedPatch(operatorPatch, name: patchName)
             let added = diff.files.flatMap(\.hunks).flatMap(\.lines).filter { $0.kind == .added }.map(\.text)
@@ -26,6 +30,28 @@ extension JobOperations {
             }
         }
         return try store.enqueue(job, operatorPatch: operatorPatch)
+    }
+
+    /// The limits and path rules every new job meets, whichever way it came in.
+    private func checkIntake(_ job: Job) throws {
+        for (subject, text) in [("the goal", job.goal), ("the title", job.title)]
+        where text.utf8.count > limits.goalBytes {
+            throw OperationRefusal(
+                InputLimitExceeded(
+                    subject: subject, key: "goal_bytes", limit: limits.goalBytes, unit: "bytes"
+                )
+                .description,
+                kind: .invalidInput)
+        }
+        for path in job.filesHint {
+            do {
+                _ = try PathRules.validate(relativePath: path)
+            } catch {
+                throw OperationRefusal(
+                    "files: \(error); name files by their path inside the repository, such as Sources/App/main.swift",
+                    kind: .invalidInput)
+            }
+        }
     }
 
     /// A patch checked before it is queued, so a broken one is refused now with its reason,

@@ -17,17 +17,25 @@ public struct JobOperations: Sendable {
     public let template: PipelineTemplate
     /// `[approval] on_reject`: whether a reason sends the job round again.
     public let onReject: RejectPolicy
+    /// `[limits]`: how large a goal `enqueue` accepts.
+    public let limits: InputLimits
 
-    public init(store: any PilothouseStore, template: PipelineTemplate, onReject: RejectPolicy) {
+    public init(
+        store: any PilothouseStore, template: PipelineTemplate, onReject: RejectPolicy,
+        limits: InputLimits = InputLimits()
+    ) {
         self.store = store
         self.template = template
         self.onReject = onReject
+        self.limits = limits
     }
 
     /// The operations as a repository's configuration sets them, for callers without an
-    /// engine (the command line).
+    /// engine (the command line, the MCP server).
     public init(store: any PilothouseStore, config: PilothouseConfig) {
-        self.init(store: store, template: config.engine.pipeline, onReject: config.engine.engine.onReject)
+        self.init(
+            store: store, template: config.engine.pipeline, onReject: config.engine.engine.onReject,
+            limits: config.limits)
     }
 
     /// States an operator's retry revives: the ones a job does not leave by itself.

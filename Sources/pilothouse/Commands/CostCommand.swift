@@ -28,47 +28,11 @@ struct CostCommand: ParsableCommand {
         }
     }
 
-    struct Output: Encodable {
-        struct Row: Encodable {
-            var key: String
-            var calls: Int
-            var tokens_in: Int
-            var tokens_out: Int
-            var tokens_cached: Int
-            var cost_usd: Decimal
-            var cost_micros: Int64
-        }
-        var by: String?
-        var rows: [Row]
-        var calls: Int
-        var tokens_in: Int
-        var tokens_out: Int
-        var tokens_cached: Int
-        var total_usd: Decimal
-        var total_micros: Int64
-    }
-
-    static func output(_ report: CostReport) -> Output {
-        func dollars(_ money: Money) -> Decimal { Decimal(money.micros) / Decimal(1_000_000) }
-        return Output(
-            by: report.grouping?.rawValue,
-            rows: report.rows.map {
-                Output.Row(
-                    key: $0.key, calls: $0.calls, tokens_in: $0.tokens.input, tokens_out: $0.tokens.output,
-                    tokens_cached: $0.tokens.cachedInput, cost_usd: dollars($0.cost),
-                    cost_micros: $0.cost.micros)
-            },
-            calls: report.total.calls, tokens_in: report.total.tokens.input,
-            tokens_out: report.total.tokens.output,
-            tokens_cached: report.total.tokens.cachedInput, total_usd: dollars(report.total.cost),
-            total_micros: report.total.cost.micros)
-    }
-
     func run() throws {
         let (_, store) = try options.openStoreForReading()
         let report = try store.costReport(by: by.flatMap(CostReport.Grouping.init(rawValue:)))
         if json {
-            print(try JSONOutput.encode(Self.output(report)))
+            print(try JSONOutput.encode(report.document))
             return
         }
         if report.total.calls == 0 {

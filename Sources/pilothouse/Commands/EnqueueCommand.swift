@@ -57,22 +57,14 @@ struct EnqueueCommand: ParsableCommand {
         let (repository, store) = try options.openStore()
         let config = try options.config(for: repository)
         let operatorPatch = try patch.map { try Self.readPatch($0, limit: config.limits.patchBytes) }
-        var cleanGoal = (goal ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if cleanGoal.isEmpty, let patch {
-            cleanGoal =
-                "Apply the operator's patch \(patch == "-" ? "from standard input" : (patch as NSString).lastPathComponent)."
-        }
-        let job = Job(
-            title: title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
-                $0.isEmpty ? nil : $0
+        let job = try JobRequest(
+            goal: goal ?? "", title: title, category: category.flatMap(JobCategory.init(label:)),
+            priority: priority.flatMap(Priority.init(label:)),
+            files: (files ?? "").split(separator: ",").map(String.init),
+            patch: patch.map {
+                "the operator's patch \($0 == "-" ? "from standard input" : ($0 as NSString).lastPathComponent)"
             }
-                ?? JobTitle.from(goal: cleanGoal),
-            goal: cleanGoal,
-            category: category.flatMap(JobCategory.init(label:)) ?? config.jobs.defaultCategory,
-            priority: priority.flatMap(Priority.init(label:)) ?? config.jobs.defaultPriority,
-            filesHint: (files ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty },
-            maxAttempts: config.jobs.maxAttempts)
+        ).job(defaults: config.jobs)
         let queued = try JobOperations(store: store, config: config).enqueue(
             job, operatorPatch: operatorPatch, patchName: patch ?? "the patch",
             secrets: config.policy.blocking(config.redactor))
@@ -97,16 +89,5 @@ extension EnqueueCommand {
                     + (error == .tooLarge ? "" : "; give the path of a unified diff, or - for standard input")
             )
         }
-    }
-}
-
-/// A title derived from a goal: its first line, cut at a word boundary.
-enum JobTitle {
-    static func from(goal: String, limit: Int = 72) -> String {
-        let firstLine = goal.split(whereSeparator: \.isNewline).first.map(String.init) ?? goal
-        guard firstLine.count > limit else { return firstLine }
-        let cut = firstLine.prefix(limit)
-        if let space = cut.lastIndex(of: " ") { return String(cut[..<space]) + "…" }
-        return String(cut) + "…"
     }
 }

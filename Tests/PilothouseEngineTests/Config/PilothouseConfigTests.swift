@@ -61,6 +61,26 @@ import Testing
         }
     }
 
+    @Test func mcpDecisionsAreOffUnlessAllowedAndTyposNameTheLine() throws {
+        #expect(try PilothouseConfig.parse("", path: "p.toml").mcp.allowDecisions == false)
+        #expect(
+            try PilothouseConfig.parse("[mcp]\nallow_decisions = true\n", path: "p.toml").mcp.allowDecisions)
+        #expect {
+            try PilothouseConfig.parse("[mcp]\n\nallow_decision = true\n", path: "p.toml")
+        } throws: { error in
+            (error as? ConfigError)?.description
+                == "p.toml:3: unknown setting 'mcp.allow_decision'; known here: allow_decisions"
+        }
+        #expect {
+            try PilothouseConfig.parse("[mcp]\nallow_decisions = \"yes\"\n", path: "p.toml")
+        } throws: { error in
+            (error as? ConfigError)?.description.hasPrefix("p.toml:2: ") == true
+        }
+        #expect(
+            try PilothouseConfig.parse("[limits]\ngoal_bytes = 4096\n", path: "p.toml").limits.goalBytes
+                == 4096)
+    }
+
     @Test func typoIsAnError() {
         #expect {
             try PilothouseConfig.parse("[jobs]\nmax_atempts = 3\n", path: "p.toml")

@@ -386,6 +386,53 @@ import Testing
         #expect(try store.jobs().isEmpty)
     }
 
+    @Test func aGoalOverTheLimitOrAFileOutsideTheRepositoryIsRefusedAtIntake() throws {
+        let store = try SQLiteStore.openOrCreate(path: directory.file("intake.db"))
+        var config = PilothouseConfig()
+        config.limits.goalBytes = 1024
+        let operations = JobOperations(store: store, config: config)
+        let long = #expect(throws: OperationRefusal.self) {
+            try operations.enqueue(
+                Job(title: "t", goal: String(repeating: "g", count: 1025)), secrets: .standard)
+        }
+        #expect(
+            long?.description.hasPrefix("the goal: more than 1024 bytes, the limit [limits] goal_bytes")
+                == true)
+        #expect(long?.kind == .invalidInput)
+        let outside = #expect(throws: OperationRefusal.self) {
+            try operations.enqueue(
+                Job(title: "t", goal: "g", filesHint: ["ok.swift", "../../.ssh/id_rsa"]), secrets: .standard)
+        }
+        #expect(outside?.description.hasPrefix("files: path \"../../.ssh/id_rsa\" uses '..'") == true)
+        #expect(try store.jobs().isEmpty)
+        #expect(
+            try operations.enqueue(
+                Job(title: "t", goal: String(repeating: "g", count: 1024)), secrets: .standard
+            ).state == .queued)
+    }
+
+    @Test func aRequestTakesTheConfiguredDefaultsAndRefusesAnEmptyGoal() throws {
+        var defaults = PilothouseConfig().jobs
+        defaults.defaultPriority = .p1
+        let job = try JobRequest(goal: " Fix the parser\nIt traps. ", files: [" a.swift ", ""]).job(
+            defaults: defaults)
+        #expect(job.title == "Fix the parser")
+        #expect(job.goal == "Fix the parser\nIt traps.")
+        #expect(job.priority == .p1)
+        #expect(job.filesHint == ["a.swift"])
+        let long = try JobRequest(goal: String(repeating: "word ", count: 100)).job(defaults: defaults)
+        #expect(long.title == Array(repeating: "word", count: 14).joined(separator: " ") + "…")
+        #expect(
+            try JobRequest(goal: "", patch: "the patch x.diff").job(defaults: defaults).goal
+                == "Apply the patch x.diff.")
+        #expect(
+            throws: OperationRefusal(
+                "the goal is empty; say what the job should achieve", kind: .invalidInput)
+        ) {
+            try JobRequest(goal: "  ").job(defaults: defaults)
+        }
+    }
+
     @Test func aCleanPatchIsQueuedWithItsJob() throws {
         let store = try SQLiteStore.openOrCreate(path: directory.file("clean.db"))
         let queued = try commandLine(store).enqueue(
