@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // No `pkgConfig:` on purpose: ncursesw's pkg-config only adds -D_XOPEN_SOURCE flags that
@@ -42,6 +43,15 @@ let package = Package(
                 "PilothouseCore", "PilothouseEngine", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The PostgreSQL backend of the same protocols, for a fleet of engines sharing one queue;
+        // only this target sees postgres-nio.
+        .target(
+            name: "PilothousePostgresStore",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "PilothouseConsole",
             dependencies: ["PilothouseCore", "CNcurses"]
@@ -64,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "PilothouseEngineTests",
             dependencies: [
-                "PilothouseEngine", "PilothouseSQLiteStore", "PilothouseCore",
+                "PilothouseEngine", "PilothouseSQLiteStore", "PilothousePostgresStore", "PilothouseCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
