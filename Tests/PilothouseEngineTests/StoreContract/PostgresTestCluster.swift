@@ -38,18 +38,25 @@ enum PostgresTestCluster {
     static func freshDatabase() throws -> PostgresStoreURL {
         let cluster = try shared()
         let name = "contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let created = try run(
+        try execute("CREATE DATABASE \(name)", in: "postgres")
+        return PostgresStoreURL(host: "127.0.0.1", port: cluster.port, user: user, database: name)
+    }
+
+    /// Runs `sql` with psql in `database`, as a person at the server would (to change what a
+    /// store cannot, e.g. a migration row of a newer Pilothouse).
+    static func execute(_ sql: String, in database: String) throws {
+        let cluster = try shared()
+        let log = cluster.directory + "/psql-" + UUID().uuidString + ".log"
+        let result = try run(
             [
                 binaries + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
                 String(cluster.port),
-                "-U", user, "-d", "postgres", "-c", "CREATE DATABASE \(name)",
-            ],
-            asPostgresUser: false, timeout: 60, log: cluster.directory + "/psql-\(name).log")
-        guard created.status == 0 else {
+                "-U", user, "-d", database, "-c", sql,
+            ], asPostgresUser: false, timeout: 60, log: log)
+        guard result.status == 0 else {
             throw Failure(
-                description: "cannot create a test database on 127.0.0.1:\(cluster.port): \(created.output)")
+                description: "psql on 127.0.0.1:\(cluster.port)/\(database) failed: \(result.output)")
         }
-        return PostgresStoreURL(host: "127.0.0.1", port: cluster.port, user: user, database: name)
     }
 
     /// The cluster, started on first use; a start that failed fails every later ask the same way.
@@ -148,7 +155,7 @@ enum PostgresTestCluster {
     }
 
     /// A TCP port of 127.0.0.1 that nothing listens on right now.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "cannot open a socket to find a free port") }
         defer { close(descriptor) }

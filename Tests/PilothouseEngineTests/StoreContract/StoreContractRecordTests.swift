@@ -1,7 +1,8 @@
 import Foundation
 import PilothouseCore
-@testable import PilothouseEngine
 import Testing
+
+@testable import PilothouseEngine
 
 /// What the gateway, the merge queue and `gc` rely on from any store (`StoreBackend`): the
 /// ledger and its sums, the response cache, landing records, and each job's last activity.
