@@ -70,6 +70,13 @@ let package = Package(
         .executableTarget(
             name: "ConsoleRender", dependencies: ["PilothouseConsole", "PilothouseCore"],
             path: "Benchmarks/ConsoleRender"),
+        // Claims per second with several handles on one store. Run: swift run StoreClaims sqlite|postgres://…
+        .executableTarget(
+            name: "StoreClaims",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine", "PilothouseSQLiteStore", "PilothousePostgresStore",
+            ],
+            path: "Benchmarks/StoreClaims"),
         .testTarget(name: "PilothouseCoreTests", dependencies: ["PilothouseCore"]),
         .testTarget(
             name: "PilothouseEngineTests",

@@ -97,14 +97,22 @@ final class PostgresLink: @unchecked Sendable {
         let connection: PostgresConnection
         fileprivate let link: PostgresLink
 
-        /// Sends one statement with `arguments` as `$1`, `$2`… and waits for all its rows.
-        @discardableResult
-        func query(_ sql: String, _ arguments: [any SQLArgument] = []) throws -> PostgresQueryResult {
+        /// Sends one statement with `arguments` as `$1`, `$2`… without waiting for it: the
+        /// connection runs statements in the order they were sent, so a caller may send several
+        /// and wait for the last (see `PostgresTransaction`).
+        func send(_ sql: String, _ arguments: [any SQLArgument] = []) throws -> EventLoopFuture<
+            PostgresQueryResult
+        > {
             var bindings = PostgresBindings(capacity: arguments.count)
             for argument in arguments { try argument.bind(into: &bindings) }
-            return try connection.query(
-                PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresLink.logger
-            ).wait()
+            return connection.query(
+                PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresLink.logger)
+        }
+
+        /// Sends one statement and waits for all its rows.
+        @discardableResult
+        func query(_ sql: String, _ arguments: [any SQLArgument] = []) throws -> PostgresQueryResult {
+            try send(sql, arguments).wait()
         }
 
         /// Rolls back, or forgets the connection when even that fails: a connection left in an

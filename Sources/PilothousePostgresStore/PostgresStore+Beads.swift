@@ -5,26 +5,24 @@ import PilothouseEngine
 extension PostgresStore {
     /// Appends a bead inside the caller's write transaction and advances the chain head.
     ///
-    /// The caller's transaction locked the head row first (`write(locking: .chain)`); the
-    /// `FOR UPDATE` here reads it under that same lock, so reading the head and inserting after
-    /// it cannot interleave with another engine. Callers pass text already through `stored`;
+    /// The caller's transaction locked the head row first (`write(locking: .chain)`) and
+    /// holds it to its commit, so reading the head and inserting after it cannot interleave
+    /// with another engine. Callers pass text already through `stored`;
     /// NUL is replaced here once more, before hashing, because PostgreSQL refuses it in text.
     @discardableResult
     static func appendBead(
         _ tx: PostgresTransaction, jobID: JobID?, kind: BeadKind, stage: StageName? = nil, message: String,
         metadata: [String: String] = [:], at date: Date = Date()
     ) throws -> Bead {
-        guard let head = try tx.row("SELECT count, last_hash FROM bead_head WHERE id = 1 FOR UPDATE") else {
-            throw StoreError.database(path: tx.location, detail: "the bead chain head row is missing")
-        }
+        let head = try tx.chainHead()
         let bead = BeadHasher.seal(
             Bead(
-                seq: try head("count", as: Int64.self) + 1, jobID: jobID, kind: kind, stage: stage,
+                seq: head.count + 1, jobID: jobID, kind: kind, stage: stage,
                 message: StoredText.withoutNUL(message),
                 metadata: Dictionary(
                     metadata.map { (StoredText.withoutNUL($0.key), StoredText.withoutNUL($0.value)) },
                     uniquingKeysWith: { first, _ in first }),
-                createdAtMillis: millis(date), prevHash: try head("last_hash")))
+                createdAtMillis: millis(date), prevHash: head.lastHash))
         try tx.execute(
             """
             INSERT INTO beads (seq, job_id, kind, stage, message, metadata, created_at, prev_hash, hash, encoding_version)
@@ -36,6 +34,7 @@ extension PostgresStore {
                 bead.encodingVersion,
             ])
         try tx.execute("UPDATE bead_head SET count = $1, last_hash = $2 WHERE id = 1", [bead.seq, bead.hash])
+        tx.advanceChain(to: bead.seq, lastHash: bead.hash)
         return bead
     }
 

@@ -73,11 +73,11 @@ extension PostgresStore {
             result.checked = try tx.value("SELECT COUNT(*) FROM response_cache", as: Int.self) ?? 0
             result.corruptPurged = try PostgresStore.deleteCorrupt(tx)
             if olderThan == nil && maxBytes == nil {
-                result.evicted += try tx.execute("DELETE FROM response_cache")
+                result.evicted += try tx.changes("DELETE FROM response_cache")
             }
             if let olderThan {
                 let cutoff = PostgresStore.millis(now.addingTimeInterval(-olderThan))
-                result.evicted += try tx.execute("DELETE FROM response_cache WHERE created_at < $1", [cutoff])
+                result.evicted += try tx.changes("DELETE FROM response_cache WHERE created_at < $1", [cutoff])
             }
             if let maxBytes { result.evicted += try PostgresStore.evictLRU(tx, maxBytes: maxBytes) }
             try PostgresStore.fillRemaining(tx, into: &result)
@@ -106,7 +106,7 @@ extension PostgresStore {
         var deleted = 0
         for row in try tx.rows("SELECT key, payload, sha256 FROM response_cache")
         where try intactPayload(row) == nil {
-            deleted += try tx.execute(
+            deleted += try tx.changes(
                 "DELETE FROM response_cache WHERE key = $1", [try row("key", as: String.self)])
         }
         return deleted

@@ -57,7 +57,7 @@ extension PostgresStore {
             }
         }
         return try write(locking: .none) { tx in
-            try tx.execute("DELETE FROM transcripts WHERE " + condition, arguments)
+            try tx.changes("DELETE FROM transcripts WHERE " + condition, arguments)
         }
     }
 
@@ -70,7 +70,7 @@ extension PostgresStore {
             }
         }
         return try write(locking: .advisory(PostgresStore.cacheLock)) { tx in
-            try tx.execute("DELETE" + sql, [PostgresStore.millis(cutoff)])
+            try tx.changes("DELETE" + sql, [PostgresStore.millis(cutoff)])
         }
     }
 }

@@ -102,7 +102,7 @@ extension PostgresStore {
         _ tx: PostgresTransaction, id: JobID, stage: StageName, attempt: Int, status: String, output: String,
         at date: Date
     ) throws -> Bool {
-        let changed = try tx.execute(
+        let changed = try tx.changes(
             """
             UPDATE stage_results SET status = $1, output = $2, finished_at = $3 WHERE id = (
                 SELECT id FROM stage_results WHERE job_id = $4 AND stage = $5 AND attempt = $6 AND status = 'running'

@@ -85,7 +85,7 @@ public final class PostgresStore: PilothouseStore {
             do {
                 let result = try transaction(begin: "BEGIN") { tx in
                     switch locking {
-                    case .chain: try tx.execute("SELECT 1 FROM bead_head WHERE id = 1 FOR UPDATE")
+                    case .chain: try tx.lockChain()
                     case .advisory(let key): try tx.execute("SELECT pg_advisory_xact_lock($1)", [key])
                     case .none: break
                     }
@@ -129,9 +129,11 @@ public final class PostgresStore: PilothouseStore {
     private func transaction<T>(begin: String, _ body: (PostgresTransaction) throws -> T) throws -> T {
         do {
             return try link.withConnection { session in
-                try session.query(begin)
+                let tx = PostgresTransaction(session: session, location: location)
                 do {
-                    let result = try body(PostgresTransaction(session: session, location: location))
+                    try tx.execute(begin)
+                    let result = try body(tx)
+                    try tx.flush()
                     try session.query("COMMIT")
                     return result
                 } catch {
