@@ -62,6 +62,7 @@ let package = Package(
                 "PilothouseCore",
                 "PilothouseEngine",
                 "PilothouseSQLiteStore",
+                "PilothousePostgresStore",
                 "PilothouseConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

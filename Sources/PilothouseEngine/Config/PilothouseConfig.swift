@@ -17,6 +17,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var agents: [String: AgentSettings] = [:]
     public var gateway = GatewayConfig()
     public var retention = RetentionSettings()
+    public var store = StoreSection()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -67,6 +68,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try GatewayConfig.read(&reader, into: &config.gateway)
         try ConsoleSettings.read(&reader, into: &config.console)
         try RetentionSettings.read(&reader, into: &config.retention)
+        try StoreSection.read(&reader, into: &config.store)
         try reader.rejectUnknownSections()
         return config
     }
