@@ -2,7 +2,6 @@ import Foundation
 import PilothouseCore
 import PilothouseEngine
 import PostgresNIO
-import Synchronization
 
 /// The durable state of a fleet's swarm in PostgreSQL: the same concepts and semantics as
 /// `SQLiteStore`, for many engines on many machines sharing one queue.
@@ -19,15 +18,7 @@ public final class PostgresStore: PilothouseStore {
     /// `StoredText`): the configuration's redactor, so its extra patterns hold here too.
     public let stored: StoredText
     let link: PostgresLink
-    private let writes = Mutex(WriteState())
-
-    /// Write health, retry patience and who wants to hear when the health changes.
-    private struct WriteState {
-        var health = StoreWriteHealth.ok
-        var patience = StoreWritePatience.none
-        var observers: [Int: @Sendable (StoreWriteHealth) -> Void] = [:]
-        var nextObserver = 0
-    }
+    private let writes = StoreWriteHealthMonitor()
 
     /// How often a transaction that lost a deadlock or a serialization conflict is run again.
     static let conflictRetries = 5
@@ -76,7 +67,7 @@ public final class PostgresStore: PilothouseStore {
     /// the configured patience, retries with backoff: the write is delayed, never dropped.
     @discardableResult
     func write<T>(locking: WriteLock = .chain, _ body: (PostgresTransaction) throws -> T) throws -> T {
-        let patience = writes.withLock { $0.patience }
+        let patience = writes.patience
         let clock = ContinuousClock()
         let started = clock.now
         var delay = patience.firstDelay
@@ -151,36 +142,24 @@ public final class PostgresStore: PilothouseStore {
     }
 
     /// Whether writes currently go through.
-    public var writeHealth: StoreWriteHealth { writes.withLock { $0.health } }
+    public var writeHealth: StoreWriteHealth { writes.health }
 
     /// How long writes that hit a full disk are retried (default: not at all).
     public func setWritePatience(_ patience: StoreWritePatience) {
-        writes.withLock { $0.patience = patience }
+        writes.patience = patience
     }
 
     /// Calls `handler` (on the writing thread) whenever the write health changes; returns a
     /// token for `removeWriteHealthObserver`.
     public func observeWriteHealth(_ handler: @escaping @Sendable (StoreWriteHealth) -> Void) -> Int {
-        writes.withLock { state in
-            state.nextObserver += 1
-            state.observers[state.nextObserver] = handler
-            return state.nextObserver
-        }
+        writes.observe(handler)
     }
 
     public func removeWriteHealthObserver(_ token: Int) {
-        _ = writes.withLock { $0.observers.removeValue(forKey: token) }
+        writes.removeObserver(token)
     }
 
     private func setWriteHealth(_ next: StoreWriteHealth) {
-        let observers: [@Sendable (StoreWriteHealth) -> Void] = writes.withLock { state in
-            switch (state.health, next) {
-            case (.ok, .ok), (.failing, .failing): return []
-            default:
-                state.health = next
-                return Array(state.observers.values)
-            }
-        }
-        for observer in observers { observer(next) }
+        writes.set(next)
     }
 }
