@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PilothouseCore
 import PilothouseEngine
 import PostgresNIO
 import Synchronization
@@ -132,8 +133,12 @@ protocol SQLArgument {
     func bind(into bindings: inout PostgresBindings) throws
 }
 
+/// NUL becomes U+FFFD here, for every text a statement carries: PostgreSQL refuses NUL in
+/// text, and a peer's error message or a model name with one must not make a ledger or
+/// transcript write fail. (`StoredText` already did this to what operators and models wrote;
+/// the chain hashes text after the same replacement.)
 extension String: SQLArgument {
-    func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(StoredText.withoutNUL(self)) }
 }
 
 extension Int: SQLArgument {
@@ -153,7 +158,7 @@ extension Data: SQLArgument {
 }
 
 extension Array: SQLArgument where Element == String {
-    func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(map(StoredText.withoutNUL)) }
 }
 
 extension Optional: SQLArgument where Wrapped: SQLArgument {

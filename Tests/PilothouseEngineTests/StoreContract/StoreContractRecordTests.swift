@@ -49,6 +49,33 @@ import Testing
         #expect(spend.today == Money(micros: 5))
     }
 
+    /// A provider's error text, a model name or a test command may carry NUL (a hostile or
+    /// broken peer). PostgreSQL refuses NUL in text: the write must still go through, since a
+    /// ledger row is money already spent, keeping at least what came before the NUL.
+    @Test(arguments: StoreBackend.allCases)
+    func textWithNULFromAPeerIsStillWritten(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore().store
+        let keys = BudgetKeys(run: "r\u{0}x", day: "d", job: "j")
+        try store.settleBudget(
+            keys: keys, reserved: .zero, actual: Money(micros: 5),
+            entry: LedgerEntry(
+                runID: nil, jobID: nil, stage: nil, provider: "sim\u{0}x", model: "m\u{0}x",
+                requestedModel: "m",
+                cost: Money(micros: 5), outcome: "error\u{0}x", attempt: 1,
+                detail: "upstream said\u{0}garbage"))
+        let entry = try #require(try store.ledgerEntries().first)
+        #expect(entry.cost == Money(micros: 5))
+        #expect(entry.detail?.hasPrefix("upstream said") == true)
+        #expect(entry.model.hasPrefix("m"))
+        #expect(try store.budgetStates(keys: keys)[.run]?.spent == Money(micros: 5))
+        try store.recordMergeTest(tree: "t\u{0}", command: "make\u{0}test", passed: true, output: "ok")
+        try store.cacheStore(
+            key: "k\u{0}", stage: nil, model: "m\u{0}", payload: Data("p".utf8), maxBytes: 100, now: Date())
+        try store.appendTranscript(
+            callID: nil, jobID: nil, stage: nil, model: "m\u{0}", prompt: "p\u{0}", response: "r\u{0}")
+        #expect(try store.transcripts().count == 1)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aStoredLimitOverridesTheConfiguredOneForItsScope(_ backend: StoreBackend) throws {
         let store = try backend.makeStore().store
