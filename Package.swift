@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // Already in the graph (the MCP SDK's and AsyncHTTPClient's); named for the transport's `Logger`.
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // No `pkgConfig:` on purpose: ncursesw's pkg-config only adds -D_XOPEN_SOURCE flags that
@@ -67,6 +68,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The PostgreSQL backend of the same protocols, for a fleet of engines sharing one queue;
+        // only this target sees postgres-nio.
+        .target(
+            name: "PilothousePostgresStore",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "PilothouseConsole",
             dependencies: ["PilothouseCore", "CNcurses"]
@@ -77,6 +87,7 @@ let package = Package(
                 "PilothouseCore",
                 "PilothouseEngine",
                 "PilothouseSQLiteStore",
+                "PilothousePostgresStore",
                 "PilothouseConsole",
                 "PilothouseMetrics",
                 "PilothouseMCP",
@@ -88,11 +99,19 @@ let package = Package(
         .executableTarget(
             name: "ConsoleRender", dependencies: ["PilothouseConsole", "PilothouseCore"],
             path: "Benchmarks/ConsoleRender"),
+        // Claims per second with several handles on one store. Run: swift run StoreClaims sqlite|postgres://…
+        .executableTarget(
+            name: "StoreClaims",
+            dependencies: [
+                "PilothouseCore", "PilothouseEngine", "PilothouseSQLiteStore", "PilothousePostgresStore",
+            ],
+            path: "Benchmarks/StoreClaims"),
         .testTarget(name: "PilothouseCoreTests", dependencies: ["PilothouseCore"]),
         .testTarget(
             name: "PilothouseEngineTests",
             dependencies: [
-                "PilothouseEngine", "PilothouseSQLiteStore", "PilothouseCore", "PilothouseMetrics",
+                "PilothouseEngine", "PilothouseSQLiteStore", "PilothousePostgresStore", "PilothouseCore",
+                "PilothouseMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -18,6 +18,7 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var gateway = GatewayConfig()
     public var retention = RetentionSettings()
     public var mcp = MCPSettings()
+    public var store = StoreSection()
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -69,6 +70,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try ConsoleSettings.read(&reader, into: &config.console)
         try RetentionSettings.read(&reader, into: &config.retention)
         try MCPSettings.read(&reader, into: &config.mcp)
+        try StoreSection.read(&reader, into: &config.store)
         try reader.rejectUnknownSections()
         return config
     }

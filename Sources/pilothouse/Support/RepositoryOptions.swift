@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PilothouseEngine
+import PilothousePostgresStore
 import PilothouseSQLiteStore
 
 /// `--repo PATH`, accepted by every command that works on a repository.
@@ -9,6 +10,13 @@ struct RepositoryOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp("The target git repository (default: the current directory).", valueName: "path"))
     var repo: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A PostgreSQL store shared by a fleet of engines, instead of the repository's SQLite file (default: [store] url of the configuration).",
+            valueName: "postgres://user@host:port/database"))
+    var store: String?
 
     func repository() throws -> Repository {
         let start =
@@ -19,24 +27,31 @@ struct RepositoryOptions: ParsableArguments {
     /// The repository's store; a clear refusal when `init` has not been run. The store
     /// redacts with the configuration's patterns, so the configuration must load.
     func openStore() throws -> (Repository, any PilothouseStore) {
-        let repository = try initializedRepository()
-        let redactor = try config(for: repository).redactor
-        return (repository, try SQLiteStore.open(path: repository.databasePath, redactor: redactor))
+        let repository = try self.repository()
+        let config = try config(for: repository)
+        if let url = store ?? config.store.url {
+            return (repository, try PostgresStore.open(url: url, redactor: config.redactor))
+        }
+        try requireDatabase(of: repository)
+        return (repository, try SQLiteStore.open(path: repository.databasePath, redactor: config.redactor))
     }
 
     /// The store for a command that only reads: a read-only database is read, not refused.
     func openStoreForReading() throws -> (Repository, any PilothouseStore) {
-        let repository = try initializedRepository()
+        let repository = try self.repository()
+        if let url = try store ?? config(for: repository).store.url {
+            return (repository, try PostgresStore.open(url: url))
+        }
+        try requireDatabase(of: repository)
         return (repository, try SQLiteStore.openForReading(path: repository.databasePath))
     }
 
-    private func initializedRepository() throws -> Repository {
-        let repository = try repository()
+    /// A clear refusal when `init` has not made the repository's SQLite store.
+    private func requireDatabase(of repository: Repository) throws {
         guard FileManager.default.fileExists(atPath: repository.databasePath) else {
             throw CommandFailure(
                 "no Pilothouse store in \(repository.root); run `pilothouse init` there first")
         }
-        return repository
     }
 
     func config(for repository: Repository) throws -> PilothouseConfig {

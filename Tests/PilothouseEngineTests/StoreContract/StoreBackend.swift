@@ -1,5 +1,6 @@
 import Foundation
 import PilothouseEngine
+import PilothousePostgresStore
 import PilothouseSQLiteStore
 import Testing
 
@@ -10,6 +11,8 @@ import Testing
 /// Every contract test runs once per case; a new backend joins the suite by adding a case.
 enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    /// A fresh database on the test process's own PostgreSQL 15 cluster (`PostgresTestCluster`).
+    case postgres
 
     var testDescription: String { rawValue }
 
@@ -22,6 +25,11 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return StoreUnderTest(
                 store: try SQLiteStore.openOrCreate(path: path),
                 openHandle: { try SQLiteStore.open(path: path) }, keepAlive: directory)
+        case .postgres:
+            let url = try PostgresTestCluster.freshDatabase()
+            return StoreUnderTest(
+                store: try PostgresStore.open(url), openHandle: { try PostgresStore.open(url) },
+                keepAlive: nil)
         }
     }
 }
@@ -30,8 +38,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 struct StoreUnderTest: @unchecked Sendable {
     let store: any PilothouseStore
     let openHandle: @Sendable () throws -> any PilothouseStore
-    /// Whatever must live as long as the store (its temporary directory).
-    let keepAlive: AnyObject
+    /// Whatever must live as long as the store (its temporary directory), if anything.
+    let keepAlive: AnyObject?
 
     /// Another handle on the same store: a second engine's connection.
     func anotherHandle() throws -> any PilothouseStore { try openHandle() }

@@ -1,0 +1,31 @@
+/// `[store]`: where the store lives when it is not the repository's own SQLite file.
+///
+/// ```toml
+/// [store]
+/// url = "postgres://pilothouse@db.internal:5432/fleet"   # absent: .pilothouse/pilothouse.db
+/// ```
+///
+/// Every engine and console of a fleet points at the same PostgreSQL database; `--store`
+/// on the command line overrides it.
+public struct StoreSection: Sendable, Equatable {
+    /// A `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` URL; nil for the SQLite file.
+    public var url: String?
+
+    public init(url: String? = nil) {
+        self.url = url
+    }
+
+    static func read(_ reader: inout ConfigReader, into section: inout StoreSection) throws(ConfigError) {
+        try reader.section("store") { (table: inout ConfigReader.Section) throws(ConfigError) in
+            guard let url = try table.string("url") else { return }
+            let scheme = url.prefix { $0 != ":" }.lowercased()
+            guard scheme == "postgres" || scheme == "postgresql" else {
+                // Not the value itself: a URL may carry a password.
+                throw table.invalid(
+                    "url", "(a \(scheme.isEmpty ? "text" : scheme + ":") URL)",
+                    expected: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+            }
+            section.url = url
+        }
+    }
+}

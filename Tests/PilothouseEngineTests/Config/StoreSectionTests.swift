@@ -1,0 +1,23 @@
+import Foundation
+import PilothouseEngine
+import Testing
+
+/// `[store] url`: the fleet's PostgreSQL database, or nothing for the SQLite file.
+@Suite struct StoreSectionTests {
+    @Test func aPostgresURLIsKeptAndNoneMeansTheSQLiteFile() throws {
+        #expect(try PilothouseConfig.parse("", path: "p.toml").store.url == nil)
+        let config = try PilothouseConfig.parse(
+            "[store]\nurl = \"postgresql://engine@db:5433/fleet\"\n", path: "p.toml")
+        #expect(config.store.url == "postgresql://engine@db:5433/fleet")
+    }
+
+    @Test func anotherSchemeIsRefusedWithoutShowingTheURL() throws {
+        #expect {
+            try PilothouseConfig.parse("[store]\nurl = \"mysql://engine:hunter2@db/fleet\"\n", path: "p.toml")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("store.url") && message.contains("postgres://")
+                && !message.contains("hunter2") && message.contains("p.toml")
+        }
+    }
+}
