@@ -26,41 +26,12 @@ extension PilothouseTools {
 
     /// Reads a plan below the repository root only: an MCP client is not the operator, and a
     /// plan's text ends up in jobs any client can read back, so `import_plan` must not become a
-    /// way to read `~/.ssh` or the store itself. `PathGuard` refuses `..`, links that lead out,
-    /// `.git/` and `.pilothouse/`.
+    /// way to read `~/.ssh` or the store itself (`JobOperations.importPlanFile`).
     func importPlan(_ arguments: ToolArguments) throws -> ToolOutput {
         let given = try arguments.requiredString("path")
-        let guardian = PathGuard(root: repositoryRoot)
-        let path = try guardian.resolve(insideRepository(given))
-        if path == ".pilothouse" || path.hasPrefix(".pilothouse/") {
-            throw PathGuardError.privateState(path: path)
-        }
-        guard let bytes = try guardian.read(path, limit: config.limits.planBytes) else {
-            throw ToolFailure("import_plan: \(given.debugDescription): no such file in \(repositoryRoot)")
-        }
-        guard bytes.count <= config.limits.planBytes else {
-            throw InputLimitExceeded(
-                subject: "import_plan: \(path)", key: "plan_bytes", limit: config.limits.planBytes,
-                unit: "bytes")
-        }
-        let items = try operations.planItems(
-            String(decoding: bytes, as: UTF8.self), subject: path, limit: config.limits.planItems)
-        // Named relative to the repository, as `pilothouse import` names a plan inside it, so
-        // importing it from either side is the same plan.
-        return try .of(operations.importPlan(items, plan: path, maxAttempts: config.jobs.maxAttempts))
-    }
-
-    /// `path` relative to the repository root: an absolute path is accepted when it lies below it.
-    private func insideRepository(_ path: String) throws -> String {
-        guard path.hasPrefix("/") else { return path }
-        let root = (repositoryRoot as NSString).standardizingPath + "/"
-        let standardized = (path as NSString).standardizingPath
-        guard standardized.hasPrefix(root) else {
-            throw ToolFailure(
-                "import_plan: \(path.debugDescription) is outside the repository \(repositoryRoot); MCP clients import plans from inside it"
-            )
-        }
-        return String(standardized.dropFirst(root.count))
+        return try .of(
+            operations.importPlanFile(
+                given, repositoryRoot: repositoryRoot, maxAttempts: config.jobs.maxAttempts))
     }
 
     private func jobRequest(_ arguments: ToolArguments, patch: String?) throws(ToolFailure) -> JobRequest {

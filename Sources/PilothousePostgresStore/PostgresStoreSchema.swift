@@ -147,6 +147,15 @@ enum PostgresStoreSchema {
                 """
             ]
         ),
+        (
+            "v3_schedules",
+            [
+                """
+                CREATE TABLE schedules (
+                    name TEXT COLLATE "C" PRIMARY KEY, last_slot BIGINT NOT NULL, fired_at BIGINT)
+                """
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in the caller's transaction, under the

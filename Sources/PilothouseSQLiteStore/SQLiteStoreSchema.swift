@@ -123,6 +123,7 @@ enum SQLiteStoreSchema {
         registerGateway(&migrator)
         registerMergeQueue(&migrator)
         registerEngines(&migrator)
+        registerSchedules(&migrator)
         return migrator
     }
 }

@@ -41,6 +41,8 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     public static let leaseReclaimed: BeadKind = "lease_reclaimed"
     public static let runStarted: BeadKind = "run_started"
     public static let runFinished: BeadKind = "run_finished"
+    /// A `[[schedules]]` entry fired (its slot, what it did).
+    public static let scheduleFired: BeadKind = "schedule_fired"
 
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)

@@ -82,6 +82,33 @@ struct ConfigReader {
         }
     }
 
+    /// Reads every `[[name]]` table if present, each as its own section with its own
+    /// unknown-key check (`[[schedules]]`).
+    mutating func arrayOfTables(_ name: String, _ body: (inout Section, Int) throws(ConfigError) -> Void)
+        throws(ConfigError)
+    {
+        seenSections.insert(name)
+        guard let value = table[name] else { return }
+        guard let array = value.array else {
+            throw .invalidValue(
+                path: path, line: line(of: name, in: nil), key: name, value: value.debugDescription,
+                expected: "[[\(name)]] tables")
+        }
+        for index in 0..<array.count {
+            guard let sub = array[index].table else {
+                throw .invalidValue(
+                    path: path, line: line(of: name, in: nil), key: name, value: array[index].debugDescription,
+                    expected: "[[\(name)]] tables")
+            }
+            var section = Section(name: name, table: sub, reader: self, occurrence: index)
+            try body(&section, index)
+            for key in sub.keys.sorted() where !section.consumed.contains(key) {
+                throw .unknownKey(
+                    path: path, line: section.line(of: key), key: "\(name).\(key)", known: section.consumed.sorted())
+            }
+        }
+    }
+
     func rejectUnknownSections() throws(ConfigError) {
         for key in table.keys.sorted() where !seenSections.contains(key) {
             throw .unknownKey(

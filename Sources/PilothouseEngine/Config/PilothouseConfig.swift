@@ -19,6 +19,8 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var retention = RetentionSettings()
     public var mcp = MCPSettings()
     public var store = StoreSection()
+    /// `[[schedules]]`: recurring imports and jobs, run by the engine.
+    public var schedules: [ScheduleSettings] = []
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -71,6 +73,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try RetentionSettings.read(&reader, into: &config.retention)
         try MCPSettings.read(&reader, into: &config.mcp)
         try StoreSection.read(&reader, into: &config.store)
+        try ScheduleSettings.read(&reader, into: &config.schedules)
         try reader.rejectUnknownSections()
         return config
     }

@@ -96,4 +96,45 @@ extension JobOperations {
     public func importPlan(_ items: [PlanItem], plan: String, maxAttempts: Int) throws -> PlanImportSummary {
         try store.importPlan(items, plan: plan, maxAttempts: maxAttempts)
     }
+
+    /// Imports the plan at `path`, a file inside the repository (relative, or absolute below
+    /// `repositoryRoot`): read through `PathGuard`, so no `..`, no link leading out, nothing in
+    /// `.git/` or `.pilothouse/`, and at most `[limits] plan_bytes`. The plan is named by its
+    /// repository-relative path, as `pilothouse import` names one inside the repository, so
+    /// importing it again from any caller is the same plan. For callers that are not the
+    /// operator at a shell: MCP clients and schedules.
+    public func importPlanFile(_ path: String, repositoryRoot: String, maxAttempts: Int) throws
+        -> PlanImportSummary
+    {
+        let relative = try Self.insideRepository(path, root: repositoryRoot)
+        let guardian = PathGuard(root: repositoryRoot)
+        let resolved = try guardian.resolve(relative)
+        if resolved == ".pilothouse" || resolved.hasPrefix(".pilothouse/") {
+            throw PathGuardError.privateState(path: resolved)
+        }
+        guard let bytes = try guardian.read(resolved, limit: limits.planBytes) else {
+            throw OperationRefusal(
+                "\(path.debugDescription): no such file in \(repositoryRoot)", kind: .invalidInput)
+        }
+        guard bytes.count <= limits.planBytes else {
+            throw InputLimitExceeded(
+                subject: resolved, key: "plan_bytes", limit: limits.planBytes, unit: "bytes")
+        }
+        let items = try planItems(
+            String(decoding: bytes, as: UTF8.self), subject: resolved, limit: limits.planItems)
+        return try importPlan(items, plan: resolved, maxAttempts: maxAttempts)
+    }
+
+    /// `path` relative to the repository root; an absolute path is accepted when it lies below it.
+    static func insideRepository(_ path: String, root: String) throws -> String {
+        guard path.hasPrefix("/") else { return path }
+        let prefix = (root as NSString).standardizingPath + "/"
+        let standardized = (path as NSString).standardizingPath
+        guard standardized.hasPrefix(prefix) else {
+            throw OperationRefusal(
+                "\(path.debugDescription) is outside the repository \(root); give a plan inside it",
+                kind: .invalidInput)
+        }
+        return String(standardized.dropFirst(prefix.count))
+    }
 }

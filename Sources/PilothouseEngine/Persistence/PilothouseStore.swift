@@ -11,7 +11,8 @@ import PilothouseCore
 /// (the gateway: ledger and cache) can ask for only that one.
 public protocol PilothouseStore:
     JobStore, DecisionStore, LeaseStore, BeadStore, LedgerStore, ResponseCacheStore, QuarantineStore,
-    MergeQueueStore, StageResultStore, RunStore, RetentionStore, EngineRegistryStore, StoreHealth
+    MergeQueueStore, StageResultStore, RunStore, RetentionStore, EngineRegistryStore, ScheduleStore,
+    StoreHealth
 {
     /// Applied to every operator- or model-supplied text before it is written (see
     /// `StoredText`): the configuration's redactor, so its extra patterns hold in every
