@@ -107,7 +107,7 @@ public struct WorktreeManager: Sendable {
         }
         if let reused = registration {
             try reused.clearBase()
-            try reset(reused.path, to: base)
+            try reset(reused, to: base)
         } else {
             registration = try create(path, at: base)
         }
@@ -227,8 +227,11 @@ public struct WorktreeManager: Sendable {
     }
 
     /// Resets a reused worktree to `base`: detached HEAD, index and files as in `base`, nothing
-    /// untracked or ignored left.
-    private func reset(_ path: String, to base: String) throws(WorkspaceError) {
+    /// untracked or ignored left. One git process: `checkout`; what `git clean -ffdx` would
+    /// remove is removed by reading the index git just wrote (`WorktreeCleaner`), and only when
+    /// that index or the tree does not read with certainty does `git clean` run.
+    private func reset(_ registration: WorktreeRegistration, to base: String) throws(WorkspaceError) {
+        let path = registration.path
         let checkout = try runGit(
             ["-c", "core.hooksPath=/dev/null", "checkout", "-q", "-f", "--detach", base + "^{commit}", "--"],
             in: path)
@@ -236,6 +239,12 @@ public struct WorktreeManager: Sendable {
             _ = try resolve(base)  // a typed error when `base` names no commit
             throw .git(
                 .failed(arguments: ["checkout", base], status: checkout.status, message: checkout.errorText))
+        }
+        let cleaner = WorktreeCleaner(root: path, index: registration.adminDirectory + "/index")
+        do {
+            if try cleaner.clean() { return }
+        } catch {
+            // Something could not be removed: git tries too, and its error is the one reported.
         }
         try checked(["clean", "-q", "-f", "-f", "-d", "-x"], in: path)
     }

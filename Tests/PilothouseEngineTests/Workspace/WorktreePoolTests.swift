@@ -82,7 +82,7 @@ import Testing
         #expect(try sandbox.git("rev-parse", "HEAD", in: worktree.path) == worktree.baseCommit)
     }
 
-    @Test func aMergedJobsWorktreeIsReusedCleanWithTwoGitProcesses() throws {
+    @Test func aMergedJobsWorktreeIsReusedCleanWithOneGitProcess() throws {
         let sandbox = try GitSandbox()
         let counting = try CountingGit(in: sandbox)
         let manager = WorktreeManager(repository: sandbox.repository, git: counting.runner, poolCapacity: 2)
@@ -101,7 +101,7 @@ import Testing
 
         let second = JobID()
         let b = try manager.prepare(job: second, base: "main")
-        #expect(counting.subcommands() == ["checkout", "clean"])
+        #expect(counting.subcommands() == ["checkout"])
         try expectPristine(sandbox, b)
         #expect(try registeredWorktrees(sandbox) == [WorktreeRegistration.realPath(b.path)])
         #expect(try manager.existing(job: second) == b)
@@ -287,7 +287,7 @@ import Testing
         _ = counting.calls()
 
         let candidate = try manager.scratch(named: "merge-queue-1-abc", at: worktree.baseCommit)
-        #expect(counting.subcommands() == ["checkout", "clean"])
+        #expect(counting.subcommands() == ["checkout"])
         #expect(sandbox.read("secret-notes.txt", in: candidate) == nil)
         #expect(try sandbox.git("status", "--porcelain", "--ignored", in: candidate).isEmpty)
         #expect(try sandbox.git("rev-parse", "HEAD", in: candidate) == worktree.baseCommit)
