@@ -72,7 +72,7 @@ public struct IntegrationMerger: Sendable {
     public func commitJob(
         _ job: Job, diff: Data, base: String, trailers: [(String, String)]
     ) throws(MergeError) -> (commit: String, tree: String) {
-        let tree = try tree(applying: diff, to: base)
+        let tree = try tree(applying: diff, to: base, of: job.id)
         let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
         if resolve(branchRef) != nil {
             // One process answers both: the existing job commit's tree and first parent.
@@ -308,8 +308,10 @@ public struct IntegrationMerger: Sendable {
         throw .busy(branch: integrationBranch)
     }
 
-    /// The tree of `base` with `diff` applied, built in a throwaway index.
-    func tree(applying diff: Data, to base: String) throws(MergeError) -> String {
+    /// The tree of `base` with `diff` applied, built in a throwaway index: a copy of the one
+    /// the job's worktree had at `base` when it kept one (`WorktreeManager.baseIndex`), else
+    /// one `git read-tree` makes.
+    func tree(applying diff: Data, to base: String, of job: JobID? = nil) throws(MergeError) -> String {
         let directory = NSTemporaryDirectory() + "pilothouse-merge-\(UUID().uuidString)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -319,7 +321,9 @@ public struct IntegrationMerger: Sendable {
         }
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let environment = ["GIT_INDEX_FILE": directory + "/index"]
-        try git(["read-tree", base], environment: environment)
+        if job.map({ worktrees.baseIndex(of: $0, base: base, copyTo: directory + "/index") }) != true {
+            try git(["read-tree", base], environment: environment)
+        }
         if !diff.isEmpty {
             let applied = try run(
                 ["apply", "--cached", "--binary", "--whitespace=nowarn", directory + "/patch.diff"],
