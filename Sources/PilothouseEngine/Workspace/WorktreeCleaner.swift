@@ -1,7 +1,7 @@
 import Foundation
 
 /// Removes everything git does not track from a worktree (what `git clean -ffdx` does), with
-/// the tracked paths read from the index file instead of a git process (`GitIndexPaths`).
+/// the tracked paths read from the index file instead of a git process (`GitIndexFile`).
 ///
 /// A pooled worktree is reset for every job and every merge-queue test: `checkout` then
 /// `clean`, two processes; this is the second one without a process. Only directories that
@@ -26,7 +26,7 @@ struct WorktreeCleaner: Sendable {
 
     /// Removes what is not tracked; false when the caller must ask git instead.
     func clean() throws(Failure) -> Bool {
-        guard let tracked = GitIndexPaths(contentsOf: index) else { return false }
+        guard let tracked = GitIndexFile(contentsOf: index) else { return false }
         var doomed: [[UInt8]] = []
         guard collect(in: [], tracked: tracked, into: &doomed) else { return false }
         for relative in doomed { try remove(absolute(relative)) }
@@ -35,8 +35,7 @@ struct WorktreeCleaner: Sendable {
 
     /// Finds what to remove below `directory` (relative to the root); false when the worktree
     /// does not look like a fresh checkout of the index.
-    private func collect(in directory: [UInt8], tracked: GitIndexPaths, into doomed: inout [[UInt8]]) -> Bool
-    {
+    private func collect(in directory: [UInt8], tracked: GitIndexFile, into doomed: inout [[UInt8]]) -> Bool {
         guard let names = Self.names(in: absolute(directory)) else { return false }
         for name in names {
             if directory.isEmpty, name == [UInt8](".git".utf8) { continue }

@@ -148,20 +148,20 @@ public struct WorktreeManager: Sendable {
     }
 
     /// Copies to `destination` (a path that does not exist yet) an index holding exactly
-    /// `base`'s tree, kept when the job's worktree was reset to `base`; false when the job has
-    /// no such worktree or copy, and the caller reads the tree with git. The copy is the
-    /// caller's to change and remove.
-    public func baseIndex(of job: JobID, base: String, copyTo destination: String) -> Bool {
+    /// `base`'s tree, kept when the job's worktree was reset to `base`, and returns that
+    /// worktree's registration; nil when the job has no such worktree or copy, and the caller
+    /// reads the tree with git. The copy is the caller's to change and remove.
+    func copyBaseIndex(of job: JobID, base: String, to destination: String) -> WorktreeRegistration? {
         let path = path(for: job)
         guard let registration = WorktreeRegistration.find(at: path, commonDirectory: commonDirectory),
             registration.recordedBase(for: job) == base
-        else { return false }
+        else { return nil }
         do {
             try FileManager.default.copyItem(
                 atPath: Self.baseIndexPath(in: registration, commit: base), toPath: destination)
-            return true
+            return registration
         } catch {
-            return false
+            return nil
         }
     }
 

@@ -1,19 +1,25 @@
 import Foundation
 
-/// The paths git's index file tracks, read without a process (gitformat-index(5)).
+/// What git's index file says, read without a process (gitformat-index(5)): the paths it
+/// tracks, and the tree its cache-tree extension records for the whole index.
 ///
 /// Resetting a pooled worktree used to cost two git processes, `checkout` and `clean`; the
 /// cleaning half only needs to know which paths are tracked, and that list is the index git
-/// just wrote. Versions 2, 3 and 4 are read (4 compresses each path against the previous one).
+/// just wrote. A `git commit` from an index leaves the commit's tree in the index's cache tree,
+/// where `rev-parse <commit>^{tree}` would cost a process. Versions 2, 3 and 4 are read (4
+/// compresses each path against the previous one).
 /// Anything this reader is not sure of (a split or sparse index, a hash size it cannot tell, a
 /// truncated or inconsistent file) is nil, and the caller asks git instead.
-struct GitIndexPaths: Sendable {
+struct GitIndexFile: Sendable {
     /// Every path of an entry, as the bytes git stores (no encoding assumed).
     let files: Set<[UInt8]>
     /// Gitlinks (submodules): directories git tracks as a whole.
     let gitlinks: Set<[UInt8]>
     /// Every directory that holds a tracked path, at any depth.
     let directories: Set<[UInt8]>
+    /// The tree of the whole index as its cache-tree extension records it (hex), when the
+    /// extension is there and valid for the root.
+    let rootTree: String?
 
     /// Reads the index at `path`; nil when it cannot be read with certainty.
     init?(contentsOf path: String) {
@@ -33,13 +39,14 @@ struct GitIndexPaths: Sendable {
         return nil
     }
 
-    private init(files: Set<[UInt8]>, gitlinks: Set<[UInt8]>, directories: Set<[UInt8]>) {
+    private init(files: Set<[UInt8]>, gitlinks: Set<[UInt8]>, directories: Set<[UInt8]>, rootTree: String?) {
         self.files = files
         self.gitlinks = gitlinks
         self.directories = directories
+        self.rootTree = rootTree
     }
 
-    private static func parse(_ bytes: [UInt8], hashSize: Int) -> GitIndexPaths? {
+    private static func parse(_ bytes: [UInt8], hashSize: Int) -> GitIndexFile? {
         guard bytes.count >= 12 + hashSize, Array(bytes[0..<4]) == [UInt8]("DIRC".utf8) else { return nil }
         let version = uint32(bytes, 4)
         let count = Int(uint32(bytes, 8))
@@ -111,14 +118,35 @@ struct GitIndexPaths: Sendable {
         // Extensions: a four-byte signature and a 32-bit size each, up to the trailing hash. A
         // split index ("link") keeps entries elsewhere and a sparse one ("sdir") has directory
         // entries: not read here.
+        var rootTree: String?
         while offset < end {
             guard offset + 8 <= end else { return nil }
             let signature = String(decoding: bytes[offset..<offset + 4], as: UTF8.self)
             if signature == "link" || signature == "sdir" { return nil }
-            offset += 8 + Int(uint32(bytes, offset + 4))
+            let size = Int(uint32(bytes, offset + 4))
+            guard size <= end - offset - 8 else { return nil }
+            if signature == "TREE" {
+                rootTree = Self.rootTree(bytes[(offset + 8)..<(offset + 8 + size)], hashSize: hashSize)
+            }
+            offset += 8 + size
         }
         guard offset == end else { return nil }
-        return GitIndexPaths(files: files, gitlinks: gitlinks, directories: directories)
+        return GitIndexFile(files: files, gitlinks: gitlinks, directories: directories, rootTree: rootTree)
+    }
+
+    /// The root entry of a cache-tree extension: an empty path, NUL, "<entries> <subtrees>\n",
+    /// then the tree's object name unless <entries> is -1 (invalidated).
+    private static func rootTree(_ data: ArraySlice<UInt8>, hashSize: Int) -> String? {
+        guard data.first == 0, let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let counts = String(decoding: data[(data.startIndex + 1)..<newline], as: UTF8.self)
+        let fields = counts.split(separator: " ")
+        guard fields.count == 2, let entries = Int(fields[0]), entries >= 0, Int(fields[1]) != nil,
+            newline + 1 + hashSize <= data.endIndex
+        else { return nil }
+        return data[(newline + 1)..<(newline + 1 + hashSize)].map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 
     /// A path git itself would store: relative, no empty, `.` or `..` component, no `.git`.
