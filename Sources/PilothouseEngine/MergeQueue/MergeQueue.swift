@@ -470,6 +470,7 @@ public actor MergeQueue {
         // Another engine moved the branch first: these jobs stay queued and the next round
         // builds their chain on the new tip.
         guard published else { return }
+        CrashPoint.mergeQueueLanded.reached()
         let landings = links.map { link in
             (
                 job: link.id,
