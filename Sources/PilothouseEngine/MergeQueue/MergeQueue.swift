@@ -57,6 +57,15 @@ public actor MergeQueue {
     /// Test results of this process, by tree (the store keeps them across processes).
     private var remembered: [String: (passed: Bool, output: String)] = [:]
     private var sweptStaleCheckouts = false
+    /// The worktree candidates are tested in (name, path), kept from one test to the next
+    /// while the queue has work: the next candidate is usually the last one plus a few
+    /// patches, so resetting it rewrites only their files, where a worktree from the pool (a
+    /// finished job's, several merges behind the tip) rewrites every file merged since. Handed
+    /// back to the pool once the queue has been idle for `checkoutGrace`.
+    private var candidateCheckout: (name: String, path: String)?
+    /// Counts the queue's idle spells, so a release scheduled in one does not fire in the next.
+    private var idleSpells = 0
+    static let checkoutGrace: Duration = .seconds(2)
 
     public init(
         merger: IntegrationMerger, settings: MergeQueueSection = MergeQueueSection(),
@@ -142,10 +151,24 @@ public actor MergeQueue {
     }
 
     private func drive() async {
+        idleSpells += 1
         while !waiters.isEmpty {
             await runBatch(Array(ordered().prefix(settings.batchSize)))
         }
         driving = false
+        guard candidateCheckout != nil else { return }
+        let spell = idleSpells
+        Task {
+            try? await Task.sleep(for: Self.checkoutGrace)
+            self.releaseCheckout(ifIdleSince: spell)
+        }
+    }
+
+    /// Hands the candidates' worktree back to the pool if the queue stayed idle since `spell`.
+    private func releaseCheckout(ifIdleSince spell: Int) {
+        guard !driving, idleSpells == spell, let checkout = candidateCheckout else { return }
+        candidateCheckout = nil
+        removeCheckout(checkout.path)
     }
 
     /// Builds the chain for `chosen`, tests it (bisecting on failure), lands the longest
@@ -339,7 +362,6 @@ public actor MergeQueue {
         let outcome: (passed: Bool, output: String)
         do {
             let directory = try checkout(commit)
-            defer { removeCheckout(directory) }
             if let ran = try await tests.run(in: directory) {
                 let timeout =
                     "the tests did not finish within \(tests.settings.timeoutSeconds) s and were killed\n"
@@ -386,9 +408,10 @@ public actor MergeQueue {
         (try? store?.mergeTest(tree: tree, command: command)) ?? nil
     }
 
-    /// A fresh worktree of exactly `commit`'s tree for one test run, removed after it. Named
-    /// after this process, so two engines on one repository never share one, and checkouts a
-    /// killed engine left behind are removed by the next queue that finds its pid gone.
+    /// A clean worktree of exactly `commit`'s tree for a test run: the queue's candidate
+    /// checkout reset (`candidateCheckout`), or one from the pool. Named after this process, so
+    /// two engines on one repository never share one, and checkouts a killed (or finished)
+    /// engine left behind are removed by the next queue that finds its pid gone.
     private func checkout(_ commit: String) throws(MergeError) -> String {
         let directory = merger.worktrees.repository.worktreesDirectory
         let pid = ProcessInfo.processInfo.processIdentifier
@@ -396,10 +419,15 @@ public actor MergeQueue {
             sweptStaleCheckouts = true
             removeCheckoutsOfDeadEngines(in: directory)
         }
+        let name = candidateCheckout?.name ?? "merge-queue-\(pid)-\(UUID().uuidString.prefix(8))"
         do {
-            return try merger.worktrees.scratch(
-                named: "merge-queue-\(pid)-\(UUID().uuidString.prefix(8))", at: commit)
+            let path = try merger.worktrees.scratch(named: name, at: commit)
+            candidateCheckout = (name, path)
+            return path
         } catch {
+            // Whatever is left there is not trusted again: the next test starts from the pool.
+            if let stale = candidateCheckout { removeCheckout(stale.path) }
+            candidateCheckout = nil
             throw .workspace(error)
         }
     }

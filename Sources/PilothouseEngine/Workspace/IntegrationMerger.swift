@@ -89,27 +89,33 @@ public struct IntegrationMerger: Sendable {
         environment["GIT_AUTHOR_DATE"] = date
         environment["GIT_COMMITTER_DATE"] = date
 
-        let directory = NSTemporaryDirectory() + "pilothouse-merge-\(UUID().uuidString)"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try diff.write(to: URL(fileURLWithPath: directory + "/patch.diff"))
-        } catch {
-            throw .io(String(describing: error))
+        // The scratch index sits beside the kept base index when there is one (a hard link of
+        // it, no copy: git never rewrites an index in place, it renames a new one over it), in
+        // the temporary directory otherwise; the patch beside it.
+        let worktree = worktrees.baseIndexHolder(of: job.id, base: base)
+        let scratchName = "pilothouse-index-commit-\(UUID().uuidString)"
+        let index = (worktree?.adminDirectory ?? NSTemporaryDirectory()) + "/" + scratchName
+        let patch = index + ".diff"
+        defer {
+            for leftover in [index, patch, index + ".lock"] { unlink(leftover) }
         }
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let index = directory + "/index"
+        do {
+            try diff.write(to: URL(fileURLWithPath: patch))
+        } catch {
+            throw .io("could not write \(patch): \(error.localizedDescription)")
+        }
         let scratch = ["GIT_INDEX_FILE": index]
-        let worktree = worktrees.copyBaseIndex(of: job.id, base: base, to: index)
-        if worktree == nil { try git(["read-tree", base], environment: scratch) }
+        let linked = worktree.map { worktrees.linkBaseIndex(of: $0, base: base, to: index) } ?? false
+        if !linked { try git(["read-tree", base], environment: scratch) }
         if !diff.isEmpty {
             let applied = try run(
-                ["apply", "--cached", "--binary", "--whitespace=nowarn", directory + "/patch.diff"],
+                ["apply", "--cached", "--binary", "--whitespace=nowarn", patch],
                 environment: scratch)
             guard applied.status == 0 else { throw .patchDoesNotApply(applied.errorText) }
         }
         let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
         let branch = resolve(branchRef)
-        if branch == nil, let worktree, Self.commitsOnto(base, worktree) {
+        if branch == nil, linked, let worktree, Self.commitsOnto(base, worktree) {
             environment["GIT_INDEX_FILE"] = index
             return try commit(message, in: worktree, onto: base, index: index, environment: environment)
         }

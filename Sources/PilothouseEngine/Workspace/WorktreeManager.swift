@@ -147,21 +147,31 @@ public struct WorktreeManager: Sendable {
         if rename(partial, kept) != 0 { unlink(partial) }
     }
 
-    /// Copies to `destination` (a path that does not exist yet) an index holding exactly
-    /// `base`'s tree, kept when the job's worktree was reset to `base`, and returns that
-    /// worktree's registration; nil when the job has no such worktree or copy, and the caller
-    /// reads the tree with git. The copy is the caller's to change and remove.
-    func copyBaseIndex(of job: JobID, base: String, to destination: String) -> WorktreeRegistration? {
-        let path = path(for: job)
-        guard let registration = WorktreeRegistration.find(at: path, commonDirectory: commonDirectory),
+    /// The registration of the job's worktree when it was last reset to `base`: where the
+    /// index it had then is kept (`keepBaseIndex`). Reads files only.
+    func baseIndexHolder(of job: JobID, base: String) -> WorktreeRegistration? {
+        guard
+            let registration = WorktreeRegistration.find(
+                at: path(for: job), commonDirectory: commonDirectory),
             registration.recordedBase(for: job) == base
         else { return nil }
+        return registration
+    }
+
+    /// Puts at `destination` (a path that does not exist yet, in the same administrative
+    /// directory) the kept index holding exactly `base`'s tree; false when there is none, and
+    /// the caller reads the tree with git. A hard link, not a copy: git replaces an index by
+    /// renaming a new file over it and never writes one in place, so what the caller's git
+    /// does at `destination` leaves the kept one as it is (and a new inode per job is what
+    /// the file system pays most for under this load).
+    func linkBaseIndex(of registration: WorktreeRegistration, base: String, to destination: String) -> Bool {
+        let kept = Self.baseIndexPath(in: registration, commit: base)
+        if link(kept, destination) == 0 { return true }
         do {
-            try FileManager.default.copyItem(
-                atPath: Self.baseIndexPath(in: registration, commit: base), toPath: destination)
-            return registration
+            try FileManager.default.copyItem(atPath: kept, toPath: destination)
+            return true
         } catch {
-            return nil
+            return false
         }
     }
 

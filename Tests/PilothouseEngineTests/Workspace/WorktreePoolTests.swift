@@ -119,6 +119,33 @@ import Testing
         #expect(try sandbox.git("worktree", "prune", "--dry-run", "-v").isEmpty)
     }
 
+    /// The worktree given back last is taken first: it is the closest to the integration tip,
+    /// so its reset rewrites the fewest files.
+    @Test func theMostRecentlyGivenBackWorktreeIsTakenFirst() throws {
+        let sandbox = try GitSandbox()
+        let manager = WorktreeManager(repository: sandbox.repository, poolCapacity: 4)
+        let jobs = [JobID(), JobID(), JobID()]
+        var admins: [JobID: String] = [:]
+        for job in jobs {
+            let worktree = try manager.prepare(job: job, base: "main")
+            admins[job] = try #require(
+                WorktreeRegistration.find(
+                    at: worktree.path, commonDirectory: sandbox.repository.commonGitDirectory)
+            ).adminDirectory
+        }
+        // Given back in the order 2, 0, 1: 1 is the newest, then 0.
+        for index in [2, 0, 1] {
+            try manager.finish(job: jobs[index], merged: true, retention: .remove)
+            usleep(20_000)
+        }
+        for expected in [1, 0, 2] {
+            let next = try manager.prepare(job: JobID(), base: "main")
+            let admin = WorktreeRegistration.find(
+                at: next.path, commonDirectory: sandbox.repository.commonGitDirectory)?.adminDirectory
+            #expect(admin == admins[jobs[expected]])
+        }
+    }
+
     /// Every state a kill -9 can leave between giving a worktree back and the next job
     /// recording it as its own: no stage finds it as the new job's, and preparing it cleans it.
     @Test func noCrashPointLetsAJobSeeAnothersFiles() throws {
