@@ -51,6 +51,24 @@ start_run() {
 
 db_query() { sqlite3 "$repo/.pilothouse/pilothouse.db" "$1"; }
 
+# Queue-case setup in $repo (made by make_repo): `count` jobs under a config with the given
+# max_attempts and simulated latency (ms), batch size 4, test.sh as the test. Without
+# --auto-approve every job stops at the gate; the operator approves them all while no engine
+# runs, so they wait in `merging` for the next engine. Leaves the shell in $repo.
+approved_jobs_waiting() {
+    local count="$1" attempts="$2" latency="$3" log="$4"
+    printf '[jobs]\nmax_attempts = %s\n\n[engine]\nswarm_size = 8\npoll_ms = 50\n\n[test]\ncommand = ["sh", "test.sh"]\n\n[merge_queue]\nbatch_size = 4\n\n[simulated]\nlatency_ms_p50 = %s\nlatency_ms_p99 = %s\n' \
+        "$attempts" "$latency" "$((latency * 3))" >"$repo/.pilothouse/pilothouse.toml"
+    cd "$repo"
+    for i in $(seq 1 "$count"); do
+        "$P" enqueue "Fix: replace \`old$i\` with \`new$i\` in file$i.txt" --files "file$i.txt" >/dev/null
+    done
+    "$P" run --until-idle --json >"$log" 2>&1 || true
+    [ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -eq "$count" ] \
+        || fail "expected $count jobs waiting for approval: $(db_query "SELECT state, COUNT(*) FROM jobs GROUP BY state")"
+    for id in $(db_query "SELECT id FROM jobs"); do "$P" approve "$id" >/dev/null; done
+}
+
 # ---------------------------------------------------------------------------------------------
 # Case 1: 30 jobs, 20 random SIGKILLs.
 repo="$work/repo"
@@ -228,34 +246,7 @@ echo "all files ok"
 TEST
 git -C "$repo" add -A
 git -C "$repo" -c user.email=e2e@pilothouse.invalid -c user.name=e2e commit -q -m "slow test"
-cat >"$repo/.pilothouse/pilothouse.toml" <<'TOML'
-[jobs]
-max_attempts = 20
-
-[engine]
-swarm_size = 8
-poll_ms = 50
-
-[test]
-command = ["sh", "test.sh"]
-
-[merge_queue]
-batch_size = 4
-
-[simulated]
-latency_ms_p50 = 10
-latency_ms_p99 = 30
-TOML
-cd "$repo"
-for i in $(seq 1 8); do
-    "$P" enqueue "Fix: replace \`old$i\` with \`new$i\` in file$i.txt" --files "file$i.txt" >/dev/null
-done
-# Without --auto-approve every job stops at the gate; the operator approves them all while no
-# engine runs, so they wait in `merging` for the next engine.
-"$P" run --until-idle --json >"$work/queue-gate.log" 2>&1 || true
-[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -eq 8 ] \
-    || fail "expected 8 jobs waiting for approval: $(db_query "SELECT state, COUNT(*) FROM jobs GROUP BY state")"
-for id in $(db_query "SELECT id FROM jobs"); do "$P" approve "$id" >/dev/null; done
+approved_jobs_waiting 8 20 10 "$work/queue-gate.log"
 queue_kills=0
 saw_batch=""
 # Six runs killed during a batch, then runs left to finish (a dead run's leases lapse first).
@@ -318,32 +309,7 @@ echo "ok: merge queue killed $queue_kills times during a batch ($saw_batch under
 # is green.
 repo="$work/landing"
 make_repo "$repo" 6
-cat >"$repo/.pilothouse/pilothouse.toml" <<'TOML'
-[jobs]
-max_attempts = 5
-
-[engine]
-swarm_size = 8
-poll_ms = 50
-
-[test]
-command = ["sh", "test.sh"]
-
-[merge_queue]
-batch_size = 4
-
-[simulated]
-latency_ms_p50 = 0
-latency_ms_p99 = 0
-TOML
-cd "$repo"
-for i in $(seq 1 6); do
-    "$P" enqueue "Fix: replace \`old$i\` with \`new$i\` in file$i.txt" --files "file$i.txt" >/dev/null
-done
-"$P" run --until-idle --json >"$work/landing-gate.log" 2>&1 || true
-[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -eq 6 ] \
-    || fail "expected 6 jobs waiting for approval: $(db_query "SELECT state, COUNT(*) FROM jobs GROUP BY state")"
-for id in $(db_query "SELECT id FROM jobs"); do "$P" approve "$id" >/dev/null; done
+approved_jobs_waiting 6 5 0 "$work/landing-gate.log"
 tip_before="$(git rev-parse pilothouse/integration)"
 code=0
 PILOTHOUSE_CRASH_AT=merge-queue-landed "$P" run --until-idle --json --lease-seconds 2 \
