@@ -327,6 +327,10 @@ public actor MergeQueue {
     /// Waits, with every job still queued, until the red tip moves (someone fixed the branch).
     private func holdWhileRed(_ tip: String, _ held: Int) async {
         inBatch = []
+        // Jobs withdrawn during the test leave now, not when the hold ends: a held queue whose
+        // only job was cancelled would otherwise wait for a fix nobody needs any more.
+        for id in withdrawn { resolve(id, .cancelled) }
+        withdrawn = []
         await notify(
             "\(merger.integrationBranch) fails its own tests at \(tip.prefix(12)); the merge queue holds \(held) approved job\(held == 1 ? "" : "s") until the branch is fixed"
         )

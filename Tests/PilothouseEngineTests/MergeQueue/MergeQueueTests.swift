@@ -343,6 +343,28 @@ final class QueueFixture: @unchecked Sendable {
         #expect(fixture.testRuns == 2)
     }
 
+    /// A job cancelled while its candidate is under test, when the tip then turns out red,
+    /// leaves at once instead of being held until someone fixes the branch.
+    @Test func aJobCancelledDuringTheTestIsNotHeldByARedTip() async throws {
+        let fixture = try QueueFixture()
+        let queue = fixture.queue()
+        try fixture.sandbox.commitFile(
+            "calls.sh", "true\nbroken_call\n", branch: "integration", message: "red")
+        let (job, commit) = try fixture.job("slow one", ["slow": "held under test\n"])
+        let finished = Flag()
+        let merge = Task {
+            let verdict = await queue.merge(fixture.request(job, commit))
+            await finished.set()
+            return verdict
+        }
+        try #require(await eventually("the candidate under test") { fixture.testRuns >= 1 })
+        merge.cancel()
+        try Data().write(to: URL(fileURLWithPath: fixture.releaseFile))
+        try #require(await eventually("the cancelled job to leave the held queue") { await finished.value })
+        #expect(await merge.value == .cancelled)
+        #expect(await queue.status().entries.isEmpty)
+    }
+
     @Test func aRedTipHoldsTheQueueInsteadOfBlamingTheFirstJob() async throws {
         let fixture = try QueueFixture()
         let queue = fixture.queue()
@@ -385,4 +407,10 @@ final class QueueFixture: @unchecked Sendable {
         }
         #expect(try store.job(job.id)?.state == .needsRebase)
     }
+}
+
+/// Set once from a task, read by the test that waits for it.
+private actor Flag {
+    private(set) var value = false
+    func set() { value = true }
 }

@@ -60,82 +60,95 @@ import Testing
     }
 
     @Test(arguments: [2, 3, 4])
-    func leavesExactlyWhatGitCleanLeaves(indexVersion: Int) throws {
-        let sandbox = try makeSandbox()
-        let ours = try litteredWorktree(sandbox, "ours", indexVersion: indexVersion)
-        let gits = try litteredWorktree(sandbox, "gits", indexVersion: indexVersion)
-        #expect(try Self.listing(ours) == Self.listing(gits), "the two worktrees start alike")
-        let admin = try #require(
-            WorktreeRegistration.find(at: ours, commonDirectory: sandbox.repository.commonGitDirectory)
-        )
-        .adminDirectory
+    func leavesExactlyWhatGitCleanLeaves(indexVersion: Int) async throws {
+        // Git-heavy: on a thread of its own, not one of the two the cooperative pool has.
+        _ = try await onOwnThreads(1) { _ in
+            let sandbox = try makeSandbox()
+            let ours = try litteredWorktree(sandbox, "ours", indexVersion: indexVersion)
+            let gits = try litteredWorktree(sandbox, "gits", indexVersion: indexVersion)
+            #expect(try Self.listing(ours) == Self.listing(gits), "the two worktrees start alike")
+            let admin = try #require(
+                WorktreeRegistration.find(at: ours, commonDirectory: sandbox.repository.commonGitDirectory)
+            )
+            .adminDirectory
 
-        #expect(try WorktreeCleaner(root: ours, index: admin + "/index").clean())
-        try sandbox.git("clean", "-q", "-f", "-f", "-d", "-x", in: gits)
+            #expect(try WorktreeCleaner(root: ours, index: admin + "/index").clean())
+            try sandbox.git("clean", "-q", "-f", "-f", "-d", "-x", in: gits)
 
-        let left = try Self.listing(ours)
-        #expect(left == (try Self.listing(gits)))
-        #expect(left.contains(Self.oddName))
-        #expect(left.contains([UInt8](Self.newlineName.utf8)))
-        #expect(left.contains([UInt8]("tracked-link".utf8)))
-        #expect(!left.contains([UInt8]("untracked.txt".utf8)))
-        #expect(
-            FileManager.default.fileExists(atPath: sandbox.outside + "/target/precious.txt"),
-            "a symlink's target outside the worktree was removed")
-        let status = try sandbox.git("status", "--porcelain", "--ignored", "--untracked-files=all", in: ours)
-        #expect(
-            !status.split(separator: "\n").contains { $0.hasPrefix("??") || $0.hasPrefix("!!") },
-            "git still sees untracked or ignored files: \(status)")
-    }
-
-    @Test func aSplitIndexIsLeftToGit() throws {
-        let sandbox = try makeSandbox()
-        let path = try litteredWorktree(sandbox, "split", indexVersion: 2)
-        try sandbox.git("update-index", "--split-index", in: path)
-        let admin = try #require(
-            WorktreeRegistration.find(at: path, commonDirectory: sandbox.repository.commonGitDirectory)
-        )
-        .adminDirectory
-        let before = try Self.listing(path)
-        #expect(try WorktreeCleaner(root: path, index: admin + "/index").clean() == false)
-        #expect(try Self.listing(path) == before, "nothing is removed when the index is not read")
-    }
-
-    @Test func anIndexThatDoesNotReadIsLeftToGit() throws {
-        let sandbox = try makeSandbox()
-        let path = try litteredWorktree(sandbox, "broken", indexVersion: 4)
-        let admin = try #require(
-            WorktreeRegistration.find(at: path, commonDirectory: sandbox.repository.commonGitDirectory)
-        )
-        .adminDirectory
-        let index = try #require(FileManager.default.contents(atPath: admin + "/index"))
-        let before = try Self.listing(path)
-        // Every truncation, and garbage: never a crash, never a removal on a guess.
-        for cut in stride(from: 0, to: index.count - 20, by: max(1, index.count / 97)) {
-            let damaged = sandbox.outside + "/index-\(cut)"
-            try Data(index.prefix(cut)).write(to: URL(fileURLWithPath: damaged))
-            #expect(try WorktreeCleaner(root: path, index: damaged).clean() == false, "cut at \(cut)")
+            let left = try Self.listing(ours)
+            #expect(left == (try Self.listing(gits)))
+            #expect(left.contains(Self.oddName))
+            #expect(left.contains([UInt8](Self.newlineName.utf8)))
+            #expect(left.contains([UInt8]("tracked-link".utf8)))
+            #expect(!left.contains([UInt8]("untracked.txt".utf8)))
+            #expect(
+                FileManager.default.fileExists(atPath: sandbox.outside + "/target/precious.txt"),
+                "a symlink's target outside the worktree was removed")
+            let status = try sandbox.git(
+                "status", "--porcelain", "--ignored", "--untracked-files=all", in: ours)
+            #expect(
+                !status.split(separator: "\n").contains { $0.hasPrefix("??") || $0.hasPrefix("!!") },
+                "git still sees untracked or ignored files: \(status)")
         }
-        let garbage = sandbox.outside + "/index-garbage"
-        try Data(
-            "DIRC\u{0}\u{0}\u{0}\u{2}\u{FF}\u{FF}\u{FF}\u{FF}".utf8 + [UInt8](repeating: 0xFF, count: 200)
-        )
-        .write(to: URL(fileURLWithPath: garbage))
-        #expect(try WorktreeCleaner(root: path, index: garbage).clean() == false)
-        #expect(try Self.listing(path) == before)
     }
 
-    @Test func aTrackedDirectoryReplacedByASymlinkIsLeftToGit() throws {
-        let sandbox = try makeSandbox()
-        let path = try litteredWorktree(sandbox, "swapped", indexVersion: 2)
-        try FileManager.default.removeItem(atPath: path + "/dir")
-        #expect(symlink(sandbox.outside + "/target", path + "/dir") == 0)
-        let admin = try #require(
-            WorktreeRegistration.find(at: path, commonDirectory: sandbox.repository.commonGitDirectory)
-        )
-        .adminDirectory
-        #expect(try WorktreeCleaner(root: path, index: admin + "/index").clean() == false)
-        #expect(FileManager.default.fileExists(atPath: sandbox.outside + "/target/precious.txt"))
+    @Test func aSplitIndexIsLeftToGit() async throws {
+        // Git-heavy: on a thread of its own, not one of the two the cooperative pool has.
+        _ = try await onOwnThreads(1) { _ in
+            let sandbox = try makeSandbox()
+            let path = try litteredWorktree(sandbox, "split", indexVersion: 2)
+            try sandbox.git("update-index", "--split-index", in: path)
+            let admin = try #require(
+                WorktreeRegistration.find(at: path, commonDirectory: sandbox.repository.commonGitDirectory)
+            )
+            .adminDirectory
+            let before = try Self.listing(path)
+            #expect(try WorktreeCleaner(root: path, index: admin + "/index").clean() == false)
+            #expect(try Self.listing(path) == before, "nothing is removed when the index is not read")
+        }
+    }
+
+    @Test func anIndexThatDoesNotReadIsLeftToGit() async throws {
+        // Git-heavy: on a thread of its own, not one of the two the cooperative pool has.
+        _ = try await onOwnThreads(1) { _ in
+            let sandbox = try makeSandbox()
+            let path = try litteredWorktree(sandbox, "broken", indexVersion: 4)
+            let admin = try #require(
+                WorktreeRegistration.find(at: path, commonDirectory: sandbox.repository.commonGitDirectory)
+            )
+            .adminDirectory
+            let index = try #require(FileManager.default.contents(atPath: admin + "/index"))
+            let before = try Self.listing(path)
+            // Every truncation, and garbage: never a crash, never a removal on a guess.
+            for cut in stride(from: 0, to: index.count - 20, by: max(1, index.count / 97)) {
+                let damaged = sandbox.outside + "/index-\(cut)"
+                try Data(index.prefix(cut)).write(to: URL(fileURLWithPath: damaged))
+                #expect(try WorktreeCleaner(root: path, index: damaged).clean() == false, "cut at \(cut)")
+            }
+            let garbage = sandbox.outside + "/index-garbage"
+            try Data(
+                "DIRC\u{0}\u{0}\u{0}\u{2}\u{FF}\u{FF}\u{FF}\u{FF}".utf8 + [UInt8](repeating: 0xFF, count: 200)
+            )
+            .write(to: URL(fileURLWithPath: garbage))
+            #expect(try WorktreeCleaner(root: path, index: garbage).clean() == false)
+            #expect(try Self.listing(path) == before)
+        }
+    }
+
+    @Test func aTrackedDirectoryReplacedByASymlinkIsLeftToGit() async throws {
+        // Git-heavy: on a thread of its own, not one of the two the cooperative pool has.
+        _ = try await onOwnThreads(1) { _ in
+            let sandbox = try makeSandbox()
+            let path = try litteredWorktree(sandbox, "swapped", indexVersion: 2)
+            try FileManager.default.removeItem(atPath: path + "/dir")
+            #expect(symlink(sandbox.outside + "/target", path + "/dir") == 0)
+            let admin = try #require(
+                WorktreeRegistration.find(at: path, commonDirectory: sandbox.repository.commonGitDirectory)
+            )
+            .adminDirectory
+            #expect(try WorktreeCleaner(root: path, index: admin + "/index").clean() == false)
+            #expect(FileManager.default.fileExists(atPath: sandbox.outside + "/target/precious.txt"))
+        }
     }
 
     /// Every path below `root` (its `.git` file aside), as bytes, sorted; links not followed.
