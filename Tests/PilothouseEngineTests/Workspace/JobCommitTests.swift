@@ -7,7 +7,7 @@ import Testing
 /// The job commit is built on the index the job's worktree had at its base, kept when the
 /// worktree was reset, so git does not read the base tree again; the commit is the same one
 /// the `read-tree` way builds, whatever happened in the worktree since.
-@Suite struct JobCommitTests {
+@Suite(.serialized) struct JobCommitTests {
     typealias CountingGit = WorktreePoolTests.CountingGit
 
     /// A sandbox, a counting manager, and a job whose worktree changed two files and made one.

@@ -7,7 +7,7 @@ import Testing
 /// The in-process `git clean -ffdx` of a pooled worktree: what it leaves must be exactly what
 /// git's own clean leaves, for every index version and every kind of litter a job or its tests
 /// can leave, and it must hand anything it is unsure of back to git untouched.
-@Suite struct WorktreeCleanerTests {
+@Suite(.serialized) struct WorktreeCleanerTests {
     /// Bytes that are not UTF-8, and a newline, in file names: git stores names as bytes.
     static let oddName: [UInt8] = [0x6F, 0x64, 0x64, 0xFF, 0xFE, 0x2E, 0x74, 0x78, 0x74]
     static let newlineName = "line\nbreak.txt"
