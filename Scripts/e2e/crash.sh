@@ -4,7 +4,8 @@
 # every merged job is on the integration branch exactly once and the operator's tree is as it
 # was. A second, smaller case shows that a job out of attempts ends quarantined (max_attempts)
 # rather than being reclaimed forever. A third kills the merge queue during batch tests:
-# no approval is lost and nothing merges twice.
+# no approval is lost and nothing merges twice. A fourth kills it exactly between the branch's
+# move and the store's record of it (a debug build's crash point).
 #
 # CRASH_SEED=N reproduces the kill schedule of an earlier run.
 set -euo pipefail
@@ -49,6 +50,24 @@ start_run() {
 }
 
 db_query() { sqlite3 "$repo/.pilothouse/pilothouse.db" "$1"; }
+
+# Queue-case setup in $repo (made by make_repo): `count` jobs under a config with the given
+# max_attempts and simulated latency (ms), batch size 4, test.sh as the test. Without
+# --auto-approve every job stops at the gate; the operator approves them all while no engine
+# runs, so they wait in `merging` for the next engine. Leaves the shell in $repo.
+approved_jobs_waiting() {
+    local count="$1" attempts="$2" latency="$3" log="$4"
+    printf '[jobs]\nmax_attempts = %s\n\n[engine]\nswarm_size = 8\npoll_ms = 50\n\n[test]\ncommand = ["sh", "test.sh"]\n\n[merge_queue]\nbatch_size = 4\n\n[simulated]\nlatency_ms_p50 = %s\nlatency_ms_p99 = %s\n' \
+        "$attempts" "$latency" "$((latency * 3))" >"$repo/.pilothouse/pilothouse.toml"
+    cd "$repo"
+    for i in $(seq 1 "$count"); do
+        "$P" enqueue "Fix: replace \`old$i\` with \`new$i\` in file$i.txt" --files "file$i.txt" >/dev/null
+    done
+    "$P" run --until-idle --json >"$log" 2>&1 || true
+    [ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -eq "$count" ] \
+        || fail "expected $count jobs waiting for approval: $(db_query "SELECT state, COUNT(*) FROM jobs GROUP BY state")"
+    for id in $(db_query "SELECT id FROM jobs"); do "$P" approve "$id" >/dev/null; done
+}
 
 # ---------------------------------------------------------------------------------------------
 # Case 1: 30 jobs, 20 random SIGKILLs.
@@ -227,34 +246,7 @@ echo "all files ok"
 TEST
 git -C "$repo" add -A
 git -C "$repo" -c user.email=e2e@pilothouse.invalid -c user.name=e2e commit -q -m "slow test"
-cat >"$repo/.pilothouse/pilothouse.toml" <<'TOML'
-[jobs]
-max_attempts = 20
-
-[engine]
-swarm_size = 8
-poll_ms = 50
-
-[test]
-command = ["sh", "test.sh"]
-
-[merge_queue]
-batch_size = 4
-
-[simulated]
-latency_ms_p50 = 10
-latency_ms_p99 = 30
-TOML
-cd "$repo"
-for i in $(seq 1 8); do
-    "$P" enqueue "Fix: replace \`old$i\` with \`new$i\` in file$i.txt" --files "file$i.txt" >/dev/null
-done
-# Without --auto-approve every job stops at the gate; the operator approves them all while no
-# engine runs, so they wait in `merging` for the next engine.
-"$P" run --until-idle --json >"$work/queue-gate.log" 2>&1 || true
-[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'awaiting_approval'")" -eq 8 ] \
-    || fail "expected 8 jobs waiting for approval: $(db_query "SELECT state, COUNT(*) FROM jobs GROUP BY state")"
-for id in $(db_query "SELECT id FROM jobs"); do "$P" approve "$id" >/dev/null; done
+approved_jobs_waiting 8 20 10 "$work/queue-gate.log"
 queue_kills=0
 saw_batch=""
 # Six runs killed during a batch, then runs left to finish (a dead run's leases lapse first).
@@ -308,5 +300,51 @@ git worktree add -q --detach "$work/queue-tip" pilothouse/integration
 git worktree remove --force "$work/queue-tip"
 "$P" beads verify | grep -q "^OK: " || fail "queue case chain does not verify"
 echo "ok: merge queue killed $queue_kills times during a batch ($saw_batch under test at first): 8 merged once each, no approval asked again, branch green"
+
+# ---------------------------------------------------------------------------------------------
+# Case 4: SIGKILL exactly between the ref moves, deterministically. A debug build dies by its
+# own SIGKILL where PILOTHOUSE_CRASH_AT names a crash point (CrashPoint.swift); here the one
+# right after the queue moved pilothouse/integration and before the store recorded the landing.
+# On restart every job is merged exactly once, nothing asks for approval again, and the branch
+# is green.
+repo="$work/landing"
+make_repo "$repo" 6
+approved_jobs_waiting 6 5 0 "$work/landing-gate.log"
+tip_before="$(git rev-parse pilothouse/integration)"
+code=0
+PILOTHOUSE_CRASH_AT=merge-queue-landed "$P" run --until-idle --json --lease-seconds 2 \
+    >"$work/landing-killed.log" 2>&1 || code=$?
+[ "$code" -ne 0 ] || fail "the run was not killed at the crash point: is $P a debug build? (crash points exist only there)"
+[ "$code" -eq 137 ] || fail "the run exited $code, not by SIGKILL: $(tail -n 3 "$work/landing-killed.log")"
+# The branch moved, the store knows nothing of it yet: exactly the window under test.
+landed="$(git log --merges --format='%(trailers:key=Pilothouse-Job,valueonly)' "$tip_before..pilothouse/integration" | sed '/^$/d' | wc -l)"
+[ "$landed" -ge 1 ] || fail "the run was killed before the branch moved"
+[ "$(db_query "SELECT COUNT(*) FROM merge_records")" -eq 0 ] || fail "the landing was recorded before the crash point"
+[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'merged'")" -eq 0 ] || fail "a job was marked merged before the crash point"
+sleep 2.2
+code=0
+"$P" run --until-idle --json --lease-seconds 2 >"$work/landing-after.log" 2>&1 || code=$?
+[ "$code" -eq 0 ] || fail "the run after the crash exited $code: $(tail -n 3 "$work/landing-after.log")"
+states="$(db_query "SELECT state || ' ' || COUNT(*) FROM jobs GROUP BY state" | paste -sd, -)"
+[ "$(db_query "SELECT COUNT(*) FROM jobs WHERE state = 'merged'")" -eq 6 ] || fail "not all 6 merged: $states"
+git log --merges --format='%(trailers:key=Pilothouse-Job,valueonly)' pilothouse/integration | sed '/^$/d' | sort >"$work/landing-git"
+dups="$(uniq -d "$work/landing-git")"
+[ -z "$dups" ] || fail "jobs merged more than once: $dups"
+[ "$(wc -l <"$work/landing-git")" -eq 6 ] || fail "expected 6 merges on the branch, found $(wc -l <"$work/landing-git")"
+db_query "SELECT job_id FROM merge_records ORDER BY job_id" | sort >"$work/landing-db"
+diff -u "$work/landing-db" "$work/landing-git" >/dev/null \
+    || fail "merge records and the branch's merges differ: $(diff "$work/landing-db" "$work/landing-git" | head -5)"
+again="$(db_query "SELECT job_id FROM beads WHERE kind = 'state_changed' AND json_extract(metadata, '$.to') = 'awaiting_approval'
+    GROUP BY job_id HAVING COUNT(*) > 1")"
+[ -z "$again" ] || fail "jobs asked for approval again: $again"
+[ "$(db_query "SELECT COUNT(*) FROM beads WHERE kind = 'patch_approved'")" -eq 6 ] || fail "approvals were repeated or lost"
+"$P" queue --json >"$work/landing-queue.json"
+python3 -c 'import json,sys; q=json.load(open(sys.argv[1])); sys.exit(0 if q["entries"] == [] else 1)' "$work/landing-queue.json" \
+    || fail "jobs left in the merge queue: $(cat "$work/landing-queue.json")"
+git worktree add -q --detach "$work/landing-tip" pilothouse/integration
+(cd "$work/landing-tip" && sh test.sh >/dev/null) || fail "the integration branch is red"
+git worktree remove --force "$work/landing-tip"
+"$P" beads verify | grep -q "^OK: " || fail "landing case chain does not verify"
+echo "ok: killed right after the branch moved ($landed merges landed, none recorded): 6 merged once each, no approval asked again, branch green"
 
 echo "crash e2e: OK ($((SECONDS - started)) s)"

@@ -57,6 +57,15 @@ public actor MergeQueue {
     /// Test results of this process, by tree (the store keeps them across processes).
     private var remembered: [String: (passed: Bool, output: String)] = [:]
     private var sweptStaleCheckouts = false
+    /// The worktree candidates are tested in (name, path), kept from one test to the next
+    /// while the queue has work: the next candidate is usually the last one plus a few
+    /// patches, so resetting it rewrites only their files, where a worktree from the pool (a
+    /// finished job's, several merges behind the tip) rewrites every file merged since. Handed
+    /// back to the pool once the queue has been idle for `checkoutGrace`.
+    private var candidateCheckout: (name: String, path: String)?
+    /// Counts the queue's idle spells, so a release scheduled in one does not fire in the next.
+    private var idleSpells = 0
+    static let checkoutGrace: Duration = .seconds(2)
 
     public init(
         merger: IntegrationMerger, settings: MergeQueueSection = MergeQueueSection(),
@@ -142,10 +151,24 @@ public actor MergeQueue {
     }
 
     private func drive() async {
+        idleSpells += 1
         while !waiters.isEmpty {
             await runBatch(Array(ordered().prefix(settings.batchSize)))
         }
         driving = false
+        guard candidateCheckout != nil else { return }
+        let spell = idleSpells
+        Task {
+            try? await Task.sleep(for: Self.checkoutGrace)
+            self.releaseCheckout(ifIdleSince: spell)
+        }
+    }
+
+    /// Hands the candidates' worktree back to the pool if the queue stayed idle since `spell`.
+    private func releaseCheckout(ifIdleSince spell: Int) {
+        guard !driving, idleSpells == spell, let checkout = candidateCheckout else { return }
+        candidateCheckout = nil
+        removeCheckout(checkout.path)
     }
 
     /// Builds the chain for `chosen`, tests it (bisecting on failure), lands the longest
@@ -304,6 +327,10 @@ public actor MergeQueue {
     /// Waits, with every job still queued, until the red tip moves (someone fixed the branch).
     private func holdWhileRed(_ tip: String, _ held: Int) async {
         inBatch = []
+        // Jobs withdrawn during the test leave now, not when the hold ends: a held queue whose
+        // only job was cancelled would otherwise wait for a fix nobody needs any more.
+        for id in withdrawn { resolve(id, .cancelled) }
+        withdrawn = []
         await notify(
             "\(merger.integrationBranch) fails its own tests at \(tip.prefix(12)); the merge queue holds \(held) approved job\(held == 1 ? "" : "s") until the branch is fixed"
         )
@@ -339,7 +366,6 @@ public actor MergeQueue {
         let outcome: (passed: Bool, output: String)
         do {
             let directory = try checkout(commit)
-            defer { removeCheckout(directory) }
             if let ran = try await tests.run(in: directory) {
                 let timeout =
                     "the tests did not finish within \(tests.settings.timeoutSeconds) s and were killed\n"
@@ -386,9 +412,10 @@ public actor MergeQueue {
         (try? store?.mergeTest(tree: tree, command: command)) ?? nil
     }
 
-    /// A fresh worktree of exactly `commit`'s tree for one test run, removed after it. Named
-    /// after this process, so two engines on one repository never share one, and checkouts a
-    /// killed engine left behind are removed by the next queue that finds its pid gone.
+    /// A clean worktree of exactly `commit`'s tree for a test run: the queue's candidate
+    /// checkout reset (`candidateCheckout`), or one from the pool. Named after this process, so
+    /// two engines on one repository never share one, and checkouts a killed (or finished)
+    /// engine left behind are removed by the next queue that finds its pid gone.
     private func checkout(_ commit: String) throws(MergeError) -> String {
         let directory = merger.worktrees.repository.worktreesDirectory
         let pid = ProcessInfo.processInfo.processIdentifier
@@ -396,10 +423,15 @@ public actor MergeQueue {
             sweptStaleCheckouts = true
             removeCheckoutsOfDeadEngines(in: directory)
         }
+        let name = candidateCheckout?.name ?? "merge-queue-\(pid)-\(UUID().uuidString.prefix(8))"
         do {
-            return try merger.worktrees.scratch(
-                named: "merge-queue-\(pid)-\(UUID().uuidString.prefix(8))", at: commit)
+            let path = try merger.worktrees.scratch(named: name, at: commit)
+            candidateCheckout = (name, path)
+            return path
         } catch {
+            // Whatever is left there is not trusted again: the next test starts from the pool.
+            if let stale = candidateCheckout { removeCheckout(stale.path) }
+            candidateCheckout = nil
             throw .workspace(error)
         }
     }
@@ -470,6 +502,7 @@ public actor MergeQueue {
         // Another engine moved the branch first: these jobs stay queued and the next round
         // builds their chain on the new tip.
         guard published else { return }
+        CrashPoint.mergeQueueLanded.reached()
         let landings = links.map { link in
             (
                 job: link.id,

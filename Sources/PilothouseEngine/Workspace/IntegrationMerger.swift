@@ -69,19 +69,16 @@ public struct IntegrationMerger: Sendable {
     /// and its branch would be deleted at once (retention), two processes for nothing. Only a
     /// job that does not land gets its branch (`keepJobBranch`). A branch an earlier attempt
     /// kept is reused when it holds the same tree on the same base.
+    ///
+    /// Usually two git processes: `apply --cached` onto a copy of the index the job's worktree
+    /// had at `base` (kept when it was reset, `WorktreeManager.copyBaseIndex`), then `commit`
+    /// from that index in the job's worktree, whose HEAD is detached at `base`; the tree is read
+    /// from the index git leaves. Without that worktree (a restarted engine, an earlier
+    /// attempt's branch, a worktree in the middle of a merge a test started): `read-tree`,
+    /// `apply --cached`, `write-tree` and `commit-tree`, which build the very same commit.
     public func commitJob(
         _ job: Job, diff: Data, base: String, trailers: [(String, String)]
     ) throws(MergeError) -> (commit: String, tree: String) {
-        let tree = try tree(applying: diff, to: base)
-        let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
-        if resolve(branchRef) != nil {
-            // One process answers both: the existing job commit's tree and first parent.
-            let existing = try run(["rev-parse", branchRef + "^{tree}", branchRef + "^1", branchRef])
-            let known = existing.text.split(separator: "\n").map(String.init)
-            if existing.status == 0, known.count == 3, known[0] == tree, known[1] == base {
-                return (known[2], tree)
-            }
-        }
         var message = job.title.isEmpty ? "Pilothouse job \(job.id.short)" : job.title
         message += "\n\n" + trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
         // Stamped with the job's creation time, not the clock: the job commit is then a function
@@ -91,8 +88,84 @@ public struct IntegrationMerger: Sendable {
         var environment = identity
         environment["GIT_AUTHOR_DATE"] = date
         environment["GIT_COMMITTER_DATE"] = date
+
+        // The scratch index sits beside the kept base index when there is one (a hard link of
+        // it, no copy: git never rewrites an index in place, it renames a new one over it), in
+        // the temporary directory otherwise; the patch beside it.
+        let worktree = worktrees.baseIndexHolder(of: job.id, base: base)
+        let scratchName = "pilothouse-index-commit-\(UUID().uuidString)"
+        let index = (worktree?.adminDirectory ?? NSTemporaryDirectory()) + "/" + scratchName
+        let patch = index + ".diff"
+        defer {
+            for leftover in [index, patch, index + ".lock"] { unlink(leftover) }
+        }
+        do {
+            try diff.write(to: URL(fileURLWithPath: patch))
+        } catch {
+            throw .io("could not write \(patch): \(error.localizedDescription)")
+        }
+        let scratch = ["GIT_INDEX_FILE": index]
+        let linked = worktree.map { worktrees.linkBaseIndex(of: $0, base: base, to: index) } ?? false
+        if !linked { try git(["read-tree", base], environment: scratch) }
+        if !diff.isEmpty {
+            let applied = try run(
+                ["apply", "--cached", "--binary", "--whitespace=nowarn", patch],
+                environment: scratch)
+            guard applied.status == 0 else { throw .patchDoesNotApply(applied.errorText) }
+        }
+        let branchRef = "refs/heads/" + WorktreeManager.branch(for: job.id)
+        let branch = resolve(branchRef)
+        if branch == nil, linked, let worktree, Self.commitsOnto(base, worktree) {
+            environment["GIT_INDEX_FILE"] = index
+            return try commit(message, in: worktree, onto: base, index: index, environment: environment)
+        }
+        let tree = try git(["write-tree"], environment: scratch)
+        if branch != nil {
+            // One process answers both: the existing job commit's tree and first parent.
+            let existing = try run(["rev-parse", branchRef + "^{tree}", branchRef + "^1", branchRef])
+            let known = existing.text.split(separator: "\n").map(String.init)
+            if existing.status == 0, known.count == 3, known[0] == tree, known[1] == base {
+                return (known[2], tree)
+            }
+        }
         let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: environment)
         return (commit, tree)
+    }
+
+    /// Whether a `git commit` in `worktree` makes a commit whose only parent is `base`: HEAD is
+    /// detached at `base` and no merge, cherry-pick or revert a test may have started there
+    /// would add a parent or another author.
+    static func commitsOnto(_ base: String, _ worktree: WorktreeRegistration) -> Bool {
+        guard worktree.detachedHead() == base else { return false }
+        return ["MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"].allSatisfy { name in
+            var info = stat()
+            return lstat(worktree.adminDirectory + "/" + name, &info) != 0 && errno == ENOENT
+        }
+    }
+
+    /// `git commit` from `index` in the job's worktree: the tree and the commit in one process
+    /// (no hooks, signing or automatic maintenance, the message verbatim). HEAD moves from
+    /// `base` to the job commit; the worktree's files and its own index stay as they were.
+    private func commit(
+        _ message: String, in worktree: WorktreeRegistration, onto base: String, index: String,
+        environment: [String: String]
+    ) throws(MergeError) -> (commit: String, tree: String) {
+        try git(
+            [
+                "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false", "-c",
+                "maintenance.auto=false",
+                "-c", "gc.auto=0", "commit", "-q", "--no-verify", "--allow-empty", "--cleanup=verbatim", "-m",
+                message,
+            ], in: worktree.path, environment: environment)
+        guard let commit = worktree.detachedHead(), commit != base else {
+            throw .git(
+                .failed(
+                    arguments: ["commit"], status: 0,
+                    message: "git commit in \(worktree.path) left no detached HEAD on a new commit"))
+        }
+        // The index git committed records its tree; asking git costs a process.
+        if let tree = GitIndexFile(contentsOf: index)?.rootTree { return (commit, tree) }
+        return (commit, try tree(of: commit))
     }
 
     /// Points the job branch `pilothouse/<job>` at `commit`, for a job the queue did not land:
@@ -306,27 +379,6 @@ public struct IntegrationMerger: Sendable {
             }
         }
         throw .busy(branch: integrationBranch)
-    }
-
-    /// The tree of `base` with `diff` applied, built in a throwaway index.
-    func tree(applying diff: Data, to base: String) throws(MergeError) -> String {
-        let directory = NSTemporaryDirectory() + "pilothouse-merge-\(UUID().uuidString)"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try diff.write(to: URL(fileURLWithPath: directory + "/patch.diff"))
-        } catch {
-            throw .io(String(describing: error))
-        }
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = ["GIT_INDEX_FILE": directory + "/index"]
-        try git(["read-tree", base], environment: environment)
-        if !diff.isEmpty {
-            let applied = try run(
-                ["apply", "--cached", "--binary", "--whitespace=nowarn", directory + "/patch.diff"],
-                environment: environment)
-            guard applied.status == 0 else { throw .patchDoesNotApply(applied.errorText) }
-        }
-        return try git(["write-tree"], environment: environment)
     }
 
     /// Moves the integration branch from `expected` to `commit`; false when someone else moved

@@ -65,6 +65,7 @@ public struct WorktreeManager: Sendable {
             let path = path(for: job)
             let (registration, commit) = try checkOut(base, at: path)
             try registration.recordBase(commit, for: job)
+            keepBaseIndex(of: registration, commit: commit)
             return Worktree(
                 jobID: job, path: path, branch: WorktreeManager.branch(for: job), baseCommit: commit)
         }
@@ -107,7 +108,7 @@ public struct WorktreeManager: Sendable {
         }
         if let reused = registration {
             try reused.clearBase()
-            try reset(reused.path, to: base)
+            try reset(reused, to: base)
         } else {
             registration = try create(path, at: base)
         }
@@ -118,6 +119,60 @@ public struct WorktreeManager: Sendable {
                     message: "git made no detached worktree there; remove \(path) and retry"))
         }
         return (registration, commit)
+    }
+
+    /// Where a copy of a worktree's index holding exactly `commit`'s tree is kept, in its
+    /// administrative directory (git ignores files it does not know there).
+    static func baseIndexPath(in registration: WorktreeRegistration, commit: String) -> String {
+        registration.adminDirectory + "/pilothouse-index-" + commit
+    }
+
+    /// Keeps a copy of the index `checkOut` just wrote, which holds exactly `commit`'s tree:
+    /// the job commit is later built on a copy of it (`baseIndex(of:base:)`) instead of a
+    /// `git read-tree` of the base, one process fewer per job. A cache only: when it cannot
+    /// be written, the merge reads the tree with git as before.
+    private func keepBaseIndex(of registration: WorktreeRegistration, commit: String) {
+        let kept = Self.baseIndexPath(in: registration, commit: commit)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: registration.adminDirectory)) ?? []
+        for name in names where name.hasPrefix("pilothouse-index-") {
+            unlink(registration.adminDirectory + "/" + name)
+        }
+        let partial = kept + ".partial-" + UUID().uuidString
+        do {
+            try FileManager.default.copyItem(atPath: registration.adminDirectory + "/index", toPath: partial)
+        } catch {
+            unlink(partial)
+            return
+        }
+        if rename(partial, kept) != 0 { unlink(partial) }
+    }
+
+    /// The registration of the job's worktree when it was last reset to `base`: where the
+    /// index it had then is kept (`keepBaseIndex`). Reads files only.
+    func baseIndexHolder(of job: JobID, base: String) -> WorktreeRegistration? {
+        guard
+            let registration = WorktreeRegistration.find(
+                at: path(for: job), commonDirectory: commonDirectory),
+            registration.recordedBase(for: job) == base
+        else { return nil }
+        return registration
+    }
+
+    /// Puts at `destination` (a path that does not exist yet, in the same administrative
+    /// directory) the kept index holding exactly `base`'s tree; false when there is none, and
+    /// the caller reads the tree with git. A hard link, not a copy: git replaces an index by
+    /// renaming a new file over it and never writes one in place, so what the caller's git
+    /// does at `destination` leaves the kept one as it is (and a new inode per job is what
+    /// the file system pays most for under this load).
+    func linkBaseIndex(of registration: WorktreeRegistration, base: String, to destination: String) -> Bool {
+        let kept = Self.baseIndexPath(in: registration, commit: base)
+        if link(kept, destination) == 0 { return true }
+        do {
+            try FileManager.default.copyItem(atPath: kept, toPath: destination)
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// The job's worktree if it has one, with its recorded base. Reads files only.
@@ -227,8 +282,11 @@ public struct WorktreeManager: Sendable {
     }
 
     /// Resets a reused worktree to `base`: detached HEAD, index and files as in `base`, nothing
-    /// untracked or ignored left.
-    private func reset(_ path: String, to base: String) throws(WorkspaceError) {
+    /// untracked or ignored left. One git process: `checkout`; what `git clean -ffdx` would
+    /// remove is removed by reading the index git just wrote (`WorktreeCleaner`), and only when
+    /// that index or the tree does not read with certainty does `git clean` run.
+    private func reset(_ registration: WorktreeRegistration, to base: String) throws(WorkspaceError) {
+        let path = registration.path
         let checkout = try runGit(
             ["-c", "core.hooksPath=/dev/null", "checkout", "-q", "-f", "--detach", base + "^{commit}", "--"],
             in: path)
@@ -236,6 +294,12 @@ public struct WorktreeManager: Sendable {
             _ = try resolve(base)  // a typed error when `base` names no commit
             throw .git(
                 .failed(arguments: ["checkout", base], status: checkout.status, message: checkout.errorText))
+        }
+        let cleaner = WorktreeCleaner(root: path, index: registration.adminDirectory + "/index")
+        do {
+            if try cleaner.clean() { return }
+        } catch {
+            // Something could not be removed: git tries too, and its error is the one reported.
         }
         try checked(["clean", "-q", "-f", "-f", "-d", "-x"], in: path)
     }

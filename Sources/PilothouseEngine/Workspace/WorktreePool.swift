@@ -25,10 +25,23 @@ struct WorktreePool: Sendable {
         }
     }
 
-    /// Moves an idle worktree to `path` and returns its registration there, or nil when the
-    /// pool is empty. An idle entry that is no longer a registered worktree is thrown away.
+    /// The idle worktrees, the most recently given back first: it was reset (or its job based)
+    /// the latest, so the next `checkout` to the integration tip rewrites the fewest files.
+    /// A `rename(2)` into the pool sets the directory's change time.
+    func newestFirst() -> [String] {
+        idle().map { name -> (name: String, changed: timespec) in
+            var info = stat()
+            guard lstat(directory + "/" + name, &info) == 0 else { return (name, timespec()) }
+            return (name, info.st_ctim)
+        }.sorted { ($0.changed.tv_sec, $0.changed.tv_nsec) > ($1.changed.tv_sec, $1.changed.tv_nsec) }.map(
+            \.name)
+    }
+
+    /// Moves an idle worktree to `path` (the most recently given back one that is still
+    /// there) and returns its registration there, or nil when the pool is empty. An idle entry
+    /// that is no longer a registered worktree is thrown away.
     func take(to path: String) throws(WorkspaceError) -> WorktreeRegistration? {
-        for name in idle() {
+        for name in newestFirst() {
             let slot = directory + "/" + name
             // Only a real directory is ever taken: a symlink planted here would have the next
             // job reset (and a test run in) whatever it points at.

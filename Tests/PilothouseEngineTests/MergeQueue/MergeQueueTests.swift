@@ -136,6 +136,39 @@ final class QueueFixture: @unchecked Sendable {
         #expect(try fixture.store.mergeQueueStatus(batchSize: 8).entries.map(\.jobID) == [call.id])
     }
 
+    /// Consecutive candidates are tested in one kept checkout (resetting it rewrites only what
+    /// the new patches changed); once the queue is idle it goes back to the pool.
+    @Test func theCandidateCheckoutIsKeptWhileBusyAndPooledWhenIdle() async throws {
+        let fixture = try QueueFixture()
+        let queue = fixture.queue()
+        let worktrees = fixture.sandbox.repository.worktreesDirectory
+        func checkouts() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: worktrees)) ?? []).filter {
+                $0.hasPrefix("merge-queue-")
+            }
+        }
+        let (first, firstCommit) = try fixture.job("first", ["notes.txt": "first\n"])
+        guard case .merged = await queue.merge(fixture.request(first, firstCommit)) else {
+            Issue.record("the first job did not merge")
+            return
+        }
+        let kept = checkouts()
+        #expect(kept.count == 1, "the candidate checkout is kept after its test")
+        let (second, secondCommit) = try fixture.job("second", ["lib.sh": "greet() { echo hello; }\n"])
+        guard case .merged = await queue.merge(fixture.request(second, secondCommit)) else {
+            Issue.record("the second job did not merge")
+            return
+        }
+        #expect(fixture.testRuns == 2)
+        #expect(checkouts() == kept, "the second candidate is tested in the same checkout")
+
+        let deadline = Date().addingTimeInterval(15)
+        while !checkouts().isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(checkouts().isEmpty, "the idle queue did not give its checkout back")
+        let pooled = (try? FileManager.default.contentsOfDirectory(atPath: worktrees + "/.pool")) ?? []
+        #expect(pooled.count == 1)
+    }
+
     @Test func aFailingBatchIsBisectedAndTheRestLands() async throws {
         let fixture = try QueueFixture()
         let queue = fixture.queue()
@@ -311,6 +344,28 @@ final class QueueFixture: @unchecked Sendable {
         #expect(fixture.testRuns == 2)
     }
 
+    /// A job cancelled while its candidate is under test, when the tip then turns out red,
+    /// leaves at once instead of being held until someone fixes the branch.
+    @Test func aJobCancelledDuringTheTestIsNotHeldByARedTip() async throws {
+        let fixture = try QueueFixture()
+        let queue = fixture.queue()
+        try fixture.sandbox.commitFile(
+            "calls.sh", "true\nbroken_call\n", branch: "integration", message: "red")
+        let (job, commit) = try fixture.job("slow one", ["slow": "held under test\n"])
+        let finished = Flag()
+        let merge = Task {
+            let verdict = await queue.merge(fixture.request(job, commit))
+            await finished.set()
+            return verdict
+        }
+        try #require(await eventually("the candidate under test") { fixture.testRuns >= 1 })
+        merge.cancel()
+        try Data().write(to: URL(fileURLWithPath: fixture.releaseFile))
+        try #require(await eventually("the cancelled job to leave the held queue") { await finished.value })
+        #expect(await merge.value == .cancelled)
+        #expect(await queue.status().entries.isEmpty)
+    }
+
     @Test func aRedTipHoldsTheQueueInsteadOfBlamingTheFirstJob() async throws {
         let fixture = try QueueFixture()
         let queue = fixture.queue()
@@ -353,4 +408,10 @@ final class QueueFixture: @unchecked Sendable {
         }
         #expect(try store.job(job.id)?.state == .needsRebase)
     }
+}
+
+/// Set once from a task, read by the test that waits for it.
+private actor Flag {
+    private(set) var value = false
+    func set() { value = true }
 }

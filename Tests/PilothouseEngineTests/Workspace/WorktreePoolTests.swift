@@ -82,7 +82,7 @@ import Testing
         #expect(try sandbox.git("rev-parse", "HEAD", in: worktree.path) == worktree.baseCommit)
     }
 
-    @Test func aMergedJobsWorktreeIsReusedCleanWithTwoGitProcesses() throws {
+    @Test func aMergedJobsWorktreeIsReusedCleanWithOneGitProcess() throws {
         let sandbox = try GitSandbox()
         let counting = try CountingGit(in: sandbox)
         let manager = WorktreeManager(repository: sandbox.repository, git: counting.runner, poolCapacity: 2)
@@ -101,7 +101,7 @@ import Testing
 
         let second = JobID()
         let b = try manager.prepare(job: second, base: "main")
-        #expect(counting.subcommands() == ["checkout", "clean"])
+        #expect(counting.subcommands() == ["checkout"])
         try expectPristine(sandbox, b)
         #expect(try registeredWorktrees(sandbox) == [WorktreeRegistration.realPath(b.path)])
         #expect(try manager.existing(job: second) == b)
@@ -117,6 +117,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: worktree.path))
         #expect(try registeredWorktrees(sandbox).isEmpty)
         #expect(try sandbox.git("worktree", "prune", "--dry-run", "-v").isEmpty)
+    }
+
+    /// The worktree given back last is taken first: it is the closest to the integration tip,
+    /// so its reset rewrites the fewest files.
+    @Test func theMostRecentlyGivenBackWorktreeIsTakenFirst() throws {
+        let sandbox = try GitSandbox()
+        let manager = WorktreeManager(repository: sandbox.repository, poolCapacity: 4)
+        let jobs = [JobID(), JobID(), JobID()]
+        var admins: [JobID: String] = [:]
+        for job in jobs {
+            let worktree = try manager.prepare(job: job, base: "main")
+            admins[job] = try #require(
+                WorktreeRegistration.find(
+                    at: worktree.path, commonDirectory: sandbox.repository.commonGitDirectory)
+            ).adminDirectory
+        }
+        // Given back in the order 2, 0, 1: 1 is the newest, then 0.
+        for index in [2, 0, 1] {
+            try manager.finish(job: jobs[index], merged: true, retention: .remove)
+            usleep(20_000)
+        }
+        for expected in [1, 0, 2] {
+            let next = try manager.prepare(job: JobID(), base: "main")
+            let admin = WorktreeRegistration.find(
+                at: next.path, commonDirectory: sandbox.repository.commonGitDirectory)?.adminDirectory
+            #expect(admin == admins[jobs[expected]])
+        }
     }
 
     /// Every state a kill -9 can leave between giving a worktree back and the next job
@@ -287,7 +314,7 @@ import Testing
         _ = counting.calls()
 
         let candidate = try manager.scratch(named: "merge-queue-1-abc", at: worktree.baseCommit)
-        #expect(counting.subcommands() == ["checkout", "clean"])
+        #expect(counting.subcommands() == ["checkout"])
         #expect(sandbox.read("secret-notes.txt", in: candidate) == nil)
         #expect(try sandbox.git("status", "--porcelain", "--ignored", in: candidate).isEmpty)
         #expect(try sandbox.git("rev-parse", "HEAD", in: candidate) == worktree.baseCommit)
