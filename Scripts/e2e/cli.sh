@@ -173,4 +173,28 @@ expect 0 "$P" cancel --help
 [[ "$out" == *"Cancel a job"* ]] || fail "cancel --help: $out"
 expect 0 "$P" beads verify
 echo "ok: pause, resume, cancel and retry apply once and refuse a second time (exit 1)"
+# schedules: listed with their next run; a bad cron expression is refused with file:line (exit 2).
+cp .pilothouse/pilothouse.toml "$work/pilothouse.toml.saved"
+cat >>.pilothouse/pilothouse.toml <<'TOML'
+
+[[schedules]]
+name = "nightly plan"
+cron = "30 2 * * 1-5"
+timezone = "UTC"
+import = "PLAN.md"
+TOML
+expect 0 "$P" schedules ls --json
+echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert len(d) == 1 and d[0]["name"] == "nightly plan" and d[0]["cron"] == "30 2 * * 1-5", d
+assert d[0]["due"] is False and d[0]["last_slot"] is None and d[0]["next_run"].endswith(":30:00Z"), d
+' || fail "schedules ls --json: $out"
+expect 0 "$P" schedules ls
+[[ "$out" == *"nightly plan"*"import PLAN.md"*"next "* ]] || fail "schedules ls: $out"
+sed -i 's/30 2 \* \* 1-5/30 25 * * 1-5/' .pilothouse/pilothouse.toml
+expect 2 "$P" schedules ls
+[[ "$out" == *"pilothouse.toml:"*"hour \"25\" is out of range 0–23"* ]] || fail "a bad cron expression: $out"
+cp "$work/pilothouse.toml.saved" .pilothouse/pilothouse.toml
+echo "ok: schedules ls shows the next run; a bad cron expression names the file, line and field"
 echo "cli e2e: OK"

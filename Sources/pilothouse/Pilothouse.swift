@@ -17,6 +17,7 @@ struct Pilothouse: AsyncParsableCommand {
             ConsoleCommand.self, InitCommand.self, EnqueueCommand.self, ImportCommand.self, JobsCommand.self,
             BeadsCommand.self,
             QuarantineCommand.self, RunCommand.self, EngineCommand.self, EnginesCommand.self,
+            SchedulesCommand.self,
             ApproveCommand.self, RejectCommand.self,
             RetryCommand.self,
             CancelCommand.self, PauseCommand.self, ResumeCommand.self,

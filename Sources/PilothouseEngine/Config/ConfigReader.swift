@@ -56,8 +56,9 @@ struct ConfigReader {
         }
 
         func invalid(_ key: String, _ value: String, expected: String) -> ConfigError {
+            // `line(of:)`: in the right `[[…]]` occurrence, not always the first one's line.
             .invalidValue(
-                path: reader.path, line: reader.line(of: key, in: name), key: "\(name).\(key)", value: value,
+                path: reader.path, line: line(of: key), key: "\(name).\(key)", value: value,
                 expected: expected)
         }
     }
@@ -97,14 +98,16 @@ struct ConfigReader {
         for index in 0..<array.count {
             guard let sub = array[index].table else {
                 throw .invalidValue(
-                    path: path, line: line(of: name, in: nil), key: name, value: array[index].debugDescription,
+                    path: path, line: line(of: name, in: nil), key: name,
+                    value: array[index].debugDescription,
                     expected: "[[\(name)]] tables")
             }
             var section = Section(name: name, table: sub, reader: self, occurrence: index)
             try body(&section, index)
             for key in sub.keys.sorted() where !section.consumed.contains(key) {
                 throw .unknownKey(
-                    path: path, line: section.line(of: key), key: "\(name).\(key)", known: section.consumed.sorted())
+                    path: path, line: section.line(of: key), key: "\(name).\(key)",
+                    known: section.consumed.sorted())
             }
         }
     }

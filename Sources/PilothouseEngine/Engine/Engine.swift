@@ -32,6 +32,8 @@ public actor Engine {
     var lastGauges: Gauges?
     /// Claims wait until then after a stage met a full disk; the pause doubles while it lasts.
     var storagePause: (until: ContinuousClock.Instant, length: Duration)?
+    /// `[[schedules]]`, ticked while the engine runs (`setScheduler`).
+    var scheduler: Scheduler?
     /// The last failure shown per bookkeeping write (see `maintaining`).
     var maintenanceFailures: [String: String] = [:]
 
@@ -154,6 +156,8 @@ public actor Engine {
         var lastHeartbeat = ContinuousClock.now
         var lastReclaim = ContinuousClock.now
         var lastGauges = ContinuousClock.now
+        var lastSchedules = ContinuousClock.now
+        runSchedules()
         var announcedWait = false
         while !stopping {
             // While writes fail (disk full) nothing new is claimed; the failing write is being
@@ -185,6 +189,10 @@ public actor Engine {
                 reclaimExpiredLeases()
                 lastReclaim = now
             }
+            if now - lastSchedules >= .seconds(5) {
+                runSchedules()
+                lastSchedules = now
+            }
             if now - lastGauges >= .seconds(1) {
                 await publishGauges()
                 lastGauges = now
@@ -200,6 +208,21 @@ public actor Engine {
         summary.awaitingApproval = Set(((try? store.jobs(state: .awaitingApproval)) ?? []).map(\.id))
         maintaining("retire this engine from the fleet list") { try store.retireEngine(owner: owner) }
         return summary
+    }
+
+    /// Runs the schedules the assembly gave this engine (none by default).
+    public func setScheduler(_ scheduler: Scheduler?) {
+        self.scheduler = scheduler
+    }
+
+    /// Fires the schedules that are due: a cron slot reached, or one missed while no engine
+    /// ran (once). Each firing is a notice; the jobs it queued are claimed like any other.
+    private func runSchedules() {
+        guard let scheduler, state == .running, !stopping,
+            let reports = maintaining("run the schedules", { try scheduler.tick(now: Date()) })
+        else { return }
+        for report in reports { publish(.notice(report.text)) }
+        if !reports.isEmpty { publishNewBeads() }
     }
 
     /// Puts this engine on the store's engine list, which every console and `pilothouse engines`

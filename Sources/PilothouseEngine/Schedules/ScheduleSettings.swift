@@ -43,11 +43,15 @@ public struct ScheduleSettings: Sendable, Equatable {
 
     /// Reads every `[[schedules]]` table: a bad cron expression, a missing or double action, an
     /// unknown time zone or a name used twice is refused with the file and line.
-    static func read(_ reader: inout ConfigReader, into schedules: inout [ScheduleSettings]) throws(ConfigError) {
+    static func read(_ reader: inout ConfigReader, into schedules: inout [ScheduleSettings])
+        throws(ConfigError)
+    {
         var names: Set<String> = []
-        try reader.arrayOfTables("schedules") { (section: inout ConfigReader.Section, index) throws(ConfigError) in
+        try reader.arrayOfTables("schedules") {
+            (section: inout ConfigReader.Section, index) throws(ConfigError) in
             guard let text = try section.string("cron") else {
-                throw section.invalid("cron", "nothing", expected: "a cron expression such as \"0 3 * * 1-5\"")
+                throw section.invalid(
+                    "cron", "nothing", expected: "a cron expression such as \"0 3 * * 1-5\"")
             }
             let cron: CronExpression
             do {
@@ -72,7 +76,8 @@ public struct ScheduleSettings: Sendable, Equatable {
             var timeZone = TimeZone.current
             if let zone = try section.string("timezone") {
                 guard let found = TimeZone(identifier: zone) else {
-                    throw section.invalid("timezone", zone, expected: "a time zone name such as \"UTC\" or \"Europe/Paris\"")
+                    throw section.invalid(
+                        "timezone", zone, expected: "a time zone name such as \"UTC\" or \"Europe/Paris\"")
                 }
                 timeZone = found
             }
@@ -92,11 +97,13 @@ public struct ScheduleSettings: Sendable, Equatable {
         -> JobRequest
     {
         var sub = ConfigReader.Section(
-            name: "\(section.name).enqueue", table: table, reader: section.reader, occurrence: section.occurrence)
+            name: "\(section.name).enqueue", table: table, reader: section.reader,
+            occurrence: section.occurrence)
         guard let goal = try sub.string("goal"), !goal.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw sub.invalid("goal", "nothing", expected: "what the job should achieve")
         }
-        var request = JobRequest(goal: goal, title: try sub.string("title"), files: try sub.stringArray("files") ?? [])
+        var request = JobRequest(
+            goal: goal, title: try sub.string("title"), files: try sub.stringArray("files") ?? [])
         if let label = try sub.string("priority") {
             guard let priority = Priority(label: label) else {
                 throw sub.invalid("priority", label, expected: "P0, P1, P2 or P3")

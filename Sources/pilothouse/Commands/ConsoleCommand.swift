@@ -62,6 +62,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let assembly = try EngineAssembly.make(
             options: options, overrides: .init(autoApprove: autoApprove ? true : nil, seed: seed))
         let engine = assembly.engine
+        await assembly.startSchedules()
         var consoleOptions = try makeOptions(assembly.config, repository: repository)
         consoleOptions.statusHint = assembly.statusHint
         consoleOptions.ungatedMerge = assembly.config.engine.engine.allowUngatedMerge

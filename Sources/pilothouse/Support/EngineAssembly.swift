@@ -20,6 +20,8 @@ struct EngineAssembly {
     let queueNotices: AsyncStream<String>
     /// A line for the operator about the configuration (e.g. "simulated provider: …").
     let statusHint: String?
+    /// `[[schedules]]`, nil when there are none; handed to the engine by `startSchedules()`.
+    let scheduler: Scheduler?
 
     /// Command-line settings that win over the configuration file for one run.
     struct Overrides {
@@ -115,7 +117,18 @@ struct EngineAssembly {
             repository: repository, store: store, config: config, gateway: gateway, engine: engine,
             runID: runID, maintenance: maintenance, queueNotices: queueNotices.stream,
             statusHint: [config.engine.ungatedMergeWarning, GatewayFactory.statusHint(config: config)]
-                .compactMap { $0 }.first)
+                .compactMap { $0 }.first,
+            scheduler: config.schedules.isEmpty
+                ? nil
+                : Scheduler(
+                    schedules: config.schedules, operations: JobOperations(store: store, config: config),
+                    repositoryRoot: repository.root, jobs: config.jobs,
+                    secrets: config.policy.blocking(config.redactor)))
+    }
+
+    /// Gives the engine its schedules, which it runs while it runs.
+    func startSchedules() async {
+        await engine.setScheduler(scheduler)
     }
 
     /// Measures `.pilothouse/` for the gauges and runs `[retention]`'s gc in the background,

@@ -21,6 +21,7 @@ struct HeadlessRun {
     func run() async throws {
         let assembly = try EngineAssembly.make(options: options, overrides: overrides)
         let engine = assembly.engine
+        await assembly.startSchedules()
         let mode: HeadlessReporter.Mode = json || isatty(STDOUT_FILENO) == 0 ? .jsonLines : .progressLine
         let events = await engine.events()
         let printer = Task {

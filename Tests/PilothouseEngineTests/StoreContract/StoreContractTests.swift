@@ -341,4 +341,28 @@ import Testing
         try other.retireEngine(owner: "a")
         #expect(try store.engines().map(\.owner) == ["b"])
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aScheduleSlotIsWonOnceAndOnlyForward(_ backend: StoreBackend) throws {
+        let underTest = try backend.makeStore()
+        let store = underTest.store
+        let other = try underTest.anotherHandle()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try store.claimScheduleSlot(name: "nightly", slot: start, firing: false, message: ""))
+        #expect(
+            try other.claimScheduleSlot(name: "nightly", slot: start, firing: false, message: "") == false)
+        #expect(try store.beads().isEmpty)
+        let slot = start.addingTimeInterval(86_400)
+        #expect(try other.claimScheduleSlot(name: "nightly", slot: slot, firing: true, message: "fired once"))
+        #expect(
+            try store.claimScheduleSlot(name: "nightly", slot: slot, firing: true, message: "fired twice")
+                == false)
+        #expect(
+            try store.claimScheduleSlot(name: "nightly", slot: start, firing: true, message: "backwards")
+                == false)
+        #expect(try store.scheduleSlots() == ["nightly": slot])
+        #expect(try store.beads().map(\.message) == ["fired once"])
+        #expect(try store.beads().first?.kind == .scheduleFired)
+        #expect(try store.beads().first?.metadata["schedule"] == "nightly")
+    }
 }
