@@ -1,3 +1,5 @@
+import Foundation
+
 /// `[store]`: where the store lives when it is not the repository's own SQLite file.
 ///
 /// ```toml
@@ -24,6 +26,12 @@ public struct StoreSection: Sendable, Equatable {
                 throw table.invalid(
                     "url", "(a \(scheme.isEmpty ? "text" : scheme + ":") URL)",
                     expected: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+            }
+            // A password in a file that is read, copied and committed is a leak waiting to happen.
+            if let components = URLComponents(string: url), components.password != nil {
+                throw table.invalid(
+                    "url", "(a URL with a password)",
+                    expected: "a URL without its password; give it in PGPASSWORD or ~/.pgpass instead")
             }
             section.url = url
         }

@@ -29,8 +29,8 @@ struct RepositoryOptions: ParsableArguments {
     func openStore() throws -> (Repository, any PilothouseStore) {
         let repository = try self.repository()
         let config = try config(for: repository)
-        if let url = store ?? config.store.url {
-            return (repository, try PostgresStore.open(url: url, redactor: config.redactor))
+        if let url = storeURL(config) {
+            return (repository, try PostgresStore.open(try Self.withPassword(url), redactor: config.redactor))
         }
         try requireDatabase(of: repository)
         return (repository, try SQLiteStore.open(path: repository.databasePath, redactor: config.redactor))
@@ -39,11 +39,27 @@ struct RepositoryOptions: ParsableArguments {
     /// The store for a command that only reads: a read-only database is read, not refused.
     func openStoreForReading() throws -> (Repository, any PilothouseStore) {
         let repository = try self.repository()
-        if let url = try store ?? config(for: repository).store.url {
-            return (repository, try PostgresStore.open(url: url))
+        if let url = storeURL(try config(for: repository)) {
+            return (repository, try PostgresStore.open(try Self.withPassword(url)))
         }
         try requireDatabase(of: repository)
         return (repository, try SQLiteStore.openForReading(path: repository.databasePath))
+    }
+
+    /// The PostgreSQL store to use, if any: `--store`, then `PILOTHOUSE_STORE_URL`, then
+    /// `[store] url`; none means the repository's SQLite file.
+    private func storeURL(_ config: PilothouseConfig) -> String? {
+        store ?? ProcessInfo.processInfo.environment["PILOTHOUSE_STORE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? config.store.url
+    }
+
+    /// The URL with its password from `PGPASSWORD` or `~/.pgpass` when it carries none.
+    private static func withPassword(_ text: String) throws -> PostgresStoreURL {
+        var url = try PostgresStoreURL(parsing: text)
+        if url.password == nil {
+            url.password = PostgresPassword.lookup(for: url, environment: ProcessInfo.processInfo.environment)
+        }
+        return url
     }
 
     /// A clear refusal when `init` has not made the repository's SQLite store.

@@ -20,4 +20,17 @@ import Testing
                 && !message.contains("hunter2") && message.contains("p.toml")
         }
     }
+
+    /// The password comes from PGPASSWORD or ~/.pgpass, never from a file that is copied and
+    /// committed; the refusal does not repeat it.
+    @Test func aPasswordInTheConfigurationIsRefusedWithoutShowingIt() {
+        #expect {
+            try PilothouseConfig.parse(
+                "[store]\nurl = \"postgres://engine:hunter2@db/fleet\"\n", path: "p.toml")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("p.toml:2") && message.contains("PGPASSWORD")
+                && !message.contains("hunter2")
+        }
+    }
 }
