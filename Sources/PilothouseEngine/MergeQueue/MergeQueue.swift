@@ -417,11 +417,10 @@ public actor MergeQueue {
     /// two engines on one repository never share one, and checkouts a killed (or finished)
     /// engine left behind are removed by the next queue that finds its pid gone.
     private func checkout(_ commit: String) throws(MergeError) -> String {
-        let directory = merger.worktrees.repository.worktreesDirectory
         let pid = ProcessInfo.processInfo.processIdentifier
         if !sweptStaleCheckouts {
             sweptStaleCheckouts = true
-            removeCheckoutsOfDeadEngines(in: directory)
+            merger.worktrees.removeCheckoutsOfDeadEngines()
         }
         let name = candidateCheckout?.name ?? "merge-queue-\(pid)-\(UUID().uuidString.prefix(8))"
         do {
@@ -440,17 +439,6 @@ public actor MergeQueue {
         if (try? merger.worktrees.release(scratch: path)) == nil {
             try? FileManager.default.removeItem(atPath: path)
             try? run(["worktree", "prune"])
-        }
-    }
-
-    private func removeCheckoutsOfDeadEngines(in directory: String) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.hasPrefix("merge-queue-") {
-            let fields = name.split(separator: "-")
-            guard fields.count == 4, let pid = Int32(fields[2]), kill(pid, 0) != 0, errno == ESRCH else {
-                continue
-            }
-            removeCheckout(directory + "/" + name)
         }
     }
 

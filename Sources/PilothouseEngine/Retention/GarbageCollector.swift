@@ -85,7 +85,10 @@ public struct GarbageCollector: Sendable {
         } catch {
             throw .store("could not delete old transcripts or cache entries: \(error)")
         }
-        if !dryRun { try tidyRegistrations() }
+        if !dryRun {
+            report.staleCheckouts = worktrees.removeCheckoutsOfDeadEngines()
+            try tidyRegistrations()
+        }
         return report
     }
 

@@ -28,6 +28,8 @@ public struct GarbageReport: Sendable, Equatable, Codable {
     public var transcriptsDeleted = 0
     public var cacheEntriesDeleted = 0
     public var bytesFreed: Int64 = 0
+    /// Merge-queue candidate checkouts of engines that are gone from this host, removed.
+    public var staleCheckouts: [String] = []
 
     public init(dryRun: Bool, olderThan: TimeInterval) {
         self.dryRun = dryRun

@@ -57,6 +57,9 @@ struct GcCommand: ParsableCommand {
                 .compactMap { $0 }.joined(separator: " and ")
             print("\(verb) \(what) of job \(job.job) (\(job.state), last event \(job.lastEvent ?? "none"))")
         }
+        for name in report.staleCheckouts {
+            print("removed the merge queue checkout \(name) of an engine that is gone")
+        }
         print(
             "gc: \(verb) \(report.jobs.count) job(s)' worktrees and refs (\(report.bytesFreed) bytes), "
                 + "\(report.transcriptsDeleted) transcript(s), \(report.cacheEntriesDeleted) cache entries; "

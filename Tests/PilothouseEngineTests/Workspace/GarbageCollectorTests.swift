@@ -54,6 +54,32 @@ import Testing
         }
     }
 
+    /// A merge queue keeps its candidate checkout between batches; one left by an engine that is
+    /// gone goes with the next gc, and a live engine's stays.
+    @Test func candidateCheckoutsOfGoneEnginesGoAndALiveOnesStays() throws {
+        let fixture = try Fixture()
+        // A pid that is not running here: a child that has already exited.
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let gone = "merge-queue-\(exited.processIdentifier)-deadbeef"
+        let live = "merge-queue-\(ProcessInfo.processInfo.processIdentifier)-0badcafe"
+        let gonePath = try fixture.sandbox.worktrees.scratch(named: gone, at: "main")
+        let livePath = try fixture.sandbox.worktrees.scratch(named: live, at: "main")
+        let dry = try fixture.collector.collect(olderThan: 0, dryRun: true)
+        #expect(dry.staleCheckouts.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: gonePath))
+        let report = try fixture.collector.collect(olderThan: 0, dryRun: false)
+        #expect(report.staleCheckouts == [gone])
+        #expect(!FileManager.default.fileExists(atPath: gonePath))
+        #expect(FileManager.default.fileExists(atPath: livePath))
+        let listed = try fixture.sandbox.gitArgs(["worktree", "list", "--porcelain"])
+        // Given back to the pool for the next job (a clean worktree is worth keeping), not left
+        // under its dead engine's name.
+        #expect(!listed.contains("worktrees/" + gone), "\(listed)")
+    }
+
     @Test func finishedJobsGoOnceOldActiveAndHeldJobsNever() throws {
         let fixture = try Fixture()
         let finished = try [JobState.quarantined, .failed, .rejected, .cancelled].map { try fixture.job($0) }
