@@ -53,7 +53,17 @@ echo "ok: 80 jobs from two processes into one PostgreSQL chain"
 # [store] url in the configuration: the engine runs every job through PostgreSQL; each ends
 # merged, waiting for the operator where the simulated review scored it below the rule, or in
 # needs_rebase where its patch conflicted with one merged before (as on SQLite).
+# The configuration is usually committed: a password written there is refused, without
+# echoing it; the password comes from PGPASSWORD (or ~/.pgpass) instead.
+cp .pilothouse/pilothouse.toml "$work/pilothouse.toml.saved"
 printf '\n[store]\nurl = "%s"\n' "$url" >> .pilothouse/pilothouse.toml
+if out=$("$P" status 2>&1); then fail "a password in [store] url was accepted"; fi
+echo "$out" | grep -q "PGPASSWORD" || fail "the refusal does not say where the password goes: $out"
+if echo "$out" | grep -q "not-a-real-secret"; then fail "the refusal printed the password: $out"; fi
+cp "$work/pilothouse.toml.saved" .pilothouse/pilothouse.toml
+printf '\n[store]\nurl = "%s"\n' "postgres://pilothouse@127.0.0.1:$port/fleet" >> .pilothouse/pilothouse.toml
+export PGPASSWORD=not-a-real-secret
+echo "ok: a password in [store] url is refused without being shown; PGPASSWORD carries it"
 "$P" run --until-idle --auto-approve --swarm 4 >"$work/run.log" 2>&1 || fail "run failed: $(tail -5 "$work/run.log")"
 merged=$("$P" jobs ls --state merged --json | grep -c '"goal"' || true)
 waiting=$("$P" jobs ls --state awaiting_approval --json | grep -c '"goal"' || true)
