@@ -22,6 +22,8 @@ struct EngineAssembly {
     let statusHint: String?
     /// `[[schedules]]`, nil when there are none; handed to the engine by `startSchedules()`.
     let scheduler: Scheduler?
+    /// `[[webhooks]]`, nil when there are none; run by `deliverWebhooks()`.
+    let webhooks: WebhookDeliverer?
 
     /// Command-line settings that win over the configuration file for one run.
     struct Overrides {
@@ -123,7 +125,12 @@ struct EngineAssembly {
                 : Scheduler(
                     schedules: config.schedules, operations: JobOperations(store: store, config: config),
                     repositoryRoot: repository.root, jobs: config.jobs,
-                    secrets: config.policy.blocking(config.redactor)))
+                    secrets: config.policy.blocking(config.redactor)),
+            webhooks: config.webhooks.isEmpty
+                ? nil
+                : try WebhookDeliverer(
+                    webhooks: config.webhooks, environment: ProcessInfo.processInfo.environment, store: store)
+        )
     }
 
     /// Gives the engine its schedules, which it runs while it runs.

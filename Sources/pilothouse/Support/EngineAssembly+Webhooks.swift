@@ -1,0 +1,44 @@
+import Foundation
+import PilothouseEngine
+
+extension EngineAssembly {
+    /// Delivers the outbox to the `[[webhooks]]` while the engine runs: first every pending
+    /// row (a restart is a retry, whatever the backoff said), then what is due, every second.
+    /// Each attempt's outcome is an engine notice; a failed one is also a `webhook_failed`
+    /// bead. Cancel it when the run ends, then call `flushWebhooks()`.
+    func deliverWebhooks() -> Task<Void, Never>? {
+        guard let webhooks else { return nil }
+        return Task.detached { [engine] in
+            var dueBy = Date.distantFuture
+            while !Task.isCancelled {
+                do {
+                    for report in try await webhooks.deliverDue(dueBy: dueBy) {
+                        await engine.notify(report.text)
+                    }
+                } catch {
+                    await engine.notify("could not deliver webhooks: \(error); retrying")
+                }
+                dueBy = Date()
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// One last pass after the run, for what the end of the run announced (`run_finished`).
+    /// What fails stays in the outbox for the next engine.
+    func flushWebhooks() async {
+        guard let webhooks else { return }
+        do {
+            let reports = try await webhooks.deliverDue()
+            let failed = reports.filter { if case .failed = $0 { true } else { false } }.count
+            if failed > 0 {
+                printError(
+                    "pilothouse: \(failed) webhook deliveries failed; they stay in the outbox for the next run"
+                )
+            }
+        } catch {
+            printError(
+                "pilothouse: could not deliver webhooks: \(error); they stay in the outbox for the next run")
+        }
+    }
+}
