@@ -54,9 +54,10 @@ public struct WebhookDeliverer: Sendable {
         min(300, pow(2, Double(max(0, min(failures, 20) - 1))))
     }
 
-    /// Sends every row due at `dueBy` once (a restart passes `.distantFuture`: every pending
-    /// row, whatever its backoff). A store that cannot be read or written throws; the rows
-    /// stay pending and go out on a later pass.
+    /// Sends the rows due at `dueBy` (a start or an end passes `.distantFuture`: every pending
+    /// row, whatever its backoff), oldest first, and stops at the first failure: a receiver
+    /// that is down costs one attempt per pass, not one per pending row. A store that cannot be
+    /// read or written throws; the rows stay pending and go out on a later pass.
     public func deliverDue(dueBy: Date = Date(), limit: Int = 100) async throws -> [Report] {
         var reports: [Report] = []
         for delivery in try store.dueOutbox(now: dueBy, limit: limit) {
@@ -78,6 +79,7 @@ public struct WebhookDeliverer: Sendable {
                     .failed(
                         deliveryID: delivery.deliveryID, event: delivery.event, error: error, retryAt: retryAt
                     ))
+                break
             }
         }
         return reports

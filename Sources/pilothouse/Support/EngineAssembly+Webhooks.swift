@@ -5,16 +5,17 @@ extension EngineAssembly {
     /// Delivers the outbox to the `[[webhooks]]` while the engine runs: first every pending
     /// row (a restart is a retry, whatever the backoff said), then what is due, every second.
     /// Each attempt's outcome is an engine notice; a failed one is also a `webhook_failed`
-    /// bead. Cancel it when the run ends, then call `flushWebhooks()`.
+    /// bead. Cancel it when the run ends, await it, then call `flushWebhooks()`.
     func deliverWebhooks() -> Task<Void, Never>? {
         guard let webhooks else { return nil }
         return Task.detached { [engine] in
             var dueBy = Date.distantFuture
             while !Task.isCancelled {
+                // A pass of its own: cancelling the loop must not cut a request short, which
+                // would count as the receiver's failure and push its retry back.
+                let pass = Task { [dueBy] in try await webhooks.deliverDue(dueBy: dueBy) }
                 do {
-                    for report in try await webhooks.deliverDue(dueBy: dueBy) {
-                        await engine.notify(report.text)
-                    }
+                    for report in try await pass.value { await engine.notify(report.text) }
                 } catch {
                     await engine.notify("could not deliver webhooks: \(error); retrying")
                 }
@@ -24,17 +25,15 @@ extension EngineAssembly {
         }
     }
 
-    /// One last pass after the run, for what the end of the run announced (`run_finished`).
-    /// What fails stays in the outbox for the next engine.
+    /// One last pass after the run over everything pending, for what the end of the run
+    /// announced (`run_finished`) and what was waiting for its backoff. It stops at the first
+    /// failure; what is left stays in the outbox for the next engine.
     func flushWebhooks() async {
         guard let webhooks else { return }
         do {
-            let reports = try await webhooks.deliverDue()
-            let failed = reports.filter { if case .failed = $0 { true } else { false } }.count
-            if failed > 0 {
-                printError(
-                    "pilothouse: \(failed) webhook deliveries failed; they stay in the outbox for the next run"
-                )
+            let reports = try await webhooks.deliverDue(dueBy: .distantFuture, limit: 1_000)
+            if let failure = reports.first(where: { if case .failed = $0 { true } else { false } }) {
+                printError("pilothouse: \(failure.text); what is left stays in the outbox for the next run")
             }
         } catch {
             printError(
