@@ -119,6 +119,21 @@ import Testing
         #expect(WebhookDeliverer.backoff(afterFailures: row.attempts) == 2)
     }
 
+    @Test func aReceiverThatIsDownCostsOneAttemptPerPassNotOnePerPendingRow() async throws {
+        let directory = TemporaryDirectory()
+        let store = try SQLiteStore.openOrCreate(path: directory.file("hooks.db"))
+        let server = try await receiver(down: 10)
+        defer { Task { await server.shutdown() } }
+        for message in ["first", "second", "third"] {
+            try store.appendBead(jobID: nil, kind: .merged, stage: nil, message: message, metadata: [:])
+        }
+        let hooks = try deliverer(server.baseURL, events: [.merged], store: store)
+        let reports = try await hooks.deliverDue(dueBy: .distantFuture)
+        #expect(reports.count == 1)
+        #expect(server.received.count == 1)
+        #expect(try store.dueOutbox(now: .distantFuture, limit: 10).map(\.attempts) == [1, 0, 0])
+    }
+
     @Test func anEventNoWebhookSubscribesToIsSettledWithoutARequest() async throws {
         let directory = TemporaryDirectory()
         let store = try SQLiteStore.openOrCreate(path: directory.file("hooks.db"))
