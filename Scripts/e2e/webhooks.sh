@@ -69,6 +69,11 @@ until [ "$(db_query "SELECT COUNT(*) FROM outbox WHERE attempts > 0 AND delivere
     kill -0 "$child" 2>/dev/null || fail "the run ended before a delivery failed: $(tail -5 "$work/run-1.log")"
     sleep 0.1
 done
+# The failure shows in the gauges (the console's gauges pane; `webhooks_failing` here).
+until grep -q '"webhooks_failing":[1-9]' "$work/run-1.log"; do
+    [ $SECONDS -lt $deadline ] || fail "no webhooks_failing gauge: $(tail -5 "$work/run-1.log")"
+    sleep 0.1
+done
 kill -9 "$child"
 wait "$child" 2>/dev/null || true
 child=""

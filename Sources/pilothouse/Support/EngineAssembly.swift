@@ -98,6 +98,7 @@ struct EngineAssembly {
         let maintenance = WorkspaceMaintenance(
             homeDirectory: repository.homeDirectory,
             collector: GarbageCollector(store: store, worktrees: worktrees), settings: config.retention)
+        let hasWebhooks = !config.webhooks.isEmpty
         let engine = try Engine(
             store: store, template: template, stages: stages,
             models: CLIAgentModelClient(agents: agents, worktrees: worktrees, fallback: gateway),
@@ -106,6 +107,9 @@ struct EngineAssembly {
                 var gauges = await gateway.gauges()
                 gauges.diskUsedBytes = maintenance.diskUsedBytes
                 gauges.mergeQueue = await mergeQueue.status()
+                // A failed read shows no count rather than a wrong one; the deliverer reports
+                // store failures as notices.
+                if hasWebhooks { gauges.webhooksFailing = try? store.failingOutboxCount() }
                 return gauges
             }, redact: { redactor.redact($0) })
         try store.beginRun(
