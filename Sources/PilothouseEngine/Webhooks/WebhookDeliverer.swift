@@ -110,11 +110,11 @@ public struct WebhookDeliverer: Sendable {
             let response = try await transport.post(
                 url: target.settings.url, headers: headers, body: body, timeout: timeout)
             guard (200..<300).contains(response.status) else {
-                return "\(target.settings.url) answered HTTP \(response.status)"
+                return "\(target.settings.displayURL) answered HTTP \(response.status)"
             }
             return nil
         } catch {
-            return "\(target.settings.url): \(error.description)"
+            return "\(target.settings.displayURL): \(error.description)"
         }
     }
 }

@@ -10,6 +10,17 @@ public struct WebhookSettings: Sendable, Equatable {
     /// Thrown when `secretEnv` is not set: names the file and line of `secret_env`.
     public var missingSecret: ConfigError
 
+    /// The URL as messages and beads show it: without user info or query, which may carry
+    /// credentials of the receiver.
+    public var displayURL: String {
+        guard var parts = URLComponents(string: url) else { return "webhook" }
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? "webhook"
+    }
+
     /// The signing secret from `environment`; an unset or empty variable is a config error,
     /// because every delivery would go out unsigned or with a guessable key.
     public func secret(in environment: [String: String]) throws(ConfigError) -> Data {
@@ -40,17 +51,23 @@ public struct WebhookSettings: Sendable, Equatable {
                 }
                 events.insert(event)
             }
-            let expected =
-                "the name of an environment variable holding the signing secret (set and not empty)"
-            guard let variable = try section.string("secret_env"), !variable.isEmpty,
+            let variable = try section.string("secret_env") ?? ""
+            guard !variable.isEmpty,
                 variable.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
             else {
-                throw section.invalid("secret_env", "nothing", expected: expected)
+                throw section.invalid(
+                    "secret_env", variable.isEmpty ? "nothing" : variable,
+                    expected:
+                        "the name of an environment variable (letters, digits, _) holding the signing secret")
             }
             webhooks.append(
                 WebhookSettings(
                     url: url, events: events, secretEnv: variable,
-                    missingSecret: section.invalid("secret_env", variable, expected: expected)))
+                    missingSecret: section.invalid(
+                        "secret_env", variable,
+                        expected:
+                            "a variable set (not empty) in the engine's environment: export \(variable)=<the webhook's signing secret>"
+                    )))
         }
     }
 }

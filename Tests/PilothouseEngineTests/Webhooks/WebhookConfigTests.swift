@@ -21,6 +21,7 @@ import Testing
             secret_env = "OTHER_SECRET"
             """, path: "p.toml")
         #expect(config.webhooks.count == 2)
+        #expect(config.webhooks[0].displayURL == "https://example.com/hooks/pilothouse")
         #expect(config.webhooks[0].events == [.approvalWaiting, .merged])
         #expect(config.webhooks[1].events == [.runFinished, .quarantined, .budgetHold])
         #expect(
@@ -46,7 +47,7 @@ import Testing
         ("[[webhooks]]\nurl = \"http://x/\"\nevents = [\"merged\"]\n", "p.toml", "secret_env"),
         (
             "[[webhooks]]\nurl = \"http://x/\"\nevents = [\"merged\"]\nsecret_env = \"A B\"\n", "p.toml:4",
-            "secret_env"
+            "secret_env = A B"
         ),
         (
             "[[webhooks]]\nurl = \"http://x/\"\nevents = [\"merged\"]\nsecret_env = \"S\"\n\n"
@@ -61,5 +62,13 @@ import Testing
             let message = String(describing: error)
             return message.contains(location) && message.contains(mentions)
         }
+    }
+
+    /// Failures name the receiver without the credentials a URL may carry.
+    @Test func theURLInMessagesHasNoCredentials() throws {
+        let config = try PilothouseConfig.parse(
+            "[[webhooks]]\nurl = \"https://bot:hunter2@hooks.example.com/in?token=abc#x\"\nevents = [\"merged\"]\nsecret_env = \"S\"\n",
+            path: "p.toml")
+        #expect(config.webhooks[0].displayURL == "https://hooks.example.com/in")
     }
 }
