@@ -42,6 +42,15 @@ extension PostgresStore {
     }
 
     public func markOutboxDelivered(id: Int64, message: String) throws {
+        try settleOutbox(id: id, kind: .webhookDelivered, message: message)
+    }
+
+    public func markOutboxExpired(id: Int64, message: String) throws {
+        try settleOutbox(id: id, kind: .webhookExpired, message: message)
+    }
+
+    /// Takes a row out of the pending set, with the bead that says why.
+    private func settleOutbox(id: Int64, kind: BeadKind, message: String) throws {
         let message = stored(message)
         try write { tx in
             guard let job = try PostgresStore.pendingOutboxJob(tx, id: id) else { return }
@@ -49,8 +58,7 @@ extension PostgresStore {
                 "UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2",
                 [PostgresStore.millis(Date()), id])
             try PostgresStore.appendBead(
-                tx, jobID: job, kind: .webhookDelivered, message: message, metadata: ["outbox_id": String(id)]
-            )
+                tx, jobID: job, kind: kind, message: message, metadata: ["outbox_id": String(id)])
         }
     }
 

@@ -42,6 +42,15 @@ extension SQLiteStore {
     }
 
     public func markOutboxDelivered(id: Int64, message: String) throws {
+        try settleOutbox(id: id, kind: .webhookDelivered, message: message)
+    }
+
+    public func markOutboxExpired(id: Int64, message: String) throws {
+        try settleOutbox(id: id, kind: .webhookExpired, message: message)
+    }
+
+    /// Takes a row out of the pending set, with the bead that says why.
+    private func settleOutbox(id: Int64, kind: BeadKind, message: String) throws {
         let message = stored(message)
         try write { db in
             guard let job = try SQLiteStore.pendingOutboxJob(db, id: id) else { return }
@@ -49,8 +58,7 @@ extension SQLiteStore {
                 sql: "UPDATE outbox SET delivered_at = ?, last_error = NULL WHERE id = ?",
                 arguments: [SQLiteStore.millis(Date()), id])
             try SQLiteStore.appendBead(
-                db, jobID: job, kind: .webhookDelivered, message: message, metadata: ["outbox_id": String(id)]
-            )
+                db, jobID: job, kind: kind, message: message, metadata: ["outbox_id": String(id)])
         }
     }
 

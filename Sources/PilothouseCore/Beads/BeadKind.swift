@@ -47,6 +47,8 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     public static let webhookDelivered: BeadKind = "webhook_delivered"
     /// A webhook delivery failed; it stays in the outbox and is retried with backoff.
     public static let webhookFailed: BeadKind = "webhook_failed"
+    /// A webhook delivery left the outbox unsent: older than the deliverer's maximum age.
+    public static let webhookExpired: BeadKind = "webhook_expired"
 
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)

@@ -44,6 +44,10 @@ public protocol OutboxStore: Sendable {
     /// `webhook_delivered` bead saying `message`.
     func markOutboxDelivered(id: Int64, message: String) throws
 
+    /// The delivery is abandoned unsent (too old to matter, `WebhookDeliverer.maxAge`): it
+    /// leaves the pending set, with a `webhook_expired` bead saying `message`.
+    func markOutboxExpired(id: Int64, message: String) throws
+
     /// An attempt failed: counts it, records `error` and when to try again, with a
     /// `webhook_failed` bead, in one transaction.
     func markOutboxFailed(id: Int64, error: String, nextAttemptAt: Date) throws

@@ -38,6 +38,8 @@ public struct WebhookDeliverer: Sendable {
     public enum Report: Sendable, Equatable {
         case delivered(deliveryID: String, event: WebhookEvent, receivers: Int)
         case failed(deliveryID: String, event: WebhookEvent, error: String, retryAt: Date)
+        /// Not sent: older than `maxAge` when its turn came.
+        case expired(deliveryID: String, event: WebhookEvent, createdAt: Date)
 
         public var text: String {
             switch self {
@@ -45,9 +47,16 @@ public struct WebhookDeliverer: Sendable {
                 "webhook \(event.rawValue) \(id) delivered to \(receivers) receiver(s)"
             case .failed(let id, let event, let error, let retryAt):
                 "webhook \(event.rawValue) \(id) failed: \(error); retrying at \(retryAt.formatted(.iso8601))"
+            case .expired(let id, let event, let createdAt):
+                "webhook \(event.rawValue) \(id) of \(createdAt.formatted(.iso8601)) not sent: older than 72 h"
             }
         }
     }
+
+    /// Events older than this when their turn comes are dropped unsent (`webhook_expired`):
+    /// a receiver down for days, or a webhook added to a store with a long history, does not
+    /// get a flood of stale news.
+    public static let maxAge: TimeInterval = 72 * 3600
 
     /// The wait after `failures` failed attempts: 1 s, doubling, at most 5 min.
     public static func backoff(afterFailures failures: Int) -> TimeInterval {
@@ -57,10 +66,20 @@ public struct WebhookDeliverer: Sendable {
     /// Sends the rows due at `dueBy` (a start or an end passes `.distantFuture`: every pending
     /// row, whatever its backoff), oldest first, and stops at the first failure: a receiver
     /// that is down costs one attempt per pass, not one per pending row. A store that cannot be
-    /// read or written throws; the rows stay pending and go out on a later pass.
-    public func deliverDue(dueBy: Date = Date(), limit: Int = 100) async throws -> [Report] {
+    /// read or written throws; the rows stay pending and go out on a later pass. Rows older
+    /// than `maxAge` at `now` are expired unsent.
+    public func deliverDue(dueBy: Date = Date(), limit: Int = 100, now: Date = Date()) async throws
+        -> [Report]
+    {
         var reports: [Report] = []
         for delivery in try store.dueOutbox(now: dueBy, limit: limit) {
+            guard now.timeIntervalSince(delivery.createdAt) <= Self.maxAge else {
+                let report = Report.expired(
+                    deliveryID: delivery.deliveryID, event: delivery.event, createdAt: delivery.createdAt)
+                try store.markOutboxExpired(id: delivery.id, message: report.text)
+                reports.append(report)
+                continue
+            }
             let subscribed = targets.filter { $0.settings.events.contains(delivery.event) }
             var errors: [String] = []
             for target in subscribed {

@@ -70,4 +70,18 @@ import Testing
         #expect(try store.dueOutbox(now: .distantFuture, limit: 10).count == 1)
         #expect(try store.verifyBeads(against: nil) == .ok(count: 4))
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anExpiredDeliveryLeavesThePendingSetWithItsBead(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore().store
+        try store.appendBead(jobID: nil, kind: .merged, stage: nil, message: "merged", metadata: [:])
+        let row = try #require(try store.dueOutbox(now: .distantFuture, limit: 10).first)
+        try store.markOutboxExpired(id: row.id, message: "not sent: older than 72 h")
+        try store.markOutboxExpired(id: row.id, message: "twice")
+        #expect(try store.dueOutbox(now: .distantFuture, limit: 10).isEmpty)
+        #expect(
+            try store.beads().filter { $0.kind == .webhookExpired }.map(\.message) == [
+                "not sent: older than 72 h"
+            ])
+    }
 }

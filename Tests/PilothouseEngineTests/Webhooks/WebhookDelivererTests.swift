@@ -134,6 +134,33 @@ import Testing
         #expect(try store.dueOutbox(now: .distantFuture, limit: 10).map(\.attempts) == [1, 0, 0])
     }
 
+    @Test func anEventOlderThanThreeDaysIsExpiredUnsent() async throws {
+        let directory = TemporaryDirectory()
+        let store = try SQLiteStore.openOrCreate(path: directory.file("hooks.db"))
+        let server = try await receiver(down: 0)
+        defer { Task { await server.shutdown() } }
+        try store.appendBead(jobID: nil, kind: .merged, stage: nil, message: "old news", metadata: [:])
+        let hooks = try deliverer(server.baseURL, events: [.merged], store: store)
+        let justInTime = try await hooks.deliverDue(
+            dueBy: .distantFuture, limit: 10, now: Date().addingTimeInterval(WebhookDeliverer.maxAge - 60))
+        #expect(justInTime.isEmpty == false)
+        if case .delivered = justInTime.first {
+        } else {
+            Issue.record("a young event should go out: \(justInTime)")
+        }
+
+        try store.appendBead(jobID: nil, kind: .merged, stage: nil, message: "older news", metadata: [:])
+        let late = try await hooks.deliverDue(
+            dueBy: .distantFuture, limit: 10, now: Date().addingTimeInterval(WebhookDeliverer.maxAge + 60))
+        guard case .expired(_, .merged, _) = try #require(late.first) else {
+            Issue.record("an old event should expire: \(late)")
+            return
+        }
+        #expect(server.received.count == 1)
+        #expect(try store.dueOutbox(now: .distantFuture, limit: 10).isEmpty)
+        #expect(try store.beads().last?.kind == .webhookExpired)
+    }
+
     @Test func anEventNoWebhookSubscribesToIsSettledWithoutARequest() async throws {
         let directory = TemporaryDirectory()
         let store = try SQLiteStore.openOrCreate(path: directory.file("hooks.db"))
