@@ -4,8 +4,8 @@ import PilothouseEngine
 extension EngineAssembly {
     /// Delivers the outbox to the `[[webhooks]]` while the engine runs: first every pending
     /// row (a restart is a retry, whatever the backoff said), then what is due, every second.
-    /// Each attempt's outcome is an engine notice; a failed one is also a `webhook_failed`
-    /// bead. Cancel it when the run ends, await it, then call `flushWebhooks()`.
+    /// Each outcome is a bead; a failed or expired delivery is also an engine notice. Cancel
+    /// it when the run ends, await it, then call `flushWebhooks()`.
     func deliverWebhooks() -> Task<Void, Never>? {
         guard let webhooks else { return nil }
         return Task.detached { [engine] in
@@ -15,7 +15,11 @@ extension EngineAssembly {
                 // would count as the receiver's failure and push its retry back.
                 let pass = Task { [dueBy] in try await webhooks.deliverDue(dueBy: dueBy) }
                 do {
-                    for report in try await pass.value { await engine.notify(report.text) }
+                    // Deliveries are beads only; what needs the operator is a notice too.
+                    for report in try await pass.value {
+                        if case .delivered = report { continue }
+                        await engine.notify(report.text)
+                    }
                 } catch {
                     await engine.notify("could not deliver webhooks: \(error); retrying")
                 }
