@@ -156,6 +156,26 @@ enum PostgresStoreSchema {
                 """
             ]
         ),
+        (
+            "v4_outbox",
+            [
+                """
+                CREATE TABLE outbox (
+                    id BIGSERIAL PRIMARY KEY,
+                    delivery_id TEXT NOT NULL UNIQUE,
+                    event TEXT NOT NULL,
+                    bead_seq BIGINT NOT NULL,
+                    job_id TEXT,
+                    payload TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    attempts BIGINT NOT NULL DEFAULT 0,
+                    next_attempt_at BIGINT NOT NULL,
+                    last_error TEXT,
+                    delivered_at BIGINT)
+                """,
+                "CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE delivered_at IS NULL",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in the caller's transaction, under the

@@ -44,6 +44,7 @@ extension SQLiteStore {
         try db.execute(
             sql: "UPDATE bead_head SET count = ?, last_hash = ? WHERE id = 1",
             arguments: [bead.seq, bead.hash])
+        if let entry = OutboxEntry(bead: bead) { try enqueueOutbox(db, entry, for: bead) }
         return bead
     }
 

@@ -124,6 +124,7 @@ enum SQLiteStoreSchema {
         registerMergeQueue(&migrator)
         registerEngines(&migrator)
         registerSchedules(&migrator)
+        registerOutbox(&migrator)
         return migrator
     }
 }

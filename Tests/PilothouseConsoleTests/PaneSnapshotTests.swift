@@ -176,3 +176,25 @@ extension Fixtures {
         #expect(text(&model).contains("disk 12G"))
     }
 }
+
+/// The gauges pane names webhook deliveries that failed and wait for their retry.
+@Suite struct WebhookGaugeTests {
+    @Test func failingWebhooksShowOnlyWhenThereAreSome() {
+        var model = Fixtures.model()
+        func text(_ model: inout ConsoleModel) -> String {
+            ConsoleView.render(
+                &model, size: Size(width: 200, height: 60), theme: Fixtures.probeTheme, keymap: .default
+            )
+            .lines.joined(separator: "\n")
+        }
+        var gauges = Fixtures.gauges
+        for quiet in [nil, 0] {
+            gauges.webhooksFailing = quiet
+            model.apply(.gauges(gauges))
+            #expect(!text(&model).contains("webhooks"))
+        }
+        gauges.webhooksFailing = 3
+        model.apply(.gauges(gauges))
+        #expect(text(&model).contains("queue 4  in flight 2  webhooks failing 3"))
+    }
+}

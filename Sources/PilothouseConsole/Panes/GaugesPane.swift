@@ -36,7 +36,10 @@ enum GaugesPane {
             x = canvas.put("\(g.inFlight)", x: x, y: row.y, style: theme[.normal], clip: row)
             if let disk = g.diskUsedBytes {
                 x = canvas.put("  disk ", x: x, y: row.y, style: theme[.muted], clip: row)
-                canvas.put(Format.bytes(disk), x: x, y: row.y, style: theme[.normal], clip: row)
+                x = canvas.put(Format.bytes(disk), x: x, y: row.y, style: theme[.normal], clip: row)
+            }
+            if let failing = g.webhooksFailing, failing > 0 {
+                canvas.put("  webhooks failing \(failing)", x: x, y: row.y, style: theme[.error], clip: row)
             }
         }
         lines += EnginesView.lines(model).map { line in { canvas, row in line(&canvas, row, theme) } }

@@ -43,6 +43,12 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     public static let runFinished: BeadKind = "run_finished"
     /// A `[[schedules]]` entry fired (its slot, what it did).
     public static let scheduleFired: BeadKind = "schedule_fired"
+    /// Every subscribed `[[webhooks]]` receiver acknowledged an outbox delivery (2xx).
+    public static let webhookDelivered: BeadKind = "webhook_delivered"
+    /// A webhook delivery failed; it stays in the outbox and is retried with backoff.
+    public static let webhookFailed: BeadKind = "webhook_failed"
+    /// A webhook delivery left the outbox unsent: older than the deliverer's maximum age.
+    public static let webhookExpired: BeadKind = "webhook_expired"
 
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)

@@ -129,14 +129,18 @@ public struct Gauges: Sendable, Hashable, Codable {
     public var diskUsedBytes: Int64?
     /// The engines working on the store (this one and any others sharing it).
     public var engines: [EngineRecord]
+    /// Webhook deliveries that failed and wait in the outbox for their retry; nil where no
+    /// `[[webhooks]]` are configured.
+    public var webhooksFailing: Int?
 
     public init(
         runSpend: Money = .zero, runBudget: Money? = nil, daySpend: Money = .zero, dayBudget: Money? = nil,
         queueDepth: Int = 0, inFlight: Int = 0, models: [ModelGauge] = [],
         mergeQueue: MergeQueueStatus = MergeQueueStatus(), diskUsedBytes: Int64? = nil,
-        engines: [EngineRecord] = []
+        engines: [EngineRecord] = [], webhooksFailing: Int? = nil
     ) {
         self.engines = engines
+        self.webhooksFailing = webhooksFailing
         self.mergeQueue = mergeQueue
         self.diskUsedBytes = diskUsedBytes
         self.runSpend = runSpend

@@ -21,6 +21,8 @@ public struct PilothouseConfig: Sendable, Equatable {
     public var store = StoreSection()
     /// `[[schedules]]`: recurring imports and jobs, run by the engine.
     public var schedules: [ScheduleSettings] = []
+    /// `[[webhooks]]`: signed POSTs of engine events, from the store's outbox.
+    public var webhooks: [WebhookSettings] = []
 
     public struct JobsSection: Sendable, Equatable {
         /// Tries per job (across crashes) before it is quarantined with `max_attempts`.
@@ -74,6 +76,7 @@ public struct PilothouseConfig: Sendable, Equatable {
         try MCPSettings.read(&reader, into: &config.mcp)
         try StoreSection.read(&reader, into: &config.store)
         try ScheduleSettings.read(&reader, into: &config.schedules)
+        try WebhookSettings.read(&reader, into: &config.webhooks)
         try reader.rejectUnknownSections()
         return config
     }

@@ -12,7 +12,7 @@ import PilothouseCore
 public protocol PilothouseStore:
     JobStore, DecisionStore, LeaseStore, BeadStore, LedgerStore, ResponseCacheStore, QuarantineStore,
     MergeQueueStore, StageResultStore, RunStore, RetentionStore, EngineRegistryStore, ScheduleStore,
-    StoreHealth
+    OutboxStore, StoreHealth
 {
     /// Applied to every operator- or model-supplied text before it is written (see
     /// `StoredText`): the configuration's redactor, so its extra patterns hold in every

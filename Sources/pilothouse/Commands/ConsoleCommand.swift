@@ -80,6 +80,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         let forwarder = assembly.forwardGatewayNotices()
         let maintenance = assembly.maintainWorkspace()
         defer { maintenance.cancel() }
+        let webhooks = assembly.deliverWebhooks()
+        defer { webhooks?.cancel() }
         do {
             try await ConsoleApp.run(events: events, send: { await engine.send($0) }, options: consoleOptions)
         } catch {

@@ -22,6 +22,8 @@ struct EngineAssembly {
     let statusHint: String?
     /// `[[schedules]]`, nil when there are none; handed to the engine by `startSchedules()`.
     let scheduler: Scheduler?
+    /// `[[webhooks]]`, nil when there are none; run by `deliverWebhooks()`.
+    let webhooks: WebhookDeliverer?
 
     /// Command-line settings that win over the configuration file for one run.
     struct Overrides {
@@ -96,6 +98,7 @@ struct EngineAssembly {
         let maintenance = WorkspaceMaintenance(
             homeDirectory: repository.homeDirectory,
             collector: GarbageCollector(store: store, worktrees: worktrees), settings: config.retention)
+        let hasWebhooks = !config.webhooks.isEmpty
         let engine = try Engine(
             store: store, template: template, stages: stages,
             models: CLIAgentModelClient(agents: agents, worktrees: worktrees, fallback: gateway),
@@ -104,6 +107,9 @@ struct EngineAssembly {
                 var gauges = await gateway.gauges()
                 gauges.diskUsedBytes = maintenance.diskUsedBytes
                 gauges.mergeQueue = await mergeQueue.status()
+                // A failed read shows no count rather than a wrong one; the deliverer reports
+                // store failures as notices.
+                if hasWebhooks { gauges.webhooksFailing = try? store.failingOutboxCount() }
                 return gauges
             }, redact: { redactor.redact($0) })
         try store.beginRun(
@@ -123,7 +129,12 @@ struct EngineAssembly {
                 : Scheduler(
                     schedules: config.schedules, operations: JobOperations(store: store, config: config),
                     repositoryRoot: repository.root, jobs: config.jobs,
-                    secrets: config.policy.blocking(config.redactor)))
+                    secrets: config.policy.blocking(config.redactor)),
+            webhooks: config.webhooks.isEmpty
+                ? nil
+                : try WebhookDeliverer(
+                    webhooks: config.webhooks, environment: ProcessInfo.processInfo.environment, store: store)
+        )
     }
 
     /// Gives the engine its schedules, which it runs while it runs.

@@ -150,6 +150,7 @@ struct HeadlessReporter {
             object["merge_queue"] = gauges.mergeQueue.entries.count
             object["engines"] = gauges.engines.count
             object["merge_testing"] = gauges.mergeQueue.batch.count
+            if let failing = gauges.webhooksFailing { object["webhooks_failing"] = failing }
         case .quarantineAdded(let record):
             object["event"] = "quarantine_added"
             object["record"] = [

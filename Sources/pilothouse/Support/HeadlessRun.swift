@@ -46,6 +46,7 @@ struct HeadlessRun {
         }
         let forwarder = assembly.forwardGatewayNotices()
         let maintenance = assembly.maintainWorkspace()
+        let webhooks = assembly.deliverWebhooks()
         if let hint = assembly.statusHint, mode == .progressLine { await engine.notify(hint) }
         if let warning = assembly.config.engine.ungatedMergeWarning, mode == .jsonLines {
             await engine.notify(warning)
@@ -62,6 +63,9 @@ struct HeadlessRun {
         }
         let code = exitCode(summary)
         assembly.recordRunEnd(exitCode: code)
+        webhooks?.cancel()
+        await webhooks?.value
+        await assembly.flushWebhooks()
         await engine.closeEvents()
         await metricsEndpoint?.stop()
         let reporter = await printer.value

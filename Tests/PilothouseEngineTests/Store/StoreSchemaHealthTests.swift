@@ -54,8 +54,8 @@ import Testing
     }
 
     @Test func aDeletedLastMigrationRowShowsItsTablesAsForeign() throws {
-        let problems = try refusal(after: "DELETE FROM grdb_migrations WHERE identifier = 'v6_schedules'")
-        #expect(problems.contains("table schedules is not part of the schema"))
+        let problems = try refusal(after: "DELETE FROM grdb_migrations WHERE identifier = 'v7_outbox'")
+        #expect(problems.contains("table outbox is not part of the schema"))
     }
 
     @Test func allMigrationRowsDeletedIsNamed() throws {
