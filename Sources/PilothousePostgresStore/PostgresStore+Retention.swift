@@ -73,4 +73,16 @@ extension PostgresStore {
             try tx.changes("DELETE" + sql, [PostgresStore.millis(cutoff)])
         }
     }
+
+    public func deleteSettledOutbox(settledBefore cutoff: Date, dryRun: Bool) throws -> Int {
+        let sql = " FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1"
+        if dryRun {
+            return try read { tx in
+                try tx.value("SELECT COUNT(*)" + sql, [PostgresStore.millis(cutoff)], as: Int.self) ?? 0
+            }
+        }
+        return try write(locking: .none) { tx in
+            try tx.changes("DELETE" + sql, [PostgresStore.millis(cutoff)])
+        }
+    }
 }

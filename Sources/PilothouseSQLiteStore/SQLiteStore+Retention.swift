@@ -91,4 +91,18 @@ extension SQLiteStore {
             return db.changesCount
         }
     }
+
+    public func deleteSettledOutbox(settledBefore cutoff: Date, dryRun: Bool) throws -> Int {
+        let sql = " FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?"
+        if dryRun {
+            return try read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*)" + sql, arguments: [SQLiteStore.millis(cutoff)])
+                    ?? 0
+            }
+        }
+        return try write { db in
+            try db.execute(sql: "DELETE" + sql, arguments: [SQLiteStore.millis(cutoff)])
+            return db.changesCount
+        }
+    }
 }

@@ -16,4 +16,8 @@ public protocol RetentionStore: Sendable {
 
     /// Deletes response-cache entries not used since `cutoff`; returns how many went.
     func deleteCacheEntries(unusedSince cutoff: Date, dryRun: Bool) throws -> Int
+
+    /// Deletes webhook outbox rows settled (delivered or expired) before `cutoff`, or counts
+    /// them with `dryRun`; rows still pending are never touched. Their beads stay in the chain.
+    func deleteSettledOutbox(settledBefore cutoff: Date, dryRun: Bool) throws -> Int
 }

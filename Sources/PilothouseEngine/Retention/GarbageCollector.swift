@@ -82,8 +82,9 @@ public struct GarbageCollector: Sendable {
             report.transcriptsDeleted = try store.deleteTranscripts(
                 of: oldJobs, unattachedBefore: cutoff, dryRun: dryRun)
             report.cacheEntriesDeleted = try store.deleteCacheEntries(unusedSince: cutoff, dryRun: dryRun)
+            report.outboxRowsDeleted = try store.deleteSettledOutbox(settledBefore: cutoff, dryRun: dryRun)
         } catch {
-            throw .store("could not delete old transcripts or cache entries: \(error)")
+            throw .store("could not delete old transcripts, cache entries or webhook outbox rows: \(error)")
         }
         if !dryRun {
             report.staleCheckouts = worktrees.removeCheckoutsOfDeadEngines()

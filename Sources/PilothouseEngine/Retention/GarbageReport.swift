@@ -27,6 +27,8 @@ public struct GarbageReport: Sendable, Equatable, Codable {
     public var keptRecent = 0
     public var transcriptsDeleted = 0
     public var cacheEntriesDeleted = 0
+    /// Webhook outbox rows delivered or expired before the cutoff.
+    public var outboxRowsDeleted = 0
     public var bytesFreed: Int64 = 0
     /// Merge-queue candidate checkouts of engines that are gone from this host, removed.
     public var staleCheckouts: [String] = []

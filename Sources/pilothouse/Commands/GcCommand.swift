@@ -62,7 +62,8 @@ struct GcCommand: ParsableCommand {
         }
         print(
             "gc: \(verb) \(report.jobs.count) job(s)' worktrees and refs (\(report.bytesFreed) bytes), "
-                + "\(report.transcriptsDeleted) transcript(s), \(report.cacheEntriesDeleted) cache entries; "
+                + "\(report.transcriptsDeleted) transcript(s), \(report.cacheEntriesDeleted) cache entries, "
+                + "\(report.outboxRowsDeleted) settled webhook deliveries; "
                 + "kept \(report.keptActive) active or held, \(report.keptRecent) finished within \(olderThan)"
         )
     }

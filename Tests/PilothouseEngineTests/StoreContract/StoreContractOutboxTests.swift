@@ -84,4 +84,23 @@ import Testing
                 "not sent: older than 72 h"
             ])
     }
+
+    /// `pilothouse gc` prunes settled deliveries older than its age; a pending one is never
+    /// touched, whatever its age.
+    @Test(arguments: StoreBackend.allCases)
+    func gcDeletesSettledDeliveriesOnly(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore().store
+        try store.appendBead(jobID: nil, kind: .runFinished, stage: nil, message: "run over", metadata: [:])
+        try store.appendBead(jobID: nil, kind: .merged, stage: nil, message: "merged", metadata: [:])
+        let rows = try store.dueOutbox(now: .distantFuture, limit: 10)
+        try store.markOutboxDelivered(id: rows[0].id, message: "delivered")
+        #expect(
+            try store.deleteSettledOutbox(settledBefore: Date().addingTimeInterval(-60), dryRun: false) == 0)
+        let later = Date().addingTimeInterval(60)
+        #expect(try store.deleteSettledOutbox(settledBefore: later, dryRun: true) == 1)
+        #expect(try store.deleteSettledOutbox(settledBefore: later, dryRun: false) == 1)
+        #expect(try store.deleteSettledOutbox(settledBefore: later, dryRun: false) == 0)
+        #expect(try store.dueOutbox(now: .distantFuture, limit: 10).map(\.event) == [.merged])
+        #expect(try store.verifyBeads(against: nil) == .ok(count: 3))
+    }
 }
