@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import PilothouseCore
 import PilothouseEngine
-import Synchronization
 
 /// The durable state of one repository's swarm: jobs, beads, patches, quarantine, ledger.
 ///
@@ -16,18 +15,12 @@ public final class SQLiteStore: PilothouseStore {
     /// Applied to every operator- or model-supplied text before it is written (see
     /// `StoredText`): the configuration's redactor, so its extra patterns hold here too.
     public let stored: StoredText
-    private let writes = Mutex(WriteState())
+    /// Write health, retry patience and who hears of changes: the bookkeeping every backend
+    /// shares (`StoreWriteHealthMonitor`).
+    private let writes = StoreWriteHealthMonitor()
     /// A read-only connection leaves `-wal`/`-shm` behind; they go again on close when this
     /// store created them (see `WALSidecars`).
     private let removesSidecarsOnClose: Bool
-
-    /// Write health, retry patience and who wants to hear when the health changes.
-    private struct WriteState {
-        var health = StoreWriteHealth.ok
-        var patience = StoreWritePatience.none
-        var observers: [Int: @Sendable (StoreWriteHealth) -> Void] = [:]
-        var nextObserver = 0
-    }
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = 10
@@ -120,7 +113,7 @@ public final class SQLiteStore: PilothouseStore {
     /// configured patience, retries it with backoff: the write is delayed, never dropped.
     /// Observers hear when writes start failing and when they go through again.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        let patience = writes.withLock { $0.patience }
+        let patience = writes.patience
         let clock = ContinuousClock()
         let started = clock.now
         var delay = patience.firstDelay
@@ -134,15 +127,15 @@ public final class SQLiteStore: PilothouseStore {
                     }
                     return result!
                 }
-                setWriteHealth(.ok)
+                writes.set(.ok)
                 return result
             } catch let error as DatabaseError where StoreWritePatience.isStorageFault(error) {
                 let detail = error.message ?? "\(error.resultCode)"
                 guard clock.now - started + delay <= patience.maxWait else {
-                    if patience.maxWait > .zero { setWriteHealth(.gaveUp(detail: detail)) }
+                    if patience.maxWait > .zero { writes.set(.gaveUp(detail: detail)) }
                     throw StoreError.storageFull(path: path, detail: detail, waited: clock.now - started)
                 }
-                setWriteHealth(.failing(since: Date(), detail: detail))
+                writes.set(.failing(since: Date(), detail: detail))
                 Thread.sleep(forTimeInterval: delay.seconds)
                 delay = min(delay * 2, patience.maxDelay)
             } catch let error as DatabaseError {
@@ -152,37 +145,21 @@ public final class SQLiteStore: PilothouseStore {
     }
 
     /// Whether writes currently go through.
-    public var writeHealth: StoreWriteHealth { writes.withLock { $0.health } }
+    public var writeHealth: StoreWriteHealth { writes.health }
 
     /// How long writes that hit a full disk are retried (default: not at all).
     public func setWritePatience(_ patience: StoreWritePatience) {
-        writes.withLock { $0.patience = patience }
+        writes.patience = patience
     }
 
     /// Calls `handler` (on the writing thread) whenever the write health changes; returns a
     /// token for `removeWriteHealthObserver`.
     public func observeWriteHealth(_ handler: @escaping @Sendable (StoreWriteHealth) -> Void) -> Int {
-        writes.withLock { state in
-            state.nextObserver += 1
-            state.observers[state.nextObserver] = handler
-            return state.nextObserver
-        }
+        writes.observe(handler)
     }
 
     public func removeWriteHealthObserver(_ token: Int) {
-        _ = writes.withLock { $0.observers.removeValue(forKey: token) }
-    }
-
-    private func setWriteHealth(_ next: StoreWriteHealth) {
-        let observers: [@Sendable (StoreWriteHealth) -> Void] = writes.withLock { state in
-            switch (state.health, next) {
-            case (.ok, .ok), (.failing, .failing): return []
-            default:
-                state.health = next
-                return Array(state.observers.values)
-            }
-        }
-        for observer in observers { observer(next) }
+        writes.removeObserver(token)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
