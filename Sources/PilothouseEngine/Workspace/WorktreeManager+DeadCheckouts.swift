@@ -21,8 +21,9 @@ extension WorktreeManager {
             }
             let path = directory + "/" + name
             if (try? release(scratch: path)) == nil {
-                // Not registered any more (a half-made checkout): the directory and git's record go.
-                try? FileManager.default.removeItem(atPath: path)
+                // Not registered any more (a half-made checkout): the directory and git's record
+                // go. One that cannot be removed is not reported as removed; the next sweep retries.
+                guard (try? FileManager.default.removeItem(atPath: path)) != nil else { continue }
                 _ = try? runGit(["worktree", "prune"])
             }
             removed.append(name)
