@@ -16,8 +16,8 @@ struct PipelineBenchmark {
     func run() async throws {
         let root = directory + "/repo"
         let repository = try makeRepository(at: root)
-        var options = RepositoryOptions()
-        options.repo = root
+        // Parsed, not `RepositoryOptions()`: a property wrapper left undecoded traps when read.
+        let options = try RepositoryOptions.parse(["--repo", root])
         try RepositorySetup.ensure(repository, options: options)
         // `true` as the test command: the test stage still spawns and waits for a process.
         let config = """
