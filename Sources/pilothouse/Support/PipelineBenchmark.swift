@@ -93,6 +93,29 @@ struct PipelineBenchmark {
                 "only \(summary.merged.count) of \(jobs) jobs merged; the measurement is not of the full pipeline",
                 code: 1)
         }
+        try verifyOutcome(root: root, store: store)
+    }
+
+    /// What the figure stands for, checked rather than assumed: the chain the run wrote
+    /// verifies, and the integration branch carries one merge commit per job.
+    private func verifyOutcome(root: String, store: some PilothouseStore) throws {
+        let report = try store.verifyBeads()
+        guard case .ok(let count) = report else {
+            throw CommandFailure("the pipeline's bead chain does not verify: \(report)", code: 1)
+        }
+        let log = try GitRunner().run(
+            [
+                "log", "--format=%(trailers:key=Pilothouse-Job,valueonly)",
+                WorkspaceSection.defaultIntegrationBranch,
+            ],
+            in: root)
+        let merged = Set(log.text.split(separator: "\n").map(String.init).filter { !$0.isEmpty })
+        guard log.status == 0, merged.count == jobs else {
+            throw CommandFailure(
+                "the integration branch carries \(merged.count) of \(jobs) jobs' merges: \(log.errorText)",
+                code: 1)
+        }
+        print("pipeline: beads verify OK (\(count) beads); \(merged.count) merges on the integration branch")
     }
 
     static func fileName(_ index: Int) -> String { "file\(index).txt" }
