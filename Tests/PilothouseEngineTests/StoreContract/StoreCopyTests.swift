@@ -79,6 +79,8 @@ import Testing
                     INSERT INTO outbox (id, delivery_id, event, bead_seq, job_id, payload, created_at, attempts,
                         next_attempt_at, last_error, delivered_at)
                     VALUES (41, 'd-41', 'job.merged', 3, ?, '{"x": "\u{1b}"}', 1700000000000, 2, 1700000000000, 'refused', NULL);
+                    INSERT INTO response_cache (key, stage, model, payload, sha256, size, created_at, last_used_at)
+                    VALUES ('k-empty', NULL, 'm', X'', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 0, 1, 1);
                     """, arguments: [job.id.rawValue, job.id.rawValue])
         }
         return store
