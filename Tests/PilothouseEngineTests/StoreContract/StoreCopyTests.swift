@@ -99,14 +99,30 @@ import Testing
         }
     }
 
-    /// What a fresh store holds: the seed rows and nothing else.
-    private var emptyRows: [String: [StoreRow]] {
-        Dictionary(uniqueKeysWithValues: StoreTables.all.map { ($0.name, $0.seedRows) })
-    }
-
     private func transfer(_ backend: StoreBackend) throws -> (any StoreTransfer, StoreUnderTest) {
         let underTest = try backend.makeStore()
         return (try #require(underTest.store as? any StoreTransfer), underTest)
+    }
+
+    /// Runs a copy that must not go through, checks that the target still holds exactly what
+    /// it held before, and returns why the copy stopped (nil, with an issue, if it went through).
+    private func refusal(
+        from source: any StoreTransfer, to target: any StoreTransfer, batchRows: Int? = nil,
+        now: Date = Date(),
+        progress: (StoreCopyProgress) throws -> Void = { _ in }
+    ) throws -> StoreCopyError? {
+        let before = try allRows(target)
+        let error: StoreCopyError?
+        do {
+            let summary = try StoreCopy(from: source, to: target, batchRows: batchRows).run(
+                now: now, progress: progress)
+            Issue.record("the copy went through: \(summary.rows) rows")
+            error = nil
+        } catch let refused as StoreCopyError {
+            error = refused
+        }
+        #expect(try allRows(target) == before, "the stopped copy changed the target")
+        return error
     }
 
     @Test func aStoreRoundTripsThroughPostgreSQLRowForRowWithTheSameChainHead() throws {
@@ -154,14 +170,13 @@ import Testing
         let source = try populatedSource(in: directory)
         let (target, keep) = try transfer(backend)
         try target.enqueue(Job(title: "already here", goal: "g"))
-        let before = try allRows(target)
-        #expect(throws: StoreCopyError.targetNotEmpty(location: target.location, table: "jobs")) {
-            try StoreCopy(from: source, to: target).run()
-        }
-        #expect(try allRows(target) == before)
+        #expect(
+            try refusal(from: source, to: target) == .targetNotEmpty(location: target.location, table: "jobs")
+        )
         withExtendedLifetime(keep) {}
     }
 
+    /// Runs and jobs go in before the bad row: they are rolled back with it.
     @Test(arguments: StoreBackend.allCases)
     func aRowTheTargetRefusesRollsTheWholeCopyBack(_ backend: StoreBackend) throws {
         let directory = TemporaryDirectory()
@@ -176,16 +191,14 @@ import Testing
             )
         }
         let (target, keep) = try transfer(backend)
-        do {
-            _ = try StoreCopy(from: source, to: target).run()
-            Issue.record("a row violating a foreign key was copied")
-        } catch let StoreCopyError.interrupted(location, table, detail) {
-            #expect(location == target.location)
-            #expect(table == "stage_results")
-            #expect(detail.lowercased().contains("foreign key"))
+        let error = try refusal(from: source, to: target)
+        guard case .interrupted(let location, let table, let detail)? = error else {
+            Issue.record("stopped for another reason: \(String(describing: error))")
+            return
         }
-        // Runs and jobs went in before the bad row: they were rolled back with it.
-        #expect(try allRows(target) == emptyRows)
+        #expect(location == target.location)
+        #expect(table == "stage_results")
+        #expect(detail.lowercased().contains("foreign key"))
         withExtendedLifetime(keep) {}
     }
 
@@ -195,19 +208,14 @@ import Testing
         let source = try populatedSource(in: directory)
         let (target, keep) = try transfer(backend)
         var seen: [StoreCopyProgress] = []
-        do {
-            _ = try StoreCopy(from: source, to: target, batchRows: 1).run { progress in
-                seen.append(progress)
-                if progress.table == "jobs" && progress.copied == 2 { throw CancellationError() }
-            }
-            Issue.record("the cancelled copy finished")
-        } catch let StoreCopyError.interrupted(_, table, detail) {
-            #expect(table == "jobs")
-            #expect(detail == "the copy was cancelled")
+        let error = try refusal(from: source, to: target, batchRows: 1) { progress in
+            seen.append(progress)
+            if progress.table == "jobs" && progress.copied == 2 { throw CancellationError() }
         }
+        #expect(
+            error == .interrupted(location: target.location, table: "jobs", detail: "the copy was cancelled"))
         #expect(seen.first == StoreCopyProgress(table: "runs", copied: 1, total: 1))
         #expect(seen.last == StoreCopyProgress(table: "jobs", copied: 2, total: 3))
-        #expect(try allRows(target) == emptyRows)
         withExtendedLifetime(keep) {}
     }
 
@@ -218,16 +226,33 @@ import Testing
         let queue = try DatabaseQueue(path: source.path)
         try queue.write { db in try db.execute(sql: "UPDATE beads SET message = 'rewritten' WHERE seq = 3") }
         let (target, keep) = try transfer(backend)
-        do {
-            _ = try StoreCopy(from: source, to: target).run()
-            Issue.record("a tampered chain was copied")
-        } catch let StoreCopyError.sourceChainBroken(location, problem) {
-            #expect(location == source.location)
-            #expect(problem.seq == 3)
-            #expect(problem.problem == .edited)
+        let error = try refusal(from: source, to: target)
+        guard case .sourceChainBroken(let location, let problem)? = error else {
+            Issue.record("stopped for another reason: \(String(describing: error))")
+            return
         }
-        #expect(try allRows(target) == emptyRows)
+        #expect(location == source.location)
+        #expect(problem.seq == 3)
+        #expect(problem.problem == .edited)
         withExtendedLifetime(keep) {}
+    }
+
+    /// A head row that does not name the last bead (the newest beads deleted with the head
+    /// left behind, or the head edited) is a broken chain too.
+    @Test func aChainHeadThatDoesNotMatchTheBeadsIsRefused() throws {
+        let directory = TemporaryDirectory()
+        let source = try populatedSource(in: directory)
+        let length = try source.beadCheckpoint().length
+        let queue = try DatabaseQueue(path: source.path)
+        try queue.write { db in try db.execute(sql: "DELETE FROM beads WHERE seq = ?", arguments: [length]) }
+        let target = try SQLiteStore.openOrCreate(path: directory.file("target.db"))
+        let error = try refusal(from: source, to: target)
+        guard case .sourceChainBroken(_, let problem)? = error else {
+            Issue.record("stopped for another reason: \(String(describing: error))")
+            return
+        }
+        #expect(problem.problem == .deleted)
+        #expect(problem.seq == length)
     }
 
     @Test func aLiveEngineOrAnUnexpiredLeaseOnTheSourceIsRefused() throws {
@@ -240,17 +265,15 @@ import Testing
                 owner: "alive", host: "here", pid: 7, version: "1", startedAt: now, heartbeatAt: now,
                 leaseSeconds: 30), forgetAfter: 1e9)
         #expect(
-            throws: StoreCopyError.engineRunning(
-                location: source.location, owner: "alive", host: "here", pid: 7, heartbeatSecondsAgo: 0)
-        ) { try StoreCopy(from: source, to: target).run(now: now) }
+            try refusal(from: source, to: target, now: now)
+                == .engineRunning(
+                    location: source.location, owner: "alive", host: "here", pid: 7, heartbeatSecondsAgo: 0))
         try source.retireEngine(owner: "alive")
         let leased = try #require(
             try source.claimNextJob(owner: "gone-quiet", leaseUntil: now.addingTimeInterval(60)))
         #expect(
-            throws: StoreCopyError.leaseHeld(
-                location: source.location, job: leased.id.rawValue, owner: "gone-quiet")
-        ) { try StoreCopy(from: source, to: target).run(now: now) }
-        #expect(try allRows(target) == emptyRows)
+            try refusal(from: source, to: target, now: now)
+                == .leaseHeld(location: source.location, job: leased.id.rawValue, owner: "gone-quiet"))
         // Once the lease lapsed, the job is history like any other.
         #expect(try StoreCopy(from: source, to: target).run(now: now.addingTimeInterval(61)).beads > 0)
     }
@@ -272,30 +295,10 @@ import Testing
         }
         let target = try PostgresStore.open(try PostgresTestCluster.freshDatabase())
         #expect(
-            throws: StoreCopyError.uncopyableValue(
-                location: source.location, table: "jobs", column: column, row: "id=\(job.id.rawValue)",
-                why: why)
-        ) { try StoreCopy(from: source, to: target).run() }
-        #expect(try allRows(target) == emptyRows)
-    }
-
-    /// A head row that does not name the last bead (the newest beads deleted with the head
-    /// left behind, or the head edited) is a broken chain too.
-    @Test func aChainHeadThatDoesNotMatchTheBeadsIsRefused() throws {
-        let directory = TemporaryDirectory()
-        let source = try populatedSource(in: directory)
-        let length = try source.beadCheckpoint().length
-        let queue = try DatabaseQueue(path: source.path)
-        try queue.write { db in try db.execute(sql: "DELETE FROM beads WHERE seq = ?", arguments: [length]) }
-        let target = try SQLiteStore.openOrCreate(path: directory.file("target.db"))
-        do {
-            _ = try StoreCopy(from: source, to: target).run()
-            Issue.record("a chain without its newest bead was copied")
-        } catch let StoreCopyError.sourceChainBroken(_, problem) {
-            #expect(problem.problem == .deleted)
-            #expect(problem.seq == length)
-        }
-        #expect(try allRows(target) == emptyRows)
+            try refusal(from: source, to: target)
+                == .uncopyableValue(
+                    location: source.location, table: "jobs", column: column, row: "id=\(job.id.rawValue)",
+                    why: why))
     }
 
     @Test func aTargetWhoseSchemaIsNotThisVersionsIsRefused() throws {
@@ -306,12 +309,12 @@ import Testing
         try PostgresTestCluster.execute("ALTER TABLE jobs ADD COLUMN added_later TEXT", in: url.database)
         try PostgresTestCluster.execute("CREATE TABLE extra_state (id BIGINT)", in: url.database)
         #expect(
-            throws: StoreCopyError.schemaDiffers(
-                location: target.location,
-                detail:
-                    "tables this Pilothouse does not know: extra_state; jobs has unknown columns added_later")
-        ) { try StoreCopy(from: source, to: target).run() }
-        #expect(try allRows(target) == emptyRows)
+            try refusal(from: source, to: target)
+                == .schemaDiffers(
+                    location: target.location,
+                    detail:
+                        "tables this Pilothouse does not know: extra_state; jobs has unknown columns added_later"
+                ))
     }
 
     /// The copy's table list is the schema's: a table or column added by a migration fails
