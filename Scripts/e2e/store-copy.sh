@@ -113,6 +113,21 @@ if "$P" store copy --from "$other" --to "$work/never.db" >/dev/null 2>"$work/nev
 fi
 grep -q "does not verify: bead 2: edited" "$work/never.err" || fail "the refusal does not name the bead: $(cat "$work/never.err")"
 [ ! -e "$work/never.db" ] || fail "the refused copy left $work/never.db behind"
+# Two copies racing for one new file: exactly one wins, the other is refused, and the file
+# holds one whole copy.
+"$P" store copy --from "$url" --to "$work/race.db" >/dev/null 2>"$work/race1.err" &
+first=$!
+"$P" store copy --from "$url" --to "$work/race.db" >/dev/null 2>"$work/race2.err" &
+second=$!
+ok=0
+wait $first && ok=$((ok + 1)) || true
+wait $second && ok=$((ok + 1)) || true
+[ "$ok" -eq 1 ] || fail "$ok of two racing copies into one new file succeeded: $(cat "$work/race1.err" "$work/race2.err")"
+grep -hq "appeared while copying\|already holds data" "$work/race1.err" "$work/race2.err" \
+    || fail "the losing copy does not say why: $(cat "$work/race1.err" "$work/race2.err")"
+[ "$("$P" store copy --from "$work/race.db" --to "$work/race-check.db" --json 2>/dev/null | json 'str(d["beads"]) + ":" + d["head_hash"]')" = "$head" ] \
+    || fail "the file two copies raced for does not hold the chain $head"
+if ls "$work"/race.db.partial-* >/dev/null 2>&1; then fail "a racing copy left its partial file"; fi
 if "$P" store copy --from "$repo/.pilothouse/pilothouse.db" --to "$repo/.pilothouse/pilothouse.db" 2>"$work/same.err"; then
     fail "a store was copied into itself"
 fi
