@@ -23,7 +23,8 @@ struct Pilothouse: AsyncParsableCommand {
             CancelCommand.self, PauseCommand.self, ResumeCommand.self,
             StatusCommand.self, QueueCommand.self, RollbackCommand.self,
             CostCommand.self, McpCommand.self,
-            CacheCommand.self, GcCommand.self, DoctorCommand.self, BenchCommand.self, DemoCommand.self,
+            CacheCommand.self, GcCommand.self, StoreCommand.self, DoctorCommand.self, BenchCommand.self,
+            DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

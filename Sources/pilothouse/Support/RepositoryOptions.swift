@@ -54,7 +54,7 @@ struct RepositoryOptions: ParsableArguments {
     }
 
     /// The URL with its password from `PGPASSWORD` or `~/.pgpass` when it carries none.
-    private static func withPassword(_ text: String) throws -> PostgresStoreURL {
+    static func withPassword(_ text: String) throws -> PostgresStoreURL {
         var url = try PostgresStoreURL(parsing: text)
         if url.password == nil {
             url.password = PostgresPassword.lookup(for: url, environment: ProcessInfo.processInfo.environment)
