@@ -14,9 +14,9 @@ console_e2e_setup fleet "pilothouse-fleet-$$"
 B=/usr/lib/postgresql/15/bin
 [ -x "$B/initdb" ] || fail "PostgreSQL 15 is not installed ($B/initdb); apt-get install postgresql-15"
 jobs_total=90
-# The simulated price below makes the 90 jobs cost about 9 USD (measured: 0.09–0.11 USD a job);
+# The simulated price below makes the 90 jobs cost about 12 USD (measured: 0.13–0.14 USD a job);
 # the day budget is shared by the three engines through the store and enforced there.
-budget_usd=12
+budget_usd=15
 
 pids=()
 pg="$work/pg"

@@ -56,7 +56,9 @@ public struct MergeStage: PipelineStage {
         let verdict: MergeVerdict
         let commit: (commit: String, tree: String)
         do {
-            if let merge = try merger.existingMergeAnywhere(of: job.id) {
+            // Local refs only: with a shared remote the queue fetches before it builds anything
+            // and recognises a merge another clone pushed there (one fetch per batch, not per job).
+            if let merge = try merger.existingMerge(of: job.id) {
                 await queue.recordRecovered(job.id, mergeCommit: merge)
                 try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
                 return .merged(commit: merge)
