@@ -11,8 +11,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib/console-tmux.sh"
 console_e2e_setup fleet "pilothouse-fleet-$$"
-B=/usr/lib/postgresql/15/bin
-[ -x "$B/initdb" ] || fail "PostgreSQL 15 is not installed ($B/initdb); apt-get install postgresql-15"
+. "$(dirname "$0")/lib/postgres-server.sh"
 jobs_total=90
 # The simulated price below makes the 90 jobs cost about 12 USD (measured: 0.13–0.14 USD a job);
 # the day budget is shared by the three engines through the store and enforced there.
@@ -21,31 +20,16 @@ budget_usd=15
 pids=()
 pg="$work/pg"
 mkdir -p "$pg"
+# The server runs as postgres when this runs as root: it must reach its directory.
+chmod 711 "$work"
 as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-    chmod 711 "$work"
-    chown postgres "$pg"
-    as_postgres=(runuser -u postgres --)
-fi
 cleanup() {
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    "${as_postgres[@]}" "$B/pg_ctl" -D "$pg/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    pg_stop "$pg"
     console_e2e_cleanup
 }
 trap cleanup EXIT
-
-# PostgreSQL on a free port of 127.0.0.1, as in postgres.sh.
-"${as_postgres[@]}" "$B/initdb" -D "$pg/data" -A trust -U pilothouse --no-sync >/dev/null
-started=""
-for _ in 1 2 3 4 5; do
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    if "${as_postgres[@]}" "$B/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
-        -o "-k $pg -p $port -c listen_addresses=127.0.0.1" start >/dev/null; then
-        started=yes
-        break
-    fi
-done
-[ -n "$started" ] || fail "PostgreSQL did not start: $(tail -5 "$pg/server.log")"
+pg_start "$pg"
 "$B/psql" -X -q -h 127.0.0.1 -p "$port" -U pilothouse -d postgres -c "CREATE DATABASE fleet"
 url="postgres://pilothouse@127.0.0.1:$port/fleet"
 export PGPASSWORD=fleet-e2e-not-a-secret

@@ -108,6 +108,19 @@ final class RemoteClone: @unchecked Sendable {
         return try fixture.seed.gitArgs(["rev-parse", "HEAD"], in: scratch)
     }
 
+    /// The merge commit of `job` (writing `files`) on this clone's integration tip, built as the
+    /// queue builds a candidate but not landed; and that tip.
+    func candidate(_ job: Job, _ files: [String: String]) throws -> (tip: String, mergeCommit: String) {
+        let commit = try jobCommit(job, files)
+        let tip = try git("rev-parse", "integration")
+        let built = try merger.candidateMerge(
+            job, jobCommit: commit, onto: tip, trailers: [("Pilothouse-Job", job.id.rawValue)])
+        guard case .merged(let mergeCommit, _) = built else {
+            throw GitSandbox.Failed(description: "expected a clean candidate, got \(built)")
+        }
+        return (tip, mergeCommit)
+    }
+
     func request(_ job: Job, _ commit: String) -> MergeRequest {
         MergeRequest(
             job: job, attempt: 1, jobCommit: commit, testedTree: nil,
@@ -216,15 +229,7 @@ actor NoticeLog {
         let fixture = try FleetFixture()
         let (a, b) = (try fixture.clone("a"), try fixture.clone("b"))
         let job = try fixture.approvedJob("stale")
-        let commit = try a.jobCommit(job, ["stale.txt": "x\n"])
-        let stale = try a.git("rev-parse", "integration")
-        guard
-            case .merged(let mergeCommit, _) = try a.merger.candidateMerge(
-                job, jobCommit: commit, onto: stale, trailers: [("Pilothouse-Job", job.id.rawValue)])
-        else {
-            Issue.record("expected a clean candidate")
-            return
-        }
+        let (stale, mergeCommit) = try a.candidate(job, ["stale.txt": "x\n"])
         let other = try fixture.approvedJob("other")
         guard case .merged = await b.queue().merge(b.request(other, try b.jobCommit(other, ["o.txt": "o\n"])))
         else {
@@ -327,15 +332,7 @@ actor NoticeLog {
             try fixture.clone("a"), try fixture.clone("b"), try fixture.clone("c")
         )
         let job = try fixture.approvedJob("pushed, then killed")
-        let commit = try crashed.jobCommit(job, ["k.txt": "k\n"])
-        let tip = try crashed.git("rev-parse", "integration")
-        guard
-            case .merged(let mergeCommit, _) = try crashed.merger.candidateMerge(
-                job, jobCommit: commit, onto: tip, trailers: [("Pilothouse-Job", job.id.rawValue)])
-        else {
-            Issue.record("expected a clean candidate")
-            return
-        }
+        let (tip, mergeCommit) = try crashed.candidate(job, ["k.txt": "k\n"])
         #expect(try crashed.merger.land([(job: job.id, commit: mergeCommit)], expecting: tip) == .landed)
         #expect(try fixture.store.mergeRecord(job.id) == nil)
 
