@@ -147,7 +147,9 @@ actor NoticeLog {
     func add(_ line: String) { lines.append(line) }
 }
 
-@Suite struct SharedRemoteTests {
+/// Serialized: each test runs several clones' git at once already; in parallel with each other
+/// they would hold every thread of the cooperative pool on a 2-core machine.
+@Suite(.serialized) struct SharedRemoteTests {
     /// Two engines in two clones land at once, each batch by batch: every merge ends on the
     /// remote's branch exactly once, and neither clone's push ever replaced the other's.
     @Test func twoClonesLandingAtOnceNeverOverwriteEachOther() async throws {
