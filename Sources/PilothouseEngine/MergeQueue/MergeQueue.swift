@@ -196,7 +196,9 @@ public actor MergeQueue {
         }
         let tip: String
         do {
-            try merger.synchronize()
+            if merger.remote != nil {
+                try await Self.offPool { [merger] () throws(MergeError) in try merger.synchronize() }
+            }
             tip = try merger.integrationTip()
         } catch {
             if case .remote = error {
@@ -353,7 +355,9 @@ public actor MergeQueue {
             try? await Task.sleep(for: .seconds(2))
             // A fix on the shared remote reaches this clone only by a fetch; one that fails is
             // only a later look, the next batch reports it.
-            if merger.remote != nil { try? merger.synchronize() }
+            if merger.remote != nil {
+                _ = try? await Self.offPool { [merger] () throws(MergeError) in try merger.synchronize() }
+            }
         }
     }
 
@@ -376,6 +380,22 @@ public actor MergeQueue {
             }
         }
         try? await Task.sleep(for: .seconds(pause))
+    }
+
+    /// Runs a fetch or push of the shared remote on a dispatch thread, not the cooperative pool:
+    /// it waits on the network (up to git's two minutes), and the pool has one thread per core
+    /// for every task of the engine. Other calls on the queue go on meanwhile (`withdraw` marks
+    /// a job of the batch; the landing decides it).
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws(MergeError) -> T)
+        async throws(MergeError) -> T
+    {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, MergeError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { () throws(MergeError) -> T in try body() })
+            }
+        }
+        return try result.get()
     }
 
     /// A batch reached the shared remote after failures: the operator hears that it works again.
@@ -527,8 +547,15 @@ public actor MergeQueue {
     private func land(_ links: [Link], on tip: String) async {
         guard let last = links.last else { return }
         let result: IntegrationMerger.LandResult
+        let merges = links.map { (job: $0.id, commit: $0.mergeCommit) }
         do {
-            result = try merger.land(links.map { (job: $0.id, commit: $0.mergeCommit) }, expecting: tip)
+            if merger.remote != nil {
+                result = try await Self.offPool { [merger] () throws(MergeError) in
+                    try merger.land(merges, expecting: tip)
+                }
+            } else {
+                result = try merger.land(merges, expecting: tip)
+            }
         } catch {
             if case .remote = error {
                 await holdForRemote(error, links.map(\.request))
