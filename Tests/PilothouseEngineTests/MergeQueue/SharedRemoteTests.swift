@@ -9,32 +9,17 @@ import Testing
 /// (`[merge_queue] remote = "origin"`), and one store they share, as a fleet shares PostgreSQL:
 /// real git, real SQLite, real test processes.
 final class FleetFixture: @unchecked Sendable {
-    let seed: GitSandbox
-    let directory = TemporaryDirectory()
-    let store: SQLiteStore
+    /// The repository the remote is cloned from, with the merge queue tests' store, test script
+    /// (a file `slow` holds a candidate under test until `releaseFile` exists) and `integration`.
+    let origin: QueueFixture
+    var seed: GitSandbox { origin.sandbox }
+    var store: SQLiteStore { origin.store }
     var remotePath: String { seed.outside + "/remote.git" }
-    /// Every run of the test script appends a line here; with a file `slow` in the candidate the
-    /// script waits (at most 20 s) for `releaseFile`, so a test can hold a candidate under test.
-    var runsFile: String { seed.outside + "/runs" }
-    var releaseFile: String { seed.outside + "/release" }
+    var releaseFile: String { origin.releaseFile }
+    var testRuns: Int { origin.testRuns }
 
     init() throws {
-        seed = try GitSandbox(files: ["notes.txt": Array("notes\n".utf8)])
-        let script = """
-            #!/bin/sh
-            set -e
-            echo run >> '\(seed.outside)/runs'
-            if [ -f slow ]; then
-                i=0
-                while [ ! -f '\(seed.outside)/release' ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done
-            fi
-            echo "all good"
-            """
-        try seed.write("test.sh", script + "\n")
-        try seed.git("add", "test.sh")
-        try seed.git("commit", "-q", "-m", "tests")
-        try seed.git("branch", "integration")
-        store = try SQLiteStore.openOrCreate(path: directory.file("pilothouse.db"))
+        origin = try QueueFixture()
         try seed.gitArgs(["clone", "-q", "--bare", seed.root, remotePath], in: seed.outside)
     }
 
@@ -59,9 +44,6 @@ final class FleetFixture: @unchecked Sendable {
             .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 
-    var testRuns: Int {
-        (try? String(contentsOfFile: runsFile, encoding: .utf8))?.split(separator: "\n").count ?? 0
-    }
 }
 
 /// One engine's clone: its merger and queue work against `origin`, the fixture's remote.
