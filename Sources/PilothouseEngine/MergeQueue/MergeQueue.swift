@@ -18,6 +18,13 @@ import PilothouseCore
 /// current tip, so a SIGKILL during a test or between the ref moves loses no approval (the job
 /// stays `merging` with its queue row) and merges nothing twice (a job already on the branch
 /// is recognised before it is put in a chain).
+///
+/// With a shared remote (`[merge_queue] remote`) each batch starts with a fetch of the remote's
+/// branch and merge refs and lands with one atomic push with a lease on the tip it was built on
+/// (`SharedRemote`). A refused lease is a lost race, handled as a local compare-and-swap that
+/// failed: a `queue_race_lost` bead, then the chain is built again on the new tip. A remote that
+/// cannot be fetched from or pushed to publishes nothing: the jobs stay approved in the queue,
+/// the operator gets git's message once, and the queue tries again after a growing pause.
 public actor MergeQueue {
     public let merger: IntegrationMerger
     public let settings: MergeQueueSection
@@ -57,6 +64,9 @@ public actor MergeQueue {
     /// Test results of this process, by tree (the store keeps them across processes).
     private var remembered: [String: (passed: Bool, output: String)] = [:]
     private var sweptStaleCheckouts = false
+    /// Consecutive batches the shared remote refused (unreachable, a hook): sets the pause
+    /// before the next try and says whether the operator was told already.
+    private var remoteFailures = 0
     /// The worktree candidates are tested in (name, path), kept from one test to the next
     /// while the queue has work: the next candidate is usually the last one plus a few
     /// patches, so resetting it rewrites only their files, where a worktree from the pool (a
@@ -186,8 +196,15 @@ public actor MergeQueue {
         }
         let tip: String
         do {
+            if merger.remote != nil {
+                try await Self.offPool { [merger] () throws(MergeError) in try merger.synchronize() }
+            }
             tip = try merger.integrationTip()
         } catch {
+            if case .remote = error {
+                await holdForRemote(error, chosen.map(\.request))
+                return
+            }
             for waiter in chosen { resolve(waiter.request.job.id, .failed(error)) }
             return
         }
@@ -336,7 +353,56 @@ public actor MergeQueue {
         )
         while !waiters.isEmpty, (try? merger.integrationTip()) == tip {
             try? await Task.sleep(for: .seconds(2))
+            // A fix on the shared remote reaches this clone only by a fetch; one that fails is
+            // only a later look, the next batch reports it.
+            if merger.remote != nil {
+                _ = try? await Self.offPool { [merger] () throws(MergeError) in try merger.synchronize() }
+            }
         }
+    }
+
+    /// The shared remote refused a fetch or push (`error`): nothing was published, every job
+    /// stays approved in the queue, and the next batch tries again after a pause that doubles
+    /// with each failure in a row, up to 30 s. The operator hears of it once per spell (a notice,
+    /// and a `queue_remote_failed` bead on each waiting job), and again when it works.
+    private func holdForRemote(_ error: MergeError, _ held: [MergeRequest]) async {
+        inBatch = []
+        for id in withdrawn { resolve(id, .cancelled) }
+        withdrawn = []
+        remoteFailures += 1
+        let pause = min(30, 1 << min(remoteFailures - 1, 5))
+        if remoteFailures == 1 {
+            await notify(
+                "the merge queue holds \(held.count) approved job\(held.count == 1 ? "" : "s"): \(error)")
+            for request in held where waiters[request.job.id] != nil {
+                await request.recordBead(
+                    "queue_remote_failed", error.description, ["retry_seconds": "\(pause)"])
+            }
+        }
+        try? await Task.sleep(for: .seconds(pause))
+    }
+
+    /// Runs a fetch or push of the shared remote on a dispatch thread, not the cooperative pool:
+    /// it waits on the network (up to git's two minutes), and the pool has one thread per core
+    /// for every task of the engine. Other calls on the queue go on meanwhile (`withdraw` marks
+    /// a job of the batch; the landing decides it).
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws(MergeError) -> T)
+        async throws(MergeError) -> T
+    {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, MergeError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { () throws(MergeError) -> T in try body() })
+            }
+        }
+        return try result.get()
+    }
+
+    /// A batch reached the shared remote after failures: the operator hears that it works again.
+    private func remoteRecovered() async {
+        guard remoteFailures > 0, let remote = merger.remote else { return }
+        remoteFailures = 0
+        await notify("the shared remote '\(remote.name)' works again; the merge queue goes on")
     }
 
     /// Runs the test command on `tree` (checked out from `commit`), or recalls its result;
@@ -480,16 +546,46 @@ public actor MergeQueue {
     /// Moves the branch to the last link's commit; answers each landed job.
     private func land(_ links: [Link], on tip: String) async {
         guard let last = links.last else { return }
-        let published: Bool
+        let result: IntegrationMerger.LandResult
+        let merges = links.map { (job: $0.id, commit: $0.mergeCommit) }
         do {
-            published = try merger.land(links.map { (job: $0.id, commit: $0.mergeCommit) }, expecting: tip)
+            if merger.remote != nil {
+                result = try await Self.offPool { [merger] () throws(MergeError) in
+                    try merger.land(merges, expecting: tip)
+                }
+            } else {
+                result = try merger.land(merges, expecting: tip)
+            }
         } catch {
+            if case .remote = error {
+                await holdForRemote(error, links.map(\.request))
+                return
+            }
             for link in links { resolve(link.id, .failed(error)) }
             return
         }
-        // Another engine moved the branch first: these jobs stay queued and the next round
-        // builds their chain on the new tip.
-        guard published else { return }
+        switch result {
+        case .landed: break
+        case .branchMoved(let reason):
+            // Another engine moved the branch first: these jobs stay queued and the next round
+            // builds their chain on the new tip (fetched first, with a shared remote).
+            await remoteRecovered()
+            guard let remote = merger.remote else { return }
+            // Engines that lost together do not all come back at the same instant.
+            try? await Task.sleep(for: .milliseconds(Int.random(in: 20...200)))
+            for link in links {
+                await link.request.recordBead(
+                    "queue_race_lost",
+                    "another engine moved \(merger.integrationBranch) on '\(remote.name)' first; building the merge again on its new tip",
+                    ["tip": tip, "reason": reason ?? "", "remote": remote.name])
+            }
+            return
+        case .landedRemotely(let localRefs):
+            await notify(
+                "\(merger.integrationBranch) moved to \(last.mergeCommit.prefix(12)) on the shared remote, but this clone's refs could not follow (\(localRefs)); the next fetch moves them"
+            )
+        }
+        await remoteRecovered()
         CrashPoint.mergeQueueLanded.reached()
         let landings = links.map { link in
             (

@@ -56,6 +56,8 @@ public struct MergeStage: PipelineStage {
         let verdict: MergeVerdict
         let commit: (commit: String, tree: String)
         do {
+            // Local refs only: with a shared remote the queue fetches before it builds anything
+            // and recognises a merge another clone pushed there (one fetch per batch, not per job).
             if let merge = try merger.existingMerge(of: job.id) {
                 await queue.recordRecovered(job.id, mergeCommit: merge)
                 try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
@@ -123,7 +125,7 @@ public struct MergeStage: PipelineStage {
     static func failure(_ error: MergeError) -> StageFailure {
         switch error {
         case .conflict: .needsRebase(error.description)
-        case .busy, .checkoutDirty, .workspace, .io: .retryable(error.description)
+        case .busy, .checkoutDirty, .workspace, .io, .remote: .retryable(error.description)
         case .patchDoesNotApply: .quarantine(.patchDoesNotApply, message: error.description, payload: "")
         default: .fatal(error.description)
         }
@@ -131,9 +133,10 @@ public struct MergeStage: PipelineStage {
 
     /// Git, not the store, is the authority here: the merge is published before the engine
     /// writes `merged`, and a crash in between must not make a new attempt merge (or fail on)
-    /// a change the integration branch already has.
+    /// a change the integration branch already has. With a shared remote the branch is the
+    /// remote's, fetched first: the engine that pushed may have been another clone's.
     public func completedEarlier(_ job: Job) async -> StageOutput? {
-        guard let merge = try? merger.existingMerge(of: job.id) else { return nil }
+        guard let merge = try? merger.existingMergeAnywhere(of: job.id) else { return nil }
         await queue.recordRecovered(job.id, mergeCommit: merge)
         try? merger.worktrees.finish(job: job.id, merged: true, retention: retention)
         return .merged(commit: merge)

@@ -25,6 +25,37 @@ public struct TestStage: PipelineStage {
         self.runner = runner
     }
 
+    /// The worktree of an attempt resumed in a clone that never had it (in a fleet, another
+    /// engine in another clone implemented the job), rebuilt from the stored patch. A base this
+    /// clone lacks is a retry: the job is implemented again, here.
+    static func restore(_ context: StageContext, worktrees: WorktreeManager) async throws(StageFailure)
+        -> Worktree
+    {
+        let id = context.job.id
+        let stored: Patch?
+        do {
+            stored = try await context.services.latestPatch()
+        } catch {
+            throw .retryable("could not load the patch: \(error)")
+        }
+        guard let patch = stored else { throw .fatal(WorkspaceError.noWorktree(id).description) }
+        do {
+            let worktree = try worktrees.restore(job: id, from: patch)
+            await context.services.recordBead(
+                "worktree_restored",
+                "rebuilt the worktree from the stored patch on \(patch.baseCommit.prefix(12)) (implemented in another checkout)",
+                ["base": patch.baseCommit])
+            return worktree
+        } catch {
+            if case .unknownCommit = error {
+                throw .retryable(
+                    "the job's base \(patch.baseCommit.prefix(12)) is not in this clone (another engine implemented it); it is implemented again here"
+                )
+            }
+            throw .retryable("could not rebuild the worktree from the stored patch: \(error)")
+        }
+    }
+
     public static let noCommandNote =
         "no test command configured or detected; set [test] command in .pilothouse/pilothouse.toml to run tests"
 
@@ -35,8 +66,11 @@ public struct TestStage: PipelineStage {
         } catch {
             throw .retryable(error.description)
         }
-        guard let worktree = found else {
-            throw .fatal(WorkspaceError.noWorktree(context.job.id).description)
+        let worktree: Worktree
+        if let found {
+            worktree = found
+        } else {
+            worktree = try await Self.restore(context, worktrees: worktrees)
         }
         let tests = TestRunner(settings: settings, network: network, redactor: redactor, runner: runner)
         guard let outcome = try await tests.run(in: worktree.path) else {

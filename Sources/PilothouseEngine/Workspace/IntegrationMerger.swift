@@ -16,20 +16,30 @@ import PilothouseCore
 /// Every step is idempotent, so an engine killed between commit and merge neither loses nor
 /// duplicates the merge when it runs the stage again: the job commit is reused when its tree
 /// matches, and a job whose merge ref is on the integration branch counts as merged.
+///
+/// With a shared remote (`[merge_queue] remote`, `SharedRemote`) the remote's branch is the
+/// integration branch: the local one is fetched before each batch and moves only after an
+/// atomic push with a lease on the remote's tip landed the batch there.
 public struct IntegrationMerger: Sendable {
     public let worktrees: WorktreeManager
     public let integrationBranch: String
     public let allowCheckedOutMerge: Bool
+    /// Where the fleet's integration branch lives; nil: this repository's own branch is it.
+    public let remote: SharedRemote?
 
     /// Committer identity for commits Pilothouse makes, looked up once (`git var`): none when
     /// the operator's own identity is configured, so merges are attributed as their other
     /// commits are; otherwise Pilothouse's.
     let identity: [String: String]
 
-    public init(worktrees: WorktreeManager, integrationBranch: String, allowCheckedOutMerge: Bool = false) {
+    public init(
+        worktrees: WorktreeManager, integrationBranch: String, allowCheckedOutMerge: Bool = false,
+        remote: SharedRemote? = nil
+    ) {
         self.worktrees = worktrees
         self.integrationBranch = integrationBranch
         self.allowCheckedOutMerge = allowCheckedOutMerge
+        self.remote = remote
         let configured = try? worktrees.runGit(["var", "GIT_COMMITTER_IDENT"])
         self.identity =
             configured?.status == 0
@@ -48,6 +58,21 @@ public struct IntegrationMerger: Sendable {
     public func existingMerge(of job: JobID) throws(MergeError) -> String? {
         guard let recorded = resolve(IntegrationMerger.mergeRef(for: job)) else { return nil }
         return try isAncestor(recorded, of: try resolveIntegrationTip()) ? recorded : nil
+    }
+
+    /// `existingMerge` after bringing in what the shared remote knows, when there is one: a job
+    /// another engine (in another clone) merged, and was killed before the store heard of it,
+    /// is found here. A remote that cannot be reached leaves the local answer; the merge queue
+    /// fetches again before it builds anything, and reports that failure.
+    public func existingMergeAnywhere(of job: JobID) throws(MergeError) -> String? {
+        if let remote { _ = try? remote.fetch() }
+        return try existingMerge(of: job)
+    }
+
+    /// Brings the local integration branch (and merge refs) to the shared remote's, when there
+    /// is one; nothing otherwise.
+    public func synchronize() throws(MergeError) {
+        try remote?.fetch()
     }
 
     /// Git's ref files, read without a process where they answer (`GitRefFiles`).
@@ -93,6 +118,7 @@ public struct IntegrationMerger: Sendable {
         // it, no copy: git never rewrites an index in place, it renames a new one over it), in
         // the temporary directory otherwise; the patch beside it.
         let worktree = worktrees.baseIndexHolder(of: job.id, base: base)
+        let base = try worktree == nil ? reachableBase(base) : base
         let scratchName = "pilothouse-index-commit-\(UUID().uuidString)"
         let index = (worktree?.adminDirectory ?? NSTemporaryDirectory()) + "/" + scratchName
         let patch = index + ".diff"
@@ -130,6 +156,17 @@ public struct IntegrationMerger: Sendable {
         }
         let commit = try git(["commit-tree", tree, "-p", base, "-m", message], environment: environment)
         return (commit, tree)
+    }
+
+    /// `base` when this clone has it. With a shared remote, a job implemented by another engine
+    /// may have a base this clone never saw: it is fetched (bases are integration tips, which are
+    /// on the remote); one that is not there either (the remote was rewritten, or the base was a
+    /// commit that clone never pushed) is replaced by the current integration tip, and the stored
+    /// patch applies there or is refused as not applying.
+    private func reachableBase(_ base: String) throws(MergeError) -> String {
+        guard let remote, !remote.hasCommit(base) else { return base }
+        try remote.fetch()
+        return remote.hasCommit(base) ? base : try resolveIntegrationTip()
     }
 
     /// Whether a `git commit` in `worktree` makes a commit whose only parent is `base`: HEAD is
@@ -242,32 +279,58 @@ public struct IntegrationMerger: Sendable {
         }.joined(separator: "\n\n")
     }
 
+    /// What `land` did.
+    public enum LandResult: Sendable, Equatable {
+        case landed
+        /// The branch moved meanwhile (another engine or the operator was first): nothing was
+        /// published, the caller rebuilds on the new tip. Git's reason, when it gave one.
+        case branchMoved(String?)
+        /// The batch landed on the shared remote, but this clone's refs could not follow it; the
+        /// next fetch moves them (the remote is the authority).
+        case landedRemotely(localRefs: MergeError)
+    }
+
     /// Publishes a chain of merge commits (one per job, each on the previous) by moving the
     /// integration branch from `expected` to the last one. Every job's merge ref and the
     /// branch's compare-and-swap go in one ref transaction (one process): all of them or none.
-    /// False when the branch moved meanwhile; nothing is published then.
+    /// `.branchMoved` when the branch moved meanwhile; nothing is published then.
+    ///
+    /// With a shared remote that transaction is one atomic push with a lease on `expected`
+    /// (`SharedRemote.push`), and the local refs follow only once it landed.
     ///
     /// When the branch is checked out somewhere (and `allow_checked_out_merge` is on), the
     /// merge refs are written first (harmless alone: `existingMerge` counts a merge only on the
     /// branch), then that tree fast-forwards; the refs are taken back if it does not.
     public func land(_ merges: [(job: JobID, commit: String)], expecting expected: String) throws(MergeError)
-        -> Bool
+        -> LandResult
     {
-        guard let tip = merges.last?.commit else { return true }
+        guard let tip = merges.last?.commit else { return .landed }
         let records = merges.map { "update \(IntegrationMerger.mergeRef(for: $0.job)) \($0.commit)\n" }
         let branchRef = "refs/heads/" + integrationBranch
+        if let remote {
+            switch try remote.push(merges, tip: tip, expecting: expected) {
+            case .lostRace(let reason): return .branchMoved(reason)
+            case .pushed:
+                do {
+                    try updateRefs(records + ["update \(branchRef) \(tip)\n"])
+                } catch {
+                    return .landedRemotely(localRefs: error)
+                }
+                return .landed
+            }
+        }
         if checkedOutWorktree() == nil {
             do {
                 try updateRefs(records + ["update \(branchRef) \(tip) \(expected)\n"])
-                return true
+                return .landed
             } catch {
                 // The transaction failed as a whole. A branch that moved (or is being moved:
                 // its lock is taken) means another engine or the operator was first: rebuild.
-                if let now = resolve(branchRef), now != expected { return false }
+                if let now = resolve(branchRef), now != expected { return .branchMoved(nil) }
                 if case .git(.failed(_, _, let message)) = error,
                     message.contains("cannot lock ref '\(branchRef)'")
                 {
-                    return false
+                    return .branchMoved(nil)
                 }
                 throw error
             }
@@ -283,7 +346,7 @@ public struct IntegrationMerger: Sendable {
             throw error
         }
         if !published { forget(merges) }
-        return published
+        return published ? .landed : .branchMoved(nil)
     }
 
     /// Removes the records of merges that did not land, if they are still these. Best effort:
@@ -455,6 +518,11 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
     case git(GitError)
     case workspace(WorkspaceError)
     case io(String)
+    /// The shared remote (`[merge_queue] remote`) could not be fetched from or pushed to, for a
+    /// reason other than a lost race: nothing was published; approved jobs wait and are retried.
+    case remote(String, operation: String, message: String)
+    /// `[merge_queue] remote` names no remote of this clone.
+    case remoteNotConfigured(String, repository: String)
 
     public var description: String {
         switch self {
@@ -476,6 +544,10 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .git(let error): error.description
         case .workspace(let error): error.description
         case .io(let detail): detail
+        case .remote(let name, let operation, let message):
+            "git \(operation) \(operation == "push" ? "to" : "from") the shared remote '\(name)' failed: \(message.isEmpty ? "(git said nothing)" : message); nothing was merged, the approved jobs wait in the merge queue and it tries again (check `git remote get-url \(name)` and that `git fetch \(name)` works in this clone)"
+        case .remoteNotConfigured(let name, let repository):
+            "[merge_queue] remote = \"\(name)\" is not a remote of \(repository) (`git remote -v` lists them); add it with `git remote add \(name) URL`, or fix the setting in .pilothouse/pilothouse.toml"
         }
     }
 }

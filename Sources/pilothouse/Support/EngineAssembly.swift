@@ -63,10 +63,15 @@ struct EngineAssembly {
         // The queue exists before the engine it reports to: its notices wait in a stream that
         // `forwardGatewayNotices` hands to the engine.
         let queueNotices = AsyncStream<String>.makeStream()
+        // A fleet of clones merges through one remote's branch; a remote this clone lacks is
+        // refused here, before any job runs.
+        let sharedRemote = try config.mergeQueue.remote.map { name throws(MergeError) in
+            try SharedRemote(name: name, branch: branch, worktrees: worktrees)
+        }
         let mergeQueue = MergeQueue(
             merger: IntegrationMerger(
                 worktrees: worktrees, integrationBranch: branch,
-                allowCheckedOutMerge: config.workspace.allowCheckedOutMerge),
+                allowCheckedOutMerge: config.workspace.allowCheckedOutMerge, remote: sharedRemote),
             settings: config.mergeQueue,
             tests: TestRunner(settings: config.test, network: config.policy.network, redactor: redactor),
             store: store, notify: { text in queueNotices.continuation.yield(text) })

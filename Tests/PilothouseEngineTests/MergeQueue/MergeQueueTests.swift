@@ -262,7 +262,7 @@ final class QueueFixture: @unchecked Sendable {
             Issue.record("expected a clean candidate")
             return
         }
-        #expect(try fixture.merger.land([(job: job.id, commit: mergeCommit)], expecting: tip))
+        #expect(try fixture.merger.land([(job: job.id, commit: mergeCommit)], expecting: tip) == .landed)
         // The restarted engine's queue meets the same approved job again.
         let verdict = await fixture.queue().merge(fixture.request(job, commit))
         guard case .merged(let landing) = verdict else {
@@ -279,7 +279,7 @@ final class QueueFixture: @unchecked Sendable {
             batchSize: 1)
         #expect(throws: (any Error).self) { try fixture.store.recordLanding([(job: job.id, landing: again)]) }
         // A compare-and-swap from a stale tip publishes nothing.
-        #expect(try fixture.merger.land([(job: job.id, commit: commit)], expecting: tip) == false)
+        #expect(try fixture.merger.land([(job: job.id, commit: commit)], expecting: tip) == .branchMoved(nil))
         #expect(try fixture.sandbox.git("rev-parse", "integration") == mergeCommit)
     }
 
@@ -411,7 +411,7 @@ final class QueueFixture: @unchecked Sendable {
 }
 
 /// Set once from a task, read by the test that waits for it.
-private actor Flag {
+actor Flag {
     private(set) var value = false
     func set() { value = true }
 }

@@ -115,6 +115,48 @@ import Testing
         }
     }
 
+    /// An attempt resumed in a clone that never had the job's worktree (in a fleet, another
+    /// engine in another clone implemented the job) gets it rebuilt from the stored patch, and
+    /// the tests run on the patched tree; a base the clone lacks sends the job back to implement.
+    @Test func aMissingWorktreeIsRebuiltFromTheStoredPatch() async throws {
+        let sandbox = try GitSandbox(files: ["value.txt": Array("old\n".utf8)])
+        let base = try sandbox.git("rev-parse", "HEAD")
+        let diff = Data(
+            "diff --git a/value.txt b/value.txt\n--- a/value.txt\n+++ b/value.txt\n@@ -1 +1 @@\n-old\n+new\n"
+                .utf8)
+        var settings = TestSection()
+        settings.command = ["sh", "-c", "grep -qx new value.txt"]
+        let stage = TestStage(worktrees: sandbox.worktrees, settings: settings)
+        let job = Job(title: "implemented elsewhere", goal: "g")
+        let recorder = StageRecorder()
+        let context = await makeContext(
+            job: job, stage: .test, recorder: recorder, root: sandbox.root,
+            initialPatch: Patch(jobID: job.id, attempt: 1, baseCommit: base, diff: diff))
+        guard case .tests(let summary) = try await stage.run(context) else {
+            Issue.record("expected a test summary")
+            return
+        }
+        #expect(summary.passed)
+        #expect(await recorder.beads.map(\.0.rawValue).contains("worktree_restored"))
+        #expect(try sandbox.worktrees.existing(job: job.id)?.baseCommit == base)
+
+        let other = Job(title: "on a base this clone never saw", goal: "g")
+        let missing = await makeContext(
+            job: other, stage: .test, recorder: StageRecorder(), root: sandbox.root,
+            initialPatch: Patch(
+                jobID: other.id, attempt: 1, baseCommit: String(repeating: "1", count: 40), diff: diff))
+        do {
+            _ = try await stage.run(missing)
+            Issue.record("a patch on an unknown base cannot be tested here")
+        } catch {
+            guard case .retryable(let message) = error else {
+                Issue.record("expected a retry (implement again), got \(error)")
+                return
+            }
+            #expect(message.contains("is not in this clone"))
+        }
+    }
+
     @Test func passingRunReportsCounts() async throws {
         let (failure, output, beads) = try await runTests([
             "sh", "-c", "echo '==== 5 passed, 1 skipped in 0.03s ===='",
