@@ -5,7 +5,7 @@
 # by the processes themselves on this host's clock, read back from the chain. Asserts nothing
 # about time: it prints min / median / p90 / max per mode.
 #
-#   PILOTHOUSE=.build/debug/pilothouse Benchmarks/NotifyLatency/notify-latency.sh [JOBS]
+#   PILOTHOUSE=.build/debug/pilothouse [GAP=1.5] Benchmarks/NotifyLatency/notify-latency.sh [JOBS]
 #
 # Modes: LISTEN/NOTIFY with the default poll_ms (250), LISTEN/NOTIFY with poll_ms 60000 (only
 # a notification can wake the engine), and polling only ([store] listen = false) at 250 ms.
@@ -13,6 +13,7 @@ set -euo pipefail
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
 P="$(cd "$(dirname "$P")" && pwd)/$(basename "$P")"
 JOBS="${1:-20}"
+GAP="${GAP:-1.5}" # seconds between two enqueues, plus up to one more at random
 B=/usr/lib/postgresql/15/bin
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -x "$B/initdb" ] || fail "PostgreSQL 15 is not installed ($B/initdb)"
@@ -61,7 +62,9 @@ measure() { # name listen poll_ms
     sleep 1
     for i in $(seq 1 "$JOBS"); do
         "$P" enqueue "latency job $i" >/dev/null
-        sleep "0.$((RANDOM % 6 + 3))"
+        # Irregular gaps, long enough for the previous job to be done: the engine is idle
+        # (waiting) when the job arrives, which is what is measured.
+        sleep "$(awk -v r="$RANDOM" -v gap="$GAP" 'BEGIN { printf "%.2f", gap + (r % 100) / 100 }')"
     done
     for _ in $(seq 1 1200); do
         [ "$(sql "$db" "SELECT count(*) FROM jobs WHERE state = 'queued'")" = "0" ] && break
@@ -80,6 +83,7 @@ measure() { # name listen poll_ms
             || ', median ' || percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)
             || ', p90 ' || percentile_disc(0.9) WITHIN GROUP (ORDER BY ms) || ', max ' || max(ms)
         FROM claims"
+    echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
 measure notify_poll250 true 250

@@ -116,24 +116,6 @@ import Testing
         await engine.stop(interrupted: false)
         _ = await run.value
     }
-
-    /// The engine's own outcomes and commands are announced too; they must not read as
-    /// another process stopping its jobs.
-    @Test func anEnginesOwnOutcomesAreNotTakenForStopsElsewhere() async throws {
-        let url = try PostgresTestCluster.freshDatabase()
-        let store = try PostgresStore.open(url)
-        for index in 0..<6 { try store.enqueue(Job(title: "job \(index)", goal: "g")) }
-        let engine = try Engine(
-            store: store, template: .standard, stages: EngineFixture.passingStages(), models: NoModels(),
-            configuration: slowPolling(), repositoryRoot: directory.path)
-        let events = StreamRecorder(await engine.events())
-        let summary = await engine.run(untilIdle: true)
-        #expect(summary.merged.count == 6)
-        let stoppedElsewhere = events.count {
-            if case .notice(let text) = $0 { text.contains("stopped elsewhere") } else { false }
-        }
-        #expect(stoppedElsewhere == 0)
-    }
 }
 
 /// Whether a run returned, for a wait with a time limit.
