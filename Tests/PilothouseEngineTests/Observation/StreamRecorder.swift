@@ -30,7 +30,7 @@ final class StreamRecorder<Element: Sendable>: Sendable {
     /// Waits (at most `timeout`, then records an issue) until `count` delivered elements match.
     @discardableResult
     func eventually(
-        _ what: Comment, count: Int = 1, timeout: Duration = .seconds(10),
+        _ what: Comment, count: Int = 1, timeout: Duration = .seconds(30),
         sourceLocation: SourceLocation = #_sourceLocation, _ match: @escaping (Element) -> Bool
     ) async -> Bool {
         await PilothouseEngineTests.eventually(what, timeout: timeout, sourceLocation: sourceLocation) {
