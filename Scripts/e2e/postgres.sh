@@ -60,6 +60,32 @@ rebase=$("$P" jobs ls --state needs_rebase --json | grep -c '"goal"' || true)
 "$P" beads verify | grep -q "OK" || fail "chain not OK after the run"
 echo "ok: an engine ran every job through the configured PostgreSQL store ($merged merged, $waiting waiting)"
 
+# Pushed wakeups: an engine that polls once a minute claims a job another process enqueues
+# within seconds, because the enqueue's commit notifies it (LISTEN/NOTIFY on the store).
+printf '\n[engine]\npoll_ms = 60000\n' >> .pilothouse/pilothouse.toml
+"$P" engine --auto-approve >"$work/engine.log" 2>&1 &
+engine_pid=$!
+listening=""
+for _ in $(seq 1 200); do
+    n=$("$B/psql" -X -q -t -A -h 127.0.0.1 -p "$port" -U pilothouse -d postgres \
+        -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'fleet' AND query LIKE 'LISTEN %'")
+    if [ "$n" -ge 1 ]; then listening=yes; break; fi
+    sleep 0.1
+done
+[ -n "$listening" ] || fail "the engine never listened: $(tail -5 "$work/engine.log")"
+sleep 0.5 # its first claim pass is over; from here only a notification wakes it within a minute
+id=$("$P" enqueue --json "pushed" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+[ -n "$id" ] || fail "enqueue printed no job id"
+claimed=""
+for _ in $(seq 1 150); do
+    if ! "$P" jobs ls --state queued --json | grep -q "$id"; then claimed=yes; break; fi
+    sleep 0.1
+done
+kill -INT "$engine_pid"
+wait "$engine_pid" || fail "the engine did not stop cleanly: $(tail -5 "$work/engine.log")"
+[ -n "$claimed" ] || fail "a job enqueued by another process waited for the 60 s poll"
+echo "ok: an engine polling once a minute claimed a job another process enqueued within 15 s (NOTIFY)"
+
 # A server that is not there: one clear message with host and port, and no password.
 if out=$("$P" status --store "postgres://pilothouse:hunter2@127.0.0.1:1/fleet" 2>&1); then
     fail "status on a closed port succeeded"

@@ -27,7 +27,7 @@ final class PostgresLink: @unchecked Sendable {
     /// Guarded by `lock`. Nil until the first statement, and again after the connection broke:
     /// the next transaction reconnects.
     private var connection: PostgresConnection?
-    private static let logger = Logger(label: "pilothouse.postgres") { _ in SwiftLogNoOpLogHandler() }
+    static let logger = Logger(label: "pilothouse.postgres") { _ in SwiftLogNoOpLogHandler() }
 
     init(url: PostgresStoreURL) {
         self.url = url
@@ -66,6 +66,17 @@ final class PostgresLink: @unchecked Sendable {
 
     private func connected() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
+        let opened = try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(),
+            configuration: try PostgresLink.configuration(url),
+            id: PostgresLink.nextID(), logger: PostgresLink.logger
+        ).wait()
+        connection = opened
+        return opened
+    }
+
+    /// How every connection to the store's server is made (the store's and its listener's).
+    static func configuration(_ url: PostgresStoreURL) throws -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password,
             database: url.database,
@@ -74,16 +85,11 @@ final class PostgresLink: @unchecked Sendable {
             configuration.tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
         configuration.options.connectTimeout = .seconds(10)
-        let opened = try PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-            id: PostgresLink.nextID(), logger: PostgresLink.logger
-        ).wait()
-        connection = opened
-        return opened
+        return configuration
     }
 
     private static let ids = Atomic<Int>(0)
-    private static func nextID() -> Int { ids.add(1, ordering: .relaxed).newValue }
+    static func nextID() -> Int { ids.add(1, ordering: .relaxed).newValue }
 
     /// Whether `error` means the connection is gone (server restarted, network cut).
     static func isConnectionLost(_ error: PSQLError) -> Bool {

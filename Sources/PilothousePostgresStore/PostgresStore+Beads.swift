@@ -35,6 +35,7 @@ extension PostgresStore {
             ])
         try tx.execute("UPDATE bead_head SET count = $1, last_hash = $2 WHERE id = 1", [bead.seq, bead.hash])
         tx.advanceChain(to: bead.seq, lastHash: bead.hash)
+        tx.announce(StoreChange.announced(by: bead))
         if let entry = OutboxEntry(bead: bead) { try enqueueOutbox(tx, entry, for: bead) }
         return bead
     }

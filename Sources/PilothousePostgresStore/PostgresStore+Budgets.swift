@@ -60,6 +60,8 @@ extension PostgresStore {
                 ON CONFLICT (scope, scope_key) DO UPDATE SET limit_micros = excluded.limit_micros, mode = excluded.mode
                 """,
                 [scope.rawValue, key, limit.micros, mode.rawValue])
+            // A limit raised mid-run appends no bead; the consoles' gauges still follow it.
+            tx.announce([.budgetChanged])
         }
     }
 
@@ -165,7 +167,7 @@ extension PostgresStore {
                 try tx.execute("DELETE FROM budgets WHERE scope = $1 AND scope_key = $2", [scope, key])
             }
             try PostgresStore.appendBead(
-                tx, jobID: nil, kind: "budget_set",
+                tx, jobID: nil, kind: .budgetSet,
                 message: "\(scope) budget \(limit?.description ?? "removed")",
                 metadata: ["scope": scope, "key": key, "limit_micros": limit.map { String($0.micros) } ?? ""])
         }

@@ -18,6 +18,9 @@ public final class PostgresStore: PilothouseStore {
     /// `StoredText`): the configuration's redactor, so its extra patterns hold here too.
     public let stored: StoredText
     let link: PostgresLink
+    /// The store's change feed: one listening connection, opened for the first subscriber;
+    /// nil when the store was opened with `listen: false`.
+    let listener: PostgresChangeListener?
     private let writes = StoreWriteHealthMonitor()
 
     /// How often a transaction that lost a deadlock or a serialization conflict is run again.
@@ -25,14 +28,20 @@ public final class PostgresStore: PilothouseStore {
 
     /// Connects to the database at `url` and brings its schema up to date (creating it in an
     /// empty database). Two engines starting at once are serialised by an advisory lock.
-    public static func open(url: String, redactor: Redactor = .standard) throws(StoreError) -> PostgresStore {
-        try open(try PostgresStoreURL(parsing: url), redactor: redactor)
-    }
-
-    public static func open(_ url: PostgresStoreURL, redactor: Redactor = .standard) throws(StoreError)
+    /// With `listen` false the store has no change feed (`[store] listen = false`, e.g. behind
+    /// a pooler that cannot LISTEN): its engines and consoles poll.
+    public static func open(url: String, redactor: Redactor = .standard, listen: Bool = true)
+        throws(StoreError)
         -> PostgresStore
     {
-        let store = PostgresStore(url: url, redactor: redactor)
+        try open(try PostgresStoreURL(parsing: url), redactor: redactor, listen: listen)
+    }
+
+    public static func open(_ url: PostgresStoreURL, redactor: Redactor = .standard, listen: Bool = true)
+        throws(StoreError)
+        -> PostgresStore
+    {
+        let store = PostgresStore(url: url, redactor: redactor, listen: listen)
         do {
             try store.write(locking: .none) { tx in try PostgresStoreSchema.migrate(tx) }
         } catch let error as StoreError {
@@ -43,10 +52,11 @@ public final class PostgresStore: PilothouseStore {
         return store
     }
 
-    private init(url: PostgresStoreURL, redactor: Redactor) {
+    private init(url: PostgresStoreURL, redactor: Redactor, listen: Bool) {
         self.url = url
         self.stored = StoredText(redactor: redactor)
         self.link = PostgresLink(url: url)
+        self.listener = listen ? PostgresChangeListener(url: url, channel: PostgresStore.changeChannel) : nil
     }
 
     /// What a write transaction locks before its body runs.
@@ -124,6 +134,7 @@ public final class PostgresStore: PilothouseStore {
                 do {
                     try tx.execute(begin)
                     let result = try body(tx)
+                    try tx.sendAnnouncedChanges()
                     try tx.flush()
                     try session.query("COMMIT")
                     return result

@@ -16,11 +16,13 @@ struct PostgresTransaction {
     let location: String
     private let state = State()
 
-    /// What the transaction has sent but not yet waited for, and the chain head it locked.
+    /// What the transaction has sent but not yet waited for, the chain head it locked, and
+    /// the changes it will announce when it commits.
     private final class State {
         var pending: [EventLoopFuture<PostgresQueryResult>] = []
         var chainLock: EventLoopFuture<PostgresQueryResult>?
         var head: (count: Int64, lastHash: String)?
+        var changes: Set<StoreChange> = []
     }
 
     init(session: PostgresLink.Session, location: String) {
@@ -98,6 +100,15 @@ struct PostgresTransaction {
     func advanceChain(to count: Int64, lastHash: String) {
         state.head = (count, lastHash)
     }
+
+    /// Marks changes to announce to every listening process if, and only if, this
+    /// transaction commits (see `PostgresStore+Notify`).
+    func announce(_ changes: Set<StoreChange>) {
+        state.changes.formUnion(changes)
+    }
+
+    /// The changes announced so far.
+    var announced: Set<StoreChange> { state.changes }
 
     private func result(_ sql: String, _ arguments: [any SQLArgument]) throws -> PostgresQueryResult {
         try flush()

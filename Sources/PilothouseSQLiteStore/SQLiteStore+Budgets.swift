@@ -151,7 +151,7 @@ extension SQLiteStore {
                     sql: "DELETE FROM budgets WHERE scope = ? AND scope_key = ?", arguments: [scope, key])
             }
             try SQLiteStore.appendBead(
-                db, jobID: nil, kind: "budget_set",
+                db, jobID: nil, kind: .budgetSet,
                 message: "\(scope) budget \(limit?.description ?? "removed")",
                 metadata: ["scope": scope, "key": key, "limit_micros": limit.map { String($0.micros) } ?? ""])
         }

@@ -49,6 +49,8 @@ public struct BeadKind: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     public static let webhookFailed: BeadKind = "webhook_failed"
     /// A webhook delivery left the outbox unsent: older than the deliverer's maximum age.
     public static let webhookExpired: BeadKind = "webhook_expired"
+    /// An operator set or removed an enforced budget.
+    public static let budgetSet: BeadKind = "budget_set"
 
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)

@@ -166,6 +166,7 @@ extension Engine {
     /// transaction with its bead), then counts and announces it.
     func settle(_ job: Job, _ outcome: PipelineOutcome) {
         let id = job.id
+        settled.insert(id)
         do {
             switch try operations.settle(job, outcome) {
             case .awaitingApproval:

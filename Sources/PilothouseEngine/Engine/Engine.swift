@@ -26,7 +26,15 @@ public actor Engine {
     var state: EngineRunState = .idle
     var active: [JobID: Task<Void, Never>] = [:]
     var stopping = false
-    var wakeContinuation: CheckedContinuation<Void, Never>?
+    /// Ends the run loop's wait early: a finished job, a command, a pushed store change.
+    let wakeSignal = WakeSignal()
+    /// What pushed store changes asked of the run loop since it last woke.
+    var nudges = StoreNudges()
+    /// Whether the store's change feed is down (said once, and again when it is back).
+    var feedInterrupted = false
+    /// Jobs whose outcome this engine has written while their task is still winding down: a
+    /// change to them is this engine's own, not another process stopping them.
+    var settled: Set<JobID> = []
     var lastPublishedSeq: Int64 = 0
     var summary = RunSummary()
     var lastGauges: Gauges?
@@ -149,6 +157,8 @@ public actor Engine {
             if case .gaveUp = health { Task { await self?.stopForStorage() } }
         }
         defer { store.removeWriteHealthObserver(healthToken) }
+        let listener = listenForStoreChanges()
+        defer { listener?.cancel() }
         setState(.running)
         registerInFleet()
         reclaimExpiredLeases()
@@ -179,15 +189,22 @@ public actor Engine {
             }
             await waitForWake(timeout: configuration.pollInterval)
             let now = ContinuousClock.now
-            if now - lastHeartbeat >= configuration.leaseDuration / 3 {
+            let nudged = nudges
+            nudges = StoreNudges()
+            // A job of ours stopped by another process: its stage stops now, not at the next
+            // heartbeat.
+            if nudged.checkLeases || now - lastHeartbeat >= configuration.leaseDuration / 3 {
                 renewLeases()
                 lastHeartbeat = now
             }
             // Not only at start: another engine sharing the store may have died, or
-            // `pilothouse approve` may have approved a job while no engine ran.
+            // `pilothouse approve` may have approved a job while no engine ran (or just now:
+            // the store pushed the approval).
             if now - lastReclaim >= configuration.leaseDuration / 2 {
                 reclaimExpiredLeases()
                 lastReclaim = now
+            } else if nudged.takeOverMerges {
+                takeOverOrphanedMerges()
             }
             if now - lastSchedules >= .seconds(5) {
                 runSchedules()
@@ -267,17 +284,13 @@ public actor Engine {
     }
 
     func wake() {
-        wakeContinuation?.resume()
-        wakeContinuation = nil
+        wakeSignal.signal()
     }
 
+    /// The poll interval, or less when something happened: a wake sent while the loop was
+    /// busy ends the next wait at once.
     private func waitForWake(timeout: Duration) async {
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            await self?.wake()
-        }
-        await withCheckedContinuation { wakeContinuation = $0 }
-        timer.cancel()
+        await wakeSignal.wait(timeout: timeout)
     }
 
     private func hasClaimableWork() -> Bool {
@@ -327,6 +340,7 @@ public actor Engine {
 
     func start(_ job: Job, resuming: Bool, approvedHunks: [Int]? = nil) {
         let id = job.id
+        settled.remove(id)
         active[id] = Task { [weak self] in
             guard let self else { return }
             await self.runPipeline(job, resuming: resuming, approvedHunks: approvedHunks)
@@ -336,6 +350,7 @@ public actor Engine {
 
     private func finished(_ id: JobID) {
         active[id] = nil
+        settled.remove(id)
         publishJob(id)
         wake()
     }
@@ -343,9 +358,11 @@ public actor Engine {
     private func renewLeases() {
         let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
         maintaining("beat this engine's heartbeat") { try store.engineHeartbeat(owner: owner, at: Date()) }
+        // A settled job's lease is gone by its own engine's hand: not renewed, not "lost".
+        let held = active.keys.filter { !settled.contains($0) }
         let lost =
             maintaining("renew this engine's leases") {
-                try store.renewLeases(owner: owner, jobs: Array(active.keys), until: until)
+                try store.renewLeases(owner: owner, jobs: held, until: until)
             } ?? []
         // Cancelled or paused from another process, or taken over by another engine: the
         // stage stops here as it would after the same command in this engine's console.
@@ -360,17 +377,7 @@ public actor Engine {
     }
 
     private func reclaimExpiredLeases() {
-        let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        if !stopping,
-            let merges = maintaining(
-                "take over interrupted merges",
-                { try operations.takeOverOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
-        {
-            for job in merges where active[job.id] == nil {
-                publishJob(job.id)
-                start(job, resuming: true, approvedHunks: (try? store.approvedHunks(job.id)) ?? nil)
-            }
-        }
+        takeOverOrphanedMerges()
         guard
             let (requeued, quarantined) = maintaining(
                 "reclaim expired leases", { try operations.reclaimExpired(sparing: owner) })
@@ -382,6 +389,21 @@ public actor Engine {
             }
         }
         for job in requeued + quarantined { publishJob(job.id) }
+    }
+
+    /// Starts the merges of approved jobs no engine holds (their engine died, or the approval
+    /// came from `pilothouse approve`).
+    private func takeOverOrphanedMerges() {
+        let leaseUntil = Date().addingTimeInterval(configuration.leaseDuration.seconds)
+        guard !stopping,
+            let merges = maintaining(
+                "take over interrupted merges",
+                { try operations.takeOverOrphanedMerges(owner: owner, leaseUntil: leaseUntil) })
+        else { return }
+        for job in merges where active[job.id] == nil {
+            publishJob(job.id)
+            start(job, resuming: true, approvedHunks: (try? store.approvedHunks(job.id)) ?? nil)
+        }
     }
 
     /// Runs the engine's own bookkeeping writes (claims, lease renewals, reclaims). They are

@@ -7,9 +7,20 @@ import PilothouseCore
 /// SQLite tells a connection nothing about commits made by other processes, so the watcher
 /// polls the bead chain's head: every state change appends a bead, so a new bead is the
 /// signal to reread what it touched. An idle store costs one indexed query per interval.
+///
+/// A store with a change feed (PostgreSQL) pushes that signal instead: the watcher rereads
+/// as soon as another process commits, and polls only every `pushedInterval` while the feed
+/// listens (for what appends no bead: heartbeats, spend), at `interval` while it is down.
 public actor StoreWatcher {
     private let store: any PilothouseStore
     private let interval: Duration
+    private let pushedInterval: Duration
+    private let feed: (any StoreChangeFeed)?
+    /// Whether the feed listens now; until it says so, the watcher polls.
+    private var feedListening = false
+    private var feedInterrupted = false
+    private let wake = WakeSignal()
+    private var feedTask: Task<Void, Never>?
     private let hub = EventHub()
     private var lastSeq: Int64 = 0
     private var quarantineIDs: Set<JobID> = []
@@ -17,25 +28,57 @@ public actor StoreWatcher {
     private var task: Task<Void, Never>?
     /// The last read failure shown, so a store that stays unreadable is reported once.
     private var readFailure: String?
-    /// The gauges last published, refreshed every `gaugeEvery` polls: heartbeats and spend
+    /// The gauges last published, refreshed every `gaugePeriod`: heartbeats and spend
     /// append no bead, so the fleet's engine list would otherwise go stale.
     private var gauges = Gauges()
-    private var polls = 0
-    private static let gaugeEvery = 4
+    private var gaugesRead = ContinuousClock.now
+    /// Reread the gauges at the next poll (a budget changed).
+    private var gaugesStale = false
 
-    public init(store: any PilothouseStore, interval: Duration = .milliseconds(250)) {
+    /// - Parameters:
+    ///   - interval: how often the store is polled without a change feed, or while it is down.
+    ///   - pushedInterval: how often it is polled while the feed listens.
+    public init(
+        store: any PilothouseStore, interval: Duration = .milliseconds(250),
+        pushedInterval: Duration = .seconds(2)
+    ) {
         self.store = store
         self.interval = interval
+        self.pushedInterval = pushedInterval
+        self.feed = store.changeFeed
     }
+
+    /// The least time between two reads, however fast changes are pushed (less when the
+    /// watcher was asked to poll more often than that).
+    static let shortestGap: Duration = .milliseconds(50)
+
+    /// How long the next wait lasts: long while changes are pushed.
+    private var waitInterval: Duration { feedListening ? pushedInterval : interval }
+
+    /// Gauges are reread at most every second, or every four polls when polling faster.
+    private var gaugePeriod: Duration { min(.seconds(1), waitInterval * 4) }
 
     /// A snapshot, then deltas as other processes write.
     public func events() async throws -> AsyncStream<EngineEvent> {
         let snapshot = try makeSnapshot()
         let stream = hub.subscribe(first: .snapshot(snapshot))
         if task == nil {
-            task = Task { [weak self] in
+            if let changes = feed?.changes() {
+                feedTask = Task { [weak self] in
+                    for await change in changes { await self?.feedSaid(change) }
+                }
+            }
+            task = Task { [weak self, wake] in
+                var lastPoll = ContinuousClock.now
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: self?.interval ?? .seconds(1))
+                    guard let interval = await self?.waitInterval else { return }
+                    await wake.wait(timeout: interval)
+                    // A busy fleet commits many times a second: changes pushed within
+                    // `shortestGap` of the last read are read together, in the next one.
+                    let shortest = min(StoreWatcher.shortestGap, interval)
+                    let gap = ContinuousClock.now - lastPoll
+                    if gap < shortest { try? await Task.sleep(for: shortest - gap) }
+                    lastPoll = ContinuousClock.now
                     await self?.poll()
                 }
             }
@@ -46,7 +89,34 @@ public actor StoreWatcher {
     public func stop() {
         task?.cancel()
         task = nil
+        feedTask?.cancel()
+        feedTask = nil
         hub.finish()
+    }
+
+    /// A pushed change: read the store now. A feed that drops or comes back says so once,
+    /// so a console is never silently slower than it looks.
+    private func feedSaid(_ change: StoreChange) {
+        switch change {
+        case .listening:
+            feedListening = true
+            if feedInterrupted {
+                feedInterrupted = false
+                hub.publish(.notice(StoreChangeFeedNotice.back(store.location)))
+            }
+        case .interrupted(let reason):
+            feedListening = false
+            if !feedInterrupted {
+                feedInterrupted = true
+                hub.publish(
+                    .notice(StoreChangeFeedNotice.lost(store.location, reason: reason, polling: interval)))
+            }
+        case .budgetChanged:
+            gaugesStale = true
+        case .jobQueued, .approvalDecided, .jobStopped, .beadAppended:
+            break
+        }
+        wake.signal()
     }
 
     private func makeSnapshot() throws -> EngineSnapshot {
@@ -71,8 +141,9 @@ public actor StoreWatcher {
     func poll() {
         do {
             try publishChanges()
-            polls += 1
-            if polls % Self.gaugeEvery == 0 {
+            if gaugesStale || ContinuousClock.now - gaugesRead >= gaugePeriod {
+                gaugesStale = false
+                gaugesRead = ContinuousClock.now
                 let current = try readGauges()
                 if current != gauges {
                     gauges = current

@@ -18,6 +18,10 @@ public protocol PilothouseStore:
     /// `StoredText`): the configuration's redactor, so its extra patterns hold in every
     /// backend alike.
     var stored: StoredText { get }
+
+    /// The changes other processes commit, pushed; nil when this backend cannot push them
+    /// (the default) and consumers poll.
+    var changeFeed: (any StoreChangeFeed)? { get }
 }
 
 extension PilothouseStore {

@@ -30,7 +30,11 @@ struct RepositoryOptions: ParsableArguments {
         let repository = try self.repository()
         let config = try config(for: repository)
         if let url = storeURL(config) {
-            return (repository, try PostgresStore.open(try Self.withPassword(url), redactor: config.redactor))
+            return (
+                repository,
+                try PostgresStore.open(
+                    try Self.withPassword(url), redactor: config.redactor, listen: config.store.listen)
+            )
         }
         try requireDatabase(of: repository)
         return (repository, try SQLiteStore.open(path: repository.databasePath, redactor: config.redactor))
@@ -39,8 +43,11 @@ struct RepositoryOptions: ParsableArguments {
     /// The store for a command that only reads: a read-only database is read, not refused.
     func openStoreForReading() throws -> (Repository, any PilothouseStore) {
         let repository = try self.repository()
-        if let url = storeURL(try config(for: repository)) {
-            return (repository, try PostgresStore.open(try Self.withPassword(url)))
+        let config = try config(for: repository)
+        if let url = storeURL(config) {
+            return (
+                repository, try PostgresStore.open(try Self.withPassword(url), listen: config.store.listen)
+            )
         }
         try requireDatabase(of: repository)
         return (repository, try SQLiteStore.openForReading(path: repository.databasePath))

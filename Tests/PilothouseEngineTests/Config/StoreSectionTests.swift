@@ -33,4 +33,18 @@ import Testing
                 && !message.contains("hunter2")
         }
     }
+
+    /// `listen = false` turns LISTEN/NOTIFY off (a pooler in transaction mode); on by default,
+    /// and a value that is not a boolean is refused with its line.
+    @Test func listenIsOnByDefaultAndOnlyABoolean() throws {
+        #expect(try PilothouseConfig.parse("", path: "p.toml").store.listen)
+        let off = try PilothouseConfig.parse(
+            "[store]\nurl = \"postgres://engine@db/fleet\"\nlisten = false\n", path: "p.toml")
+        #expect(!off.store.listen)
+        #expect {
+            try PilothouseConfig.parse("[store]\nlisten = \"no\"\n", path: "p.toml")
+        } throws: { error in
+            "\(error)".contains("p.toml:2") && "\(error)".contains("true or false")
+        }
+    }
 }
