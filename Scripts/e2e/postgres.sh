@@ -67,7 +67,7 @@ printf '\n[engine]\npoll_ms = 60000\n' >> .pilothouse/pilothouse.toml
 engine_pid=$!
 listening=""
 for _ in $(seq 1 200); do
-    n=$("$B/psql" -X -q -t -A -h 127.0.0.1 -p "$port" -U pilothouse -d postgres \
+    n=$(postgres_sql postgres -t -A \
         -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'fleet' AND query LIKE 'LISTEN %'")
     if [ "$n" -ge 1 ]; then listening=yes; break; fi
     sleep 0.1
