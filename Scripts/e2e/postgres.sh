@@ -4,30 +4,10 @@
 # out of every message.
 set -euo pipefail
 P="${PILOTHOUSE:?set PILOTHOUSE to the pilothouse binary}"
-B=/usr/lib/postgresql/15/bin
 fail() { echo "FAIL: $*" >&2; exit 1; }
-[ -x "$B/initdb" ] || fail "PostgreSQL 15 is not installed ($B/initdb); apt-get install postgresql-15"
-work="$(mktemp -d)"
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then chown postgres "$work"; as_postgres=(runuser -u postgres --); fi
-stop() {
-    "${as_postgres[@]}" "$B/pg_ctl" -D "$work/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap stop EXIT
-"${as_postgres[@]}" "$B/initdb" -D "$work/data" -A trust -U pilothouse --no-sync >/dev/null
-# A free port of 127.0.0.1: ask the kernel, then start there (a few tries if it is taken meanwhile).
-started=""
-for _ in 1 2 3 4 5; do
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    if "${as_postgres[@]}" "$B/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 \
-        -o "-k $work -p $port -c listen_addresses=127.0.0.1" start >/dev/null; then
-        started=yes
-        break
-    fi
-done
-[ -n "$started" ] || fail "PostgreSQL did not start: $(tail -5 "$work/server.log")"
-"$B/psql" -X -q -h 127.0.0.1 -p "$port" -U pilothouse -d postgres -c "CREATE DATABASE fleet"
+# shellcheck source=lib/postgres-server.sh
+source "$(cd "$(dirname "$0")" && pwd)/lib/postgres-server.sh"
+psql_as_pilothouse postgres "CREATE DATABASE fleet"
 url="postgres://pilothouse:not-a-real-secret@127.0.0.1:$port/fleet"
 
 repo="$work/repo"

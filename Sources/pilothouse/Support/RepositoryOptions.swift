@@ -48,13 +48,13 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The PostgreSQL store to use, if any: `--store`, then `PILOTHOUSE_STORE_URL`, then
     /// `[store] url`; none means the repository's SQLite file.
-    private func storeURL(_ config: PilothouseConfig) -> String? {
+    func storeURL(_ config: PilothouseConfig) -> String? {
         store ?? ProcessInfo.processInfo.environment["PILOTHOUSE_STORE_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.store.url
     }
 
     /// The URL with its password from `PGPASSWORD` or `~/.pgpass` when it carries none.
-    private static func withPassword(_ text: String) throws -> PostgresStoreURL {
+    static func withPassword(_ text: String) throws -> PostgresStoreURL {
         var url = try PostgresStoreURL(parsing: text)
         if url.password == nil {
             url.password = PostgresPassword.lookup(for: url, environment: ProcessInfo.processInfo.environment)
