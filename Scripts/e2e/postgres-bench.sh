@@ -102,11 +102,11 @@ code=0
 wait "$bench" || code=$?
 [ "$code" -eq 130 ] || fail "bench interrupted exited $code, expected 130"
 [ "$(scratch_count)" -eq 0 ] || fail "Ctrl-C left a scratch database"
-"$P" bench --store "$url" --beads 1000000 --claims 0 --jobs 0 >/dev/null 2>&1 &
-bench=$!
+# In a subshell of its own, so that bash does not announce the kill.
+( "$P" bench --store "$url" --beads 1000000 --claims 0 --jobs 0 >/dev/null & echo $! >"$work/bench.pid"; wait ) 2>/dev/null &
 wait_for_scratch
-kill -9 "$bench"
-{ wait "$bench"; } 2>/dev/null || true
+kill -9 "$(cat "$work/bench.pid")"
+wait
 left=$(psql_as_pilothouse postgres "SELECT datname FROM pg_database WHERE datname LIKE 'pilothouse\_bench\_%'")
 "$P" bench --store "$url" --beads 1 --claims 0 --jobs 0 >/dev/null 2>"$work/note.log" || fail "bench after a kill failed"
 grep -q "note: 1 scratch database .*$left" "$work/note.log" || fail "the leftover was not named: $(cat "$work/note.log")"
