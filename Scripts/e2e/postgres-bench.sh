@@ -73,6 +73,11 @@ echo "ok: bench --store measured in scratch databases, dropped them, and left th
 # Refusals: a URL that is not PostgreSQL's, a closed port, a user who may not create databases.
 if out=$("$P" bench --store "mysql://pilothouse:hunter2@127.0.0.1/fleet" 2>&1); then fail "a mysql URL was accepted"; fi
 echo "$out" | grep -q "postgres://USER" || fail "bad URL: no clear message: $out"
+for bad in "--claimers 0" "--claimers 65" "--claims -1" "--json --gateway"; do
+    # shellcheck disable=SC2086
+    if out=$("$P" bench $bad 2>&1); then fail "bench $bad was accepted"; fi
+    echo "$out" | grep -q -- "${bad%% *}" || fail "bench $bad: the refusal does not name the option: $out"
+done
 if out=$("$P" bench --store "postgres://pilothouse:hunter2@127.0.0.1:1/fleet" --jobs 0 2>&1); then
     fail "bench on a closed port succeeded"
 fi
