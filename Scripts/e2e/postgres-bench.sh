@@ -126,6 +126,9 @@ grep -q "^ok    store: postgres://pilothouse@127.0.0.1:$port/fleet reachable, sc
 grep -q "^ok    database: integrity ok, 1 beads verified" "$work/doctor.txt" || fail "no chain: $(cat "$work/doctor.txt")"
 grep -q "^ok    leases: no job held" "$work/doctor.txt" || fail "no leases line: $(cat "$work/doctor.txt")"
 if grep -q "not-a-real-secret" "$work/doctor.txt"; then fail "doctor printed the password"; fi
+if out=$(cd "$work" && "$P" doctor --store "$url" 2>&1); then fail "doctor outside a repository passed: $out"; fi
+echo "$out" | grep -q "^ok    store: postgres://pilothouse@127.0.0.1:$port/fleet reachable" \
+    || fail "doctor outside a repository did not check the store: $out"
 psql_as_pilothouse fleet "INSERT INTO engines VALUES ('engine-gone', 'elsewhere', 99, 'old', 0, 0, 60)"
 psql_as_pilothouse fleet "UPDATE jobs SET state = 'running', lease_owner = 'engine-gone', lease_expires_at = 1"
 out=$("$P" doctor --store "$url" 2>&1) || fail "warnings made doctor fail: $out"

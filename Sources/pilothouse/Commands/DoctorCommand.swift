@@ -68,6 +68,9 @@ struct DoctorCommand: AsyncParsableCommand {
                             level: .ok, subject: "integration branch",
                             detail: "\(branch) (created from HEAD when missing)"))
             }
+        } else if let text = options.storeURL(PilothouseConfig()) {
+            // A PostgreSQL store needs no repository to be checked.
+            checks += postgresChecks(text, redactor: .standard)
         }
 
         if let config {
