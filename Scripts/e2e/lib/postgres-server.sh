@@ -2,7 +2,8 @@
 # Scripts/e2e/*.sh). `postgres_start DIR` runs initdb in DIR/data (trust, user pilothouse) and
 # starts the server on a free port of 127.0.0.1, left in `postgres_port`; `postgres_stop` stops
 # it; `postgres_sql DB ARGS…` runs psql there. As root (CI) the server runs as `postgres`, since
-# it refuses root; DIR is then handed to that user.
+# it refuses root; DIR is then handed to that user. fsync is off: these servers hold test data
+# and are never crashed as a machine would be, only their clients are.
 PG_BIN=/usr/lib/postgresql/15/bin
 postgres_as=()
 postgres_dir=""
@@ -19,7 +20,7 @@ postgres_start() {
     for _ in 1 2 3 4 5; do
         postgres_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
         if "${postgres_as[@]}" "$PG_BIN/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w -t 60 \
-            -o "-k $postgres_dir -p $postgres_port -c listen_addresses=127.0.0.1" start >/dev/null; then
+            -o "-k $postgres_dir -p $postgres_port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
             return 0
         fi
     done

@@ -2,24 +2,28 @@ import ArgumentParser
 import Foundation
 import PilothouseCore
 import PilothouseEngine
+import PilothousePostgresStore
 import PilothouseSQLiteStore
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract:
-            "Check git, the configuration, CLI agents, the terminal and the database; exit 1 if something is broken."
+            "Check git, the configuration, CLI agents, the terminal and the store; exit 1 if something is broken.",
+        discussion: """
+            The store is the repository's SQLite file, or the PostgreSQL store of --store,
+            PILOTHOUSE_STORE_URL or [store] url. For PostgreSQL, doctor says whether the server is
+            reachable and the login and database are right (never showing the password), and whether
+            the database holds this version's schema (empty, another application's tables, or a newer
+            Pilothouse's are named) before it opens it: doctor never creates or migrates a schema.
+            For both: the store's integrity, the bead chain, engines that stopped beating and jobs
+            held under expired leases.
+            """
     )
 
     @OptionGroup var options: RepositoryOptions
 
-    /// One finding: `ok`, `warn` (works, but worth a look) or `fail` (will not work).
-    struct Check {
-        enum Level: String { case ok, warn, fail }
-        var level: Level
-        var subject: String
-        var detail: String
-    }
+    typealias Check = DoctorFinding
 
     func run() async throws {
         var checks: [Check] = []
@@ -51,7 +55,7 @@ struct DoctorCommand: AsyncParsableCommand {
             } catch {
                 checks.append(Check(level: .fail, subject: "configuration", detail: "\(error)"))
             }
-            checks.append(databaseCheck(repository))
+            checks += storeChecks(repository, config: config)
             if let config {
                 let branch = config.workspace.resolvedIntegrationBranch(in: repository)
                 let head = repository.head(git: git)
@@ -64,6 +68,9 @@ struct DoctorCommand: AsyncParsableCommand {
                             level: .ok, subject: "integration branch",
                             detail: "\(branch) (created from HEAD when missing)"))
             }
+        } else if let text = options.storeURL(PilothouseConfig()) {
+            // A PostgreSQL store needs no repository to be checked.
+            checks += postgresChecks(text, redactor: .standard)
         }
 
         if let config {
@@ -98,27 +105,67 @@ struct DoctorCommand: AsyncParsableCommand {
         if checks.contains(where: { $0.level == .fail }) { throw ExitCode(1) }
     }
 
-    private func databaseCheck(_ repository: Repository) -> Check {
+    /// The store in force, checked as far as it can be without changing it.
+    private func storeChecks(_ repository: Repository, config: PilothouseConfig?) -> [Check] {
+        // A configuration that did not load is reported above; --store and the environment still count.
+        if let text = options.storeURL(config ?? PilothouseConfig()) {
+            return postgresChecks(text, redactor: config?.redactor ?? .standard)
+        }
         guard FileManager.default.fileExists(atPath: repository.databasePath) else {
-            return Check(
-                level: .warn, subject: "database",
-                detail: "not created yet; `pilothouse init` or `pilothouse` creates it")
+            return [
+                Check(
+                    level: .warn, subject: "database",
+                    detail: "not created yet; `pilothouse init` or `pilothouse` creates it")
+            ]
         }
         do {
-            let store = try SQLiteStore.open(path: repository.databasePath)
-            let integrity = try store.integrityCheck()
-            guard integrity == "ok" else {
-                return Check(level: .fail, subject: "database", detail: "integrity check: \(integrity)")
-            }
-            switch try store.verifyBeads() {
-            case .ok(let count):
-                return Check(level: .ok, subject: "database", detail: "integrity ok, \(count) beads verified")
-            case .broken(let problem):
-                return Check(level: .fail, subject: "database", detail: "bead chain broken at \(problem)")
-            }
+            return StoreCheckup.findings(try SQLiteStore.open(path: repository.databasePath))
         } catch {
-            return Check(level: .fail, subject: "database", detail: "\(error)")
+            return [Check(level: .fail, subject: "database", detail: "\(error)")]
         }
+    }
+
+    /// A PostgreSQL store: the server, the login and the schema first (read without writing),
+    /// then the checks every store gets, only when its schema is this version's.
+    private func postgresChecks(_ text: String, redactor: Redactor) -> [Check] {
+        let url: PostgresStoreURL
+        let inspection: PostgresStoreInspection
+        do {
+            url = try RepositoryOptions.withPassword(text)
+            inspection = try PostgresStoreInspection.inspect(url)
+        } catch {
+            return [Check(level: .fail, subject: "database", detail: "\(error)")]
+        }
+        let location = url.location
+        let (level, detail): (Check.Level, String)
+        switch inspection {
+        case .empty:
+            (level, detail) = (
+                .warn,
+                "\(location) is reachable and empty: no store yet; the first engine or command on it (`pilothouse run`, `enqueue`) creates it"
+            )
+        case .foreign(let tables):
+            (level, detail) = (
+                .fail,
+                "\(location) holds tables of something else (\(tables.joined(separator: ", "))) and no Pilothouse store; give Pilothouse a database of its own (createdb)"
+            )
+        case .newer(let unknown):
+            (level, detail) = (.fail, StoreError.newerSchema(path: location, unknown: unknown).description)
+        case .older(let missing):
+            (level, detail) = (
+                .warn,
+                "\(location) lacks this version's migrations (\(missing.joined(separator: ", "))); the next engine or command on it applies them, then run doctor again"
+            )
+        case .current:
+            do {
+                let store = try PostgresStore.open(url, redactor: redactor)
+                return [Check(level: .ok, subject: "store", detail: "\(location) reachable, schema current")]
+                    + StoreCheckup.findings(store)
+            } catch {
+                (level, detail) = (.fail, "\(error)")
+            }
+        }
+        return [Check(level: level, subject: "database", detail: detail)]
     }
 
     private func terminalCheck() -> Check {

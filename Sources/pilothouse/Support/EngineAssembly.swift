@@ -35,9 +35,13 @@ struct EngineAssembly {
         var leaseSeconds: Int?
     }
 
-    static func make(options: RepositoryOptions, overrides: Overrides = Overrides()) throws -> EngineAssembly
-    {
-        let (repository, store) = try options.openStore()
+    /// `store`, when given, is used instead of the one `options` choose (`bench` measures a
+    /// store of its own and must never run a fleet's real jobs).
+    static func make(
+        options: RepositoryOptions, overrides: Overrides = Overrides(),
+        store given: (any PilothouseStore)? = nil
+    ) throws -> EngineAssembly {
+        let (repository, store) = try given.map { (try options.repository(), $0) } ?? options.openStore()
         var config = try options.config(for: repository)
         if let seed = overrides.seed { config.gateway.simulated.seed = seed }
         if let rate = overrides.injectFailures { config.gateway.simulated.failureRate = rate }

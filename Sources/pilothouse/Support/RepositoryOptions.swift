@@ -55,7 +55,7 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The PostgreSQL store to use, if any: `--store`, then `PILOTHOUSE_STORE_URL`, then
     /// `[store] url`; none means the repository's SQLite file.
-    private func storeURL(_ config: PilothouseConfig) -> String? {
+    func storeURL(_ config: PilothouseConfig) -> String? {
         store ?? ProcessInfo.processInfo.environment["PILOTHOUSE_STORE_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.store.url
     }
