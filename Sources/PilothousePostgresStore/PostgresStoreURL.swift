@@ -61,8 +61,10 @@ public struct PostgresStoreURL: Sendable, Equatable {
     /// `text` with the password of its authority removed, for messages about a URL that did
     /// not parse.
     static func withoutPassword(_ text: String) -> String {
+        // The last `@`, not the first: a password written unencoded may hold `@` itself, and
+        // cutting at its first one would show the rest. Hiding too much is the safe side.
         guard let scheme = text.range(of: "://"),
-            let at = text[scheme.upperBound...].firstIndex(of: "@"),
+            let at = text[scheme.upperBound...].lastIndex(of: "@"),
             let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
         else { return text }
         return String(text[..<colon]) + String(text[at...])

@@ -43,7 +43,9 @@ public struct IntegrationPublisher: Sendable {
             return [
                 Step(
                     succeeded: false,
-                    message: "git push \(remote) \(branch) failed: \(Self.text(pushed.output).suffix(400))")
+                    message:
+                        "git push \(remote) \(branch) failed: \(RemoteMessage.shown(Self.text(pushed.output)))"
+                )
             ]
         }
         steps.append(Step(succeeded: true, message: "pushed \(branch) to \(remote)"))
@@ -67,7 +69,7 @@ public struct IntegrationPublisher: Sendable {
                 Step(
                     succeeded: true,
                     message:
-                        "pull request: \(Self.text(created.output).trimmingCharacters(in: .whitespacesAndNewlines))"
+                        "pull request: \(RemoteMessage.shown(Self.text(created.output)))"
                 ))
         } else if Self.text(created.output).contains("already exists") {
             steps.append(
@@ -75,7 +77,8 @@ public struct IntegrationPublisher: Sendable {
         } else {
             steps.append(
                 Step(
-                    succeeded: false, message: "gh pr create failed: \(Self.text(created.output).suffix(400))"
+                    succeeded: false,
+                    message: "gh pr create failed: \(RemoteMessage.shown(Self.text(created.output)))"
                 ))
         }
         return steps

@@ -73,7 +73,7 @@ public struct SharedRemote: Sendable {
                 continue
             }
             guard fetched.errorText.contains("couldn't find remote ref \(branchRef)") else {
-                throw .remote(name, operation: "fetch", message: Self.shown(fetched.errorText))
+                throw .remote(name, operation: "fetch", message: RemoteMessage.shown(fetched.errorText))
             }
             // First engine of the fleet: publish the local branch where none is yet. Losing this
             // race is fine; the next fetch brings the winner's.
@@ -85,7 +85,7 @@ public struct SharedRemote: Sendable {
         }
         throw .remote(
             name, operation: "fetch",
-            message: Self.shown(
+            message: RemoteMessage.shown(
                 "\(branchRef) could not be brought in from \(name) in three tries: "
                     + (lastError.isEmpty ? "it kept appearing and disappearing there" : lastError)))
     }
@@ -121,14 +121,14 @@ public struct SharedRemote: Sendable {
         guard let line = Self.rejectedLines(pushed.text).first(where: { $0.ref == branchRef }),
             Self.isLostRace(line.reason)
         else { return nil }
-        return Self.shown(line.reason)
+        return RemoteMessage.shown(line.reason)
     }
 
     /// A failed push as the operator reads it: git's messages and each refused ref's reason.
     private func pushFailure(_ pushed: GitRunner.Output) -> MergeError {
         let detail = ([pushed.errorText] + Self.rejectedLines(pushed.text).map { "\($0.ref): \($0.reason)" })
             .filter { !$0.isEmpty }.joined(separator: "; ")
-        return .remote(name, operation: "push", message: Self.shown(detail))
+        return .remote(name, operation: "push", message: RemoteMessage.shown(detail))
     }
 
     /// The refs `git push --porcelain` reports as not pushed (flag `!`), with git's reason.
@@ -156,30 +156,12 @@ public struct SharedRemote: Sendable {
             .status == 0
     }
 
-    /// Git's words for a message: the end of them (the cause is last), on one line, without
-    /// control bytes a terminal would obey, and without a password a URL may carry
-    /// (`https://user:token@host/…` shows as `https://***@host/…`).
-    static func shown(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\t" {
-                scalars.append(" ")
-            } else if scalar.value >= 0x20, scalar.value != 0x7F, !(0x80...0x9F).contains(scalar.value) {
-                scalars.append(scalar)
-            }
-        }
-        var line = String(scalars).replacingOccurrences(
-            of: #"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@"#, with: "$1***@", options: .regularExpression)
-        if line.count > 600 { line = "…" + line.suffix(600) }
-        return line.trimmingCharacters(in: .whitespaces)
-    }
-
     private func run(_ arguments: [String]) throws(MergeError) -> GitRunner.Output {
         do {
             return try git.run(arguments, in: repositoryRoot)
         } catch {
             if case .timedOut = error {
-                throw .remote(name, operation: arguments[0], message: Self.shown(error.description))
+                throw .remote(name, operation: arguments[0], message: RemoteMessage.shown(error.description))
             }
             throw .git(error)
         }

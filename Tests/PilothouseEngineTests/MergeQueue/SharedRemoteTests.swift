@@ -390,10 +390,13 @@ actor NoticeLog {
             }
         }
         // Git's words reach the operator without a URL's password or terminal control bytes.
-        let shown = SharedRemote.shown(
+        let shown = RemoteMessage.shown(
             "fatal: unable to access 'https://bot:s3cret@example.com/r.git/':\u{1B}[31m 403\n")
         #expect(
             !shown.contains("s3cret") && !shown.contains("\u{1B}")
                 && shown.contains("https://***@example.com"))
+        // A password written with an unencoded `@`: nothing of it shows, not even its tail.
+        let tail = RemoteMessage.shown("fatal: unable to access 'https://bot:s3c@ret@example.com/r.git/'")
+        #expect(!tail.contains("s3c") && !tail.contains("ret@") && tail.contains("https://***@example.com"))
     }
 }

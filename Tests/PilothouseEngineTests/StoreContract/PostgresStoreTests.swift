@@ -77,6 +77,17 @@ import Testing
                 "\(error)".contains("postgres://USER") && !"\(error)".contains("pw@")
             }
         }
+        // A password with `@` or `/` written unencoded: the URL does not parse, and the message
+        // must show none of it (the first `@` is inside the password, not before the host).
+        for bad in ["postgres://engine:hunter@2@db:0/fleet", "postgres://engine:pa/ss@w0rd@db/fleet"] {
+            #expect {
+                try PostgresStoreURL(parsing: bad)
+            } throws: { error in
+                let message = "\(error)"
+                return !message.contains("hunter") && !message.contains("2@db") && !message.contains("pa/ss")
+                    && !message.contains("w0rd")
+            }
+        }
     }
 
     @Test func aStoreReconnectsAfterTheServerDroppedItsConnection() throws {
