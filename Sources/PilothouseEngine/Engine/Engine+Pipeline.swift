@@ -9,13 +9,26 @@ extension Engine {
             settle(job, .merged)
             return
         }
-        var outputs: [StageName: StageOutput] = [:]
-        if resuming { outputs = (try? store.finishedStages(job.id, attempt: job.attempts)) ?? [:] }
-        let feedback = try? store.feedback(job.id)
-        let operatorPatch = try? store.operatorPatch(job.id)
+        // What the job has done so far. A read that fails is not "nothing stored": running on
+        // would redo paid stages or implement without the reviewer's feedback or the
+        // operator's own edit, so the run ends here as a failed attempt (retried while
+        // attempts last, then quarantined) and says why.
+        let outputs: [StageName: StageOutput]
+        let feedback: String?
+        let operatorPatch: Data?
+        do {
+            outputs = resuming ? try store.finishedStages(job.id, attempt: job.attempts) : [:]
+            feedback = try store.feedback(job.id)
+            operatorPatch = try store.operatorPatch(job.id)
+        } catch {
+            let message = "could not read what the job has done so far from the store: \(error)"
+            publish(.notice("\(job.id.short): \(message)"))
+            settle(job, .failure(job.currentStage ?? .analyze, .retryable(message)))
+            return
+        }
         let outcome = await runStages(
-            job, outputs: outputs, feedback: feedback ?? nil, approvedHunks: approvedHunks,
-            operatorPatch: operatorPatch ?? nil)
+            job, outputs: outputs, feedback: feedback, approvedHunks: approvedHunks,
+            operatorPatch: operatorPatch)
         settle(job, outcome)
     }
 

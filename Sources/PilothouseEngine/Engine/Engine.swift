@@ -402,7 +402,20 @@ public actor Engine {
         else { return }
         for job in merges where active[job.id] == nil {
             publishJob(job.id)
-            start(job, resuming: true, approvedHunks: (try? store.approvedHunks(job.id)) ?? nil)
+            // Which hunks the operator approved decides what merges: unread, nothing merges.
+            // The job stays approved under this engine's lease, which lapses, so the takeover
+            // is tried again (here or by another engine) once the store answers.
+            let hunks: [Int]?
+            do {
+                hunks = try store.approvedHunks(job.id)
+            } catch {
+                publish(
+                    .notice(
+                        "\(job.id.short): could not read which hunks were approved; its merge waits: \(error)"
+                    ))
+                continue
+            }
+            start(job, resuming: true, approvedHunks: hunks)
         }
     }
 
