@@ -79,29 +79,27 @@ extension SQLiteStore {
 
     /// Deletes response-cache entries not used since `cutoff`; returns how many went.
     public func deleteCacheEntries(unusedSince cutoff: Date, dryRun: Bool) throws -> Int {
-        let sql = " FROM response_cache WHERE last_used_at < ?"
-        if dryRun {
-            return try read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*)" + sql, arguments: [SQLiteStore.millis(cutoff)])
-                    ?? 0
-            }
-        }
-        return try write { db in
-            try db.execute(sql: "DELETE" + sql, arguments: [SQLiteStore.millis(cutoff)])
-            return db.changesCount
-        }
+        try deleteRows(" FROM response_cache WHERE last_used_at < ?", before: cutoff, dryRun: dryRun)
     }
 
     public func deleteSettledOutbox(settledBefore cutoff: Date, dryRun: Bool) throws -> Int {
-        let sql = " FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?"
+        try deleteRows(
+            " FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?", before: cutoff, dryRun: dryRun
+        )
+    }
+
+    /// Deletes the rows `fromWhere` selects for `cutoff` (its one `?`), or with `dryRun` only
+    /// counts them; returns how many.
+    private func deleteRows(_ fromWhere: String, before cutoff: Date, dryRun: Bool) throws -> Int {
         if dryRun {
             return try read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*)" + sql, arguments: [SQLiteStore.millis(cutoff)])
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*)" + fromWhere, arguments: [SQLiteStore.millis(cutoff)])
                     ?? 0
             }
         }
         return try write { db in
-            try db.execute(sql: "DELETE" + sql, arguments: [SQLiteStore.millis(cutoff)])
+            try db.execute(sql: "DELETE" + fromWhere, arguments: [SQLiteStore.millis(cutoff)])
             return db.changesCount
         }
     }
